@@ -14,6 +14,8 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
 
 
 def _looks_like_heading(line: str) -> bool:
+    if line.startswith("#"):
+        return True
     words = line.split()
     return 0 < len(words) <= 10 and not _SENTENCE_END.search(line) and line[:1].isupper()
 
@@ -53,7 +55,10 @@ def build_document(raw: RawDocument) -> Document:
         section = ""
         for para in split_paragraphs(clean_text(raw.text)):
             if _looks_like_heading(para):
-                section = para.lstrip("#").strip()
+                if not title and not blocks and (para.startswith("# ") or not para.startswith("#")):
+                    title = para.lstrip("#").strip()
+                else:
+                    section = para.lstrip("#").strip()
                 continue
             blocks.append(Block(text=para, section=section, title=title, authors=authors))
     if not title and blocks:

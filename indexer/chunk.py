@@ -1,0 +1,128 @@
+"""Chunk structured documents into passages of a few sentences to a paragraph."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from corpus.model import Block, Document
+
+from .sentences import SpanSplitter
+
+MAX_WORDS = 160  # a paragraph longer than this is split at sentence boundaries
+TARGET_WORDS = 110  # ...into pieces of about this many words
+MIN_WORDS = 35  # a paragraph shorter than this joins its neighbour (same section, speaker, kind)
+BLOCK_JOINER = "\n\n"
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    document: str
+    path: str
+    ordinal: int
+    title: str
+    authors: tuple[str, ...]
+    section: str
+    kind: str
+    text: str
+    start: int  # character offsets into the document's cleaned text
+    end: int
+    sentences: tuple[tuple[int, int], ...]  # sentence spans, relative to `text`
+    date: str = ""
+
+    @property
+    def text_hash(self) -> str:
+        return text_fingerprint(self.text)
+
+
+def text_fingerprint(text: str) -> str:
+    """The same words in the same order give the same fingerprint (case and spacing aside)."""
+    normal = " ".join(re.findall(r"\w+", text.lower()))
+    return hashlib.sha1(normal.encode("utf-8")).hexdigest()[:16]
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _same_place(a: Block, b: Block) -> bool:
+    return (a.section, a.kind, a.authors, a.title) == (b.section, b.kind, b.authors, b.title)
+
+
+def group_blocks(blocks: tuple[Block, ...]) -> Iterator[list[tuple[int, Block]]]:
+    """Runs of consecutive short blocks from the same place, with each block's index."""
+    run: list[tuple[int, Block]] = []
+    words = 0
+    for i, block in enumerate(blocks):
+        n = _word_count(block.text)
+        if run and (not _same_place(run[-1][1], block) or words >= MIN_WORDS or words + n > MAX_WORDS):
+            yield run
+            run, words = [], 0
+        run.append((i, block))
+        words += n
+    if run:
+        yield run
+
+
+def split_long(text: str, spans: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """Group a long paragraph's sentence spans into pieces of about TARGET_WORDS words."""
+    piece: list[tuple[int, int]] = []
+    words = 0
+    total = _word_count(text)
+    for span in spans:
+        n = _word_count(text[span[0]:span[1]])
+        remaining = total - words
+        if piece and words + n > TARGET_WORDS and remaining > MIN_WORDS:
+            yield piece
+            total -= words
+            piece, words = [], 0
+        piece.append(span)
+        words += n
+    if piece:
+        yield piece
+
+
+def chunk_document(doc: Document, sentence_spans: SpanSplitter) -> Iterator[Passage]:
+    """The passages of a document, in reading order, with ids `<document>:<n>`."""
+    starts = []
+    offset = 0
+    for block in doc.blocks:
+        starts.append(offset)
+        offset += len(block.text) + len(BLOCK_JOINER)
+    ordinal = 0
+    for run in group_blocks(doc.blocks):
+        first = run[0][1]
+        if len(run) == 1 and _word_count(first.text) > MAX_WORDS:
+            base = starts[run[0][0]]
+            spans = sentence_spans(first.text)
+            pieces = [[(s, e) for s, e in p] for p in split_long(first.text, spans)]
+        else:
+            base = starts[run[0][0]]
+            pieces = [None]
+        for piece in pieces:
+            if piece is None:
+                text = BLOCK_JOINER.join(b.text for _, b in run)
+                start = base
+                spans = [(s, e) for s, e in sentence_spans(text)]
+            else:
+                text = first.text[piece[0][0]:piece[-1][1]]
+                start = base + piece[0][0]
+                spans = [(s - piece[0][0], e - piece[0][0]) for s, e in piece]
+            ordinal += 1
+            yield Passage(
+                id=f"{doc.id}:{ordinal}",
+                document=doc.id,
+                path=doc.path,
+                ordinal=ordinal,
+                title=first.title or doc.title,
+                authors=first.authors,
+                section=first.section,
+                kind=first.kind,
+                text=text,
+                start=start,
+                end=start + len(text),
+                sentences=tuple(spans),
+                date=doc.date,
+            )

@@ -1,0 +1,83 @@
+"""What an index is made of: the sources it tracks and the files it has read.
+
+Stored as JSON beside the Whoosh files of each generation.  For each file:
+size, mtime (ns), SHA-256 and the ids of the documents it gave.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.catalog import bundled_corpus_dir
+
+from .schema import MANIFEST_NAME, SCHEMA_VERSION
+
+# The bundled corpus is tracked by this name, not by its path, so an index
+# survives the package being reinstalled somewhere else.
+BUNDLED = "bundled:"
+
+
+def resolve_source(source: str) -> Path:
+    """The folder or file a tracked source names today."""
+    if source.startswith(BUNDLED):
+        return bundled_corpus_dir() / source[len(BUNDLED):]
+    return Path(source)
+
+
+def source_key(path: Path) -> str:
+    """How a file or folder is recorded: bundled files by their name, others by absolute path."""
+    path = Path(path).resolve()
+    bundled = bundled_corpus_dir().resolve()
+    if path == bundled:
+        return BUNDLED
+    if path.parent == bundled:
+        return BUNDLED + path.name
+    return str(path)
+
+
+@dataclass
+class FileRecord:
+    size: int
+    mtime_ns: int
+    sha256: str
+    documents: list[str]
+
+
+@dataclass
+class Manifest:
+    sources: list[str] = field(default_factory=list)
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    @classmethod
+    def load(cls, folder: Path) -> "Manifest":
+        raw = json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
+        return cls(
+            sources=list(raw.get("sources", [])),
+            files={k: FileRecord(**v) for k, v in raw.get("files", {}).items()},
+            schema_version=int(raw.get("schema_version", 0)),
+        )
+
+    def save(self, folder: Path) -> None:
+        data = {
+            "schema_version": self.schema_version,
+            "sources": self.sources,
+            "files": {k: vars(v) for k, v in sorted(self.files.items())},
+        }
+        path = Path(folder) / MANIFEST_NAME
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+
+    def add_source(self, key: str) -> None:
+        if key not in self.sources:
+            self.sources.append(key)
+
+    def document_owner(self) -> dict[str, str]:
+        """Which file each document id came from."""
+        return {doc: key for key, rec in self.files.items() for doc in rec.documents}

@@ -1,0 +1,134 @@
+"""The one place that knows the index's shape: schema, analyzer, location.
+
+Both the indexer (writing) and the searcher (reading) import this module, so
+the text is analysed the same way on both sides.  It imports Whoosh and the
+standard library only: the search path must stay light.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import unicodedata
+from pathlib import Path
+
+from whoosh import fields
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+
+# Bump when the schema or the analysis changes: an index made by another
+# version is refused with a message asking for `corpus-search index --rebuild`.
+SCHEMA_VERSION = 1
+
+INDEX_NAME = "passages"
+MANIFEST_NAME = "manifest.json"
+PUNKT_NAME = "punkt.pickle"
+
+# Words joined by an apostrophe or a dot stay one token ("U.S.", "don't");
+# hyphenated words are split into their parts ("state-led" -> state, led).
+TOKEN_PATTERN = r"\w+(?:['’.]\w+)*"
+
+# A short English stop list: function words only, so that phrases keep their
+# content words and queries such as "made in china" still work.
+STOP_WORDS = frozenset(
+    """a an and are as at be but by for if in into is it its of on or such that the
+    their then there these they this to was were will with""".split()
+)
+
+
+class FoldFilter(Filter):
+    """NFKC-fold each token and drop English possessives ("China's" -> "china")."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = unicodedata.normalize("NFKC", t.text).replace("’", "'")
+            if text.endswith("'s"):
+                text = text[:-2]
+            t.text = text.replace(".", "") if "." in text else text
+            if t.text:
+                yield t
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __hash__(self):
+        return hash(type(self))
+
+
+def english_analyzer():
+    """Tokenize, lowercase, fold, drop stop words, Snowball-stem (shared by index and query)."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | FoldFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | StemFilter(lang="en", cachesize=100_000)
+    )
+
+
+def name_analyzer():
+    """For people's names and headings matched word by word: lowercase, no stemming."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter()
+
+
+def build_schema() -> fields.Schema:
+    text = english_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        document=fields.ID(stored=True, sortable=True),
+        path=fields.ID(stored=True),
+        ordinal=fields.NUMERIC(stored=True, sortable=True),
+        kind=fields.ID(stored=True, sortable=True),
+        title=fields.TEXT(analyzer=text, stored=True, field_boost=1.0),
+        section=fields.TEXT(analyzer=text, stored=True, field_boost=1.0),
+        text=fields.TEXT(analyzer=text, stored=True, phrase=True),
+        # who: every author's full name as one keyword (exact filter, display form)
+        author_name=fields.KEYWORD(commas=True, lowercase=False, scorable=False),
+        # author: the names word by word, for `author:ding` in queries
+        author=fields.TEXT(analyzer=name_analyzer(), phrase=False),
+        section_words=fields.TEXT(analyzer=name_analyzer(), phrase=False),
+        authors=fields.STORED(),
+        date=fields.ID(stored=True),
+        start=fields.STORED(),
+        end=fields.STORED(),
+        sentences=fields.STORED(),
+        text_hash=fields.ID(stored=True, sortable=True),
+    )
+
+
+# The fields a query may name (`field:term`), and the fields plain words search.
+QUERY_FIELDS = ("text", "title", "section", "author", "document", "kind", "date")
+SEARCH_FIELDS = ("text", "title", "section")
+
+
+def default_index_dir() -> Path:
+    """Where the index lives unless told otherwise: $CORPUS_SEARCH_INDEX, else a per-user data folder."""
+    env = os.environ.get("CORPUS_SEARCH_INDEX")
+    if env:
+        return Path(env).expanduser()
+    return user_data_dir() / "index"
+
+
+def user_data_dir() -> Path:
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "corpus-search"
+
+
+# ---- on disk -------------------------------------------------------------
+# An index folder holds generations (gen-000001/, ...), each a complete Whoosh
+# index with its manifest, and a file CURRENT naming the live one.  A rebuild
+# writes a new generation and then replaces CURRENT atomically, so a crash at
+# any moment leaves the previous generation in place and searchable.
+CURRENT_NAME = "CURRENT"
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation folder of an index, or None when there is no index."""
+    try:
+        name = (Path(index_dir) / CURRENT_NAME).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return Path(index_dir) / name if name else None

@@ -1,0 +1,62 @@
+"""Sentence boundaries from NLTK's Punkt, trained on the text being indexed.
+
+No downloaded model exists on users' machines, so the parameters are learnt
+from the corpus itself (unsupervised) and seeded with abbreviations that the
+reports use ("U.S.", "Dr.").  They are kept in the index so that re-indexing
+an unchanged document gives the same passages.
+"""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Callable, Iterable
+
+# Abbreviations that end in a full stop without ending a sentence (lowercase,
+# without the final dot, as Punkt stores them).
+KNOWN_ABBREVIATIONS = frozenset(
+    """u.s u.k u.n e.g i.e etc dr mr mrs ms prof gen lt col sen rep gov st no vol
+    pp ed eds jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd vs
+    al fig approx dept est""".split()
+)
+TRAINING_CHARS = 4_000_000  # enough text to learn from; more only costs time
+
+SpanSplitter = Callable[[str], list[tuple[int, int]]]
+
+
+def train_punkt(texts: Iterable[str]):
+    """Punkt parameters learnt from up to TRAINING_CHARS of `texts`."""
+    from nltk.tokenize.punkt import PunktTrainer
+
+    trainer = PunktTrainer()
+    seen = 0
+    for text in texts:
+        trainer.train(text, finalize=False)
+        seen += len(text)
+        if seen >= TRAINING_CHARS:
+            break
+    trainer.finalize_training()
+    params = trainer.get_params()
+    params.abbrev_types.update(KNOWN_ABBREVIATIONS)
+    return params
+
+
+def save_params(params, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(params))
+    tmp.replace(path)
+
+
+def load_params(path: Path):
+    return pickle.loads(path.read_bytes())
+
+
+def span_splitter(params) -> SpanSplitter:
+    """A function giving the (start, end) character spans of the sentences of a text."""
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    tokenizer = PunktSentenceTokenizer(params)
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        return list(tokenizer.span_tokenize(text))
+
+    return spans

@@ -1,0 +1,277 @@
+"""The `corpus-search` command: parses arguments, calls the library, prints.
+
+The only module that imports click, prints or decides exit codes: 0 when
+something was found, 1 when nothing was, 2 on any error (one line on stderr).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from corpus.errors import CorpusSearchError, IndexMissing
+
+from . import __version__
+
+PROG = "corpus-search"
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Cli(click.Group):
+    """A group whose errors are one line on stderr, never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args=args, prog_name=prog_name or PROG, standalone_mode=False, **extra)
+            code = rv if isinstance(rv, int) else 0
+        except click.exceptions.Exit as exc:
+            code = exc.exit_code
+        except click.UsageError as exc:
+            hint = f" (see `{PROG} {exc.ctx.info_name if exc.ctx and exc.ctx.parent else ''} --help`)"
+            _fail(exc.format_message() + hint.replace("  ", " "))
+            code = 2
+        except (click.Abort, KeyboardInterrupt):
+            click.echo(f"{PROG}: interrupted; the index is as it was before this run", err=True)
+            code = 130
+        except CorpusSearchError as exc:
+            _fail(str(exc))
+            code = 2
+        except BrokenPipeError:
+            _silence_stdout()
+            code = 0
+        except OSError as exc:
+            _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+            code = 2
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _fail(message: str) -> None:
+    click.echo(f"{PROG}: error: {message}", err=True)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def index_option(f):
+    return click.option(
+        "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+        envvar="CORPUS_SEARCH_INDEX", show_envvar=True,
+        help="Index folder [default: a per-user data folder].",
+    )(f)
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
+
+
+def _index_given(ctx: click.Context) -> Path | None:
+    """The --index folder, or None for the default (flag absent: default or environment)."""
+    value = ctx.params.get("index_dir")
+    if value is None:
+        return None
+    return value
+
+
+def _is_default_index(ctx: click.Context) -> bool:
+    return ctx.get_parameter_source("index_dir") in (ParameterSource.DEFAULT, ParameterSource.ENVIRONMENT, None)
+
+
+def open_searcher(ctx: click.Context):
+    """A Searcher on the chosen index, building the default index on first use."""
+    from .engine import Searcher
+
+    index_dir = _index_given(ctx)
+    try:
+        return Searcher(index_dir)
+    except IndexMissing:
+        if not _is_default_index(ctx):
+            raise
+    click.echo(f"{PROG}: no index yet; building it from the bundled corpus (once)", err=True)
+    run_indexer(index_dir, paths=[], rebuild=False)
+    return Searcher(index_dir)
+
+
+def run_indexer(index_dir: Path | None, paths: list[Path], rebuild: bool, jobs: int | None = None):
+    from indexer import Indexer
+
+    indexer = Indexer(index_dir)
+    state = {"bar": None}
+
+    def progress(done: int, total: int) -> None:
+        bar = state["bar"]
+        if bar is None:
+            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr,
+                                    show_eta=True, show_percent=True, width=30)
+            bar.__enter__()
+            state["bar"] = bar
+        bar.update(done - bar.pos)
+
+    try:
+        kwargs = {"jobs": jobs} if jobs is not None else {}
+        return indexer.update(paths, rebuild=rebuild, progress=progress, **kwargs)
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+
+
+def use_color(choice: str, as_json: bool) -> bool:
+    if as_json or choice == "never":
+        return False
+    if choice == "always":
+        return True
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+@click.group(cls=Cli, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
+def cli() -> None:
+    """Full-text search over reports on China's artificial-intelligence policy.
+
+    \b
+    Examples:
+      corpus-search search "indigenous innovation"
+      corpus-search search semiconductors --author "Jeffrey Ding" --limit 3
+      corpus-search index ~/reports/        # add your own documents
+      corpus-search stats
+    """
+
+
+QUERY_HELP = """Search the passages for QUERY; print the best ones, best first.
+
+\b
+Query syntax:
+  plain words          ranked by how well passages match (not all-or-nothing)
+  "exact phrase"       the words in this order
+  AND  OR  NOT  ( )    boolean logic, e.g. chips AND (export OR sanctions) NOT Huawei
+  field:term           search one field: text, title, section, author, document, kind, date
+  prefix*              words starting with prefix
+  term~                words spelt like term (one edit; term~2 for two)
+
+\b
+Examples:
+  corpus-search search "semiconductor export controls"
+  corpus-search search 'author:ding "indigenous innovation"'
+  corpus-search search talent --section "foreign talent" --json
+
+Exit status: 0 when something was found, 1 when nothing was, 2 on error.
+"""
+
+
+@cli.command(help=QUERY_HELP, context_settings=CONTEXT)
+@click.argument("query", nargs=-1, required=True)
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show.")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page of results.")
+@click.option("--author", multiple=True, help="Only passages by an author whose name has all these words (repeatable).")
+@click.option("--document", multiple=True, help="Only passages of this document id (repeatable).")
+@click.option("--section", help="Only passages whose section heading has all these words.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the matches (auto: on a terminal, unless NO_COLOR is set).")
+@index_option
+@json_option
+@click.pass_context
+def search(ctx, query, limit, page, author, document, section, color, index_dir, as_json):
+    text = " ".join(query)
+    with open_searcher(ctx) as searcher:
+        hits = searcher.search(text, limit=limit, page=page, author=list(author),
+                               document=list(document), section=section)
+    if as_json:
+        for hit in hits:
+            click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
+    elif hits:
+        from .render import format_hits
+
+        colored = use_color(color, as_json)
+        click.echo(format_hits(hits, colored), color=colored)
+    else:
+        click.echo(f"{PROG}: no passages match {text!r}", err=True)
+    ctx.exit(0 if hits else 1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("passage_id")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the labels (auto: on a terminal, unless NO_COLOR is set).")
+@index_option
+@json_option
+@click.pass_context
+def show(ctx, passage_id, color, index_dir, as_json):
+    """Show one passage in full, with its document, title, authors and section.
+
+    \b
+    Example:
+      corpus-search show 004_b9cf0838e2274f89:7
+    """
+    with open_searcher(ctx) as searcher:
+        hit = searcher.get(passage_id)
+    if as_json:
+        click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
+    else:
+        from .render import format_passage
+
+        colored = use_color(color, as_json)
+        click.echo(format_passage(hit, colored), color=colored)
+
+
+@cli.command(context_settings=CONTEXT)
+@index_option
+@json_option
+@click.pass_context
+def stats(ctx, index_dir, as_json):
+    """Count documents, passages and passages per author; show where the index is.
+
+    \b
+    Example:
+      corpus-search stats --json
+    """
+    with open_searcher(ctx) as searcher:
+        result = searcher.stats()
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        from .render import format_stats
+
+        click.echo(format_stats(result))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@index_option
+@json_option
+@click.pass_context
+def index(ctx, paths, rebuild, index_dir, as_json):
+    """Add PATHS (files or folders) to the index and bring it up to date.
+
+    With no PATHS, re-reads every source the index tracks (the bundled corpus
+    by default): new and changed files are indexed, deleted ones removed,
+    unchanged ones skipped.  Reads .txt, .md, .html/.htm and .jsonl files.
+
+    \b
+    Examples:
+      corpus-search index                       # update the default index
+      corpus-search index ~/reports/ notes.md   # add your own documents
+      corpus-search index --rebuild
+      corpus-search index data.jsonl --index ./my-index --json
+    """
+    report = run_indexer(index_dir, list(paths), rebuild)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        from .render import format_report
+
+        click.echo(format_report(report))
+
+
+def main() -> None:
+    cli.main(prog_name=PROG)

@@ -1,0 +1,81 @@
+"""What a search returns: plain frozen values, no Whoosh objects."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+# The contract's JSON keys, in the order they are printed.
+JSON_KEYS = ("rank", "id", "score", "document", "title", "authors", "section", "text", "matches")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage.  Every key of `search --json` is an attribute."""
+
+    id: str
+    document: str
+    title: str
+    authors: tuple[str, ...]
+    section: str
+    text: str
+    matches: tuple[Span, ...] = ()
+    rank: int | None = None
+    score: float | None = None
+    kind: str = "body"
+    date: str = ""
+    also_in: tuple[str, ...] = ()  # other documents holding the same passage
+    sentences: tuple[Span, ...] = field(default=(), repr=False)
+
+    def highlight(self, start: str = "**", end: str = "**") -> str:
+        """The passage text with each match wrapped in `start` ... `end`."""
+        return mark(self.text, self.matches, start, end)
+
+    def as_dict(self) -> dict:
+        """The JSON object of the contract (rank and score left out when unset)."""
+        out: dict = {}
+        for key in JSON_KEYS:
+            value = getattr(self, key)
+            if key in ("rank", "score") and value is None:
+                continue
+            if key == "authors":
+                value = list(value)
+            elif key == "matches":
+                value = [list(span) for span in value]
+            out[key] = value
+        out["kind"] = self.kind
+        out["date"] = self.date
+        out["also_in"] = list(self.also_in)
+        return out
+
+
+def mark(text: str, spans: tuple[Span, ...] | list[Span], start: str, end: str) -> str:
+    """`text` with each (non-overlapping, sorted) span wrapped in markers."""
+    out: list[str] = []
+    pos = 0
+    for s, e in spans:
+        if s < pos:
+            continue
+        out.append(text[pos:s])
+        out.append(start + text[s:e] + end)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Stats:
+    documents: int
+    passages: int
+    authors: dict[str, int]
+    index: str
+    size_bytes: int
+
+    def as_dict(self) -> dict:
+        return {
+            "documents": self.documents,
+            "passages": self.passages,
+            "authors": dict(self.authors),
+            "index": self.index,
+            "size_bytes": self.size_bytes,
+        }

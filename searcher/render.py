@@ -1,0 +1,96 @@
+"""How hits, passages, stats and index reports look on a terminal."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from .hits import Hit, Stats, mark
+from .snippets import snippet
+
+# ANSI styles, as ripgrep uses them: matches bold red, places in colour.
+MATCH = ("\x1b[1;31m", "\x1b[0m")
+TITLE = ("\x1b[1m", "\x1b[0m")
+DIM = ("\x1b[2m", "\x1b[0m")
+ID = ("\x1b[35m", "\x1b[0m")
+PLAIN_MATCH = ("**", "**")  # how matches are marked without colour
+
+
+def _style(text: str, style: tuple[str, str], color: bool) -> str:
+    return f"{style[0]}{text}{style[1]}" if color and text else text
+
+
+def _place(hit: Hit) -> str:
+    parts = [", ".join(hit.authors) or "author unknown"]
+    if hit.section:
+        parts.append(hit.section)
+    if hit.kind not in ("body", "answer"):
+        parts.append(hit.kind)
+    return " · ".join(parts)
+
+
+def format_hit(hit: Hit, color: bool, context: int = 320) -> str:
+    """A hit as a few lines: rank, score and title; authors and section; snippet; id."""
+    text, spans = snippet(hit.text, list(hit.sentences), list(hit.matches), max_chars=context)
+    marks = MATCH if color else PLAIN_MATCH
+    body = mark(text, spans, *marks).replace("\n\n", " ¶ ").replace("\n", " ")
+    head = f"{hit.rank}. " if hit.rank is not None else ""
+    score = f"  {hit.score:.2f}" if hit.score is not None else ""
+    lines = [
+        head + _style(hit.title or hit.document, TITLE, color) + _style(score, DIM, color),
+        "   " + _style(_place(hit), DIM, color),
+        "   " + body,
+        "   " + _style(hit.id, ID, color)
+        + (_style(f"  (also in {', '.join(hit.also_in)})", DIM, color) if hit.also_in else ""),
+    ]
+    return "\n".join(lines)
+
+
+def format_hits(hits: Iterable[Hit], color: bool, context: int = 320) -> str:
+    return "\n\n".join(format_hit(h, color, context) for h in hits)
+
+
+def format_passage(hit: Hit, color: bool) -> str:
+    """A whole passage, for `show`."""
+    rows = [
+        ("passage", hit.id),
+        ("document", hit.document + (f" (also in {', '.join(hit.also_in)})" if hit.also_in else "")),
+        ("title", hit.title),
+        ("authors", ", ".join(hit.authors) or "unknown"),
+        ("section", hit.section or "-"),
+        ("kind", hit.kind),
+    ]
+    if hit.date:
+        rows.append(("date", hit.date))
+    head = "\n".join(f"{_style(k + ':', DIM, color)} {v}" for k, v in rows)
+    return f"{head}\n\n{hit.text}"
+
+
+def format_stats(stats: Stats) -> str:
+    lines = [
+        f"index:     {stats.index}",
+        f"size:      {_human_bytes(stats.size_bytes)}",
+        f"documents: {stats.documents}",
+        f"passages:  {stats.passages}",
+        f"authors:   {len(stats.authors)}",
+    ]
+    width = max((len(n) for n in stats.authors), default=0)
+    lines += [f"  {name.ljust(width)}  {count}" for name, count in stats.authors.items()]
+    return "\n".join(lines)
+
+
+def format_report(report) -> str:
+    counts = report.as_dict()
+    line = ", ".join(
+        f"{counts[k]} {k}" for k in ("added", "updated", "removed", "unchanged")
+    ) + f", {len(report.skipped)} skipped"
+    lines = [f"{report.index}: {line} (documents)"]
+    lines += [f"  skipped {s.path}: {s.reason}" for s in report.skipped]
+    return "\n".join(lines)
+
+
+def _human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"

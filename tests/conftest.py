@@ -1,0 +1,67 @@
+"""Shared fixtures: a tiny hand-written corpus and the real seed corpus index."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from corpus.catalog import bundled_corpus_dir
+from indexer import Indexer
+
+TINY = {
+    "tariffs.md": """\
+        # Trade and Tariffs
+
+        ## Export controls
+
+        The United States placed export controls on advanced semiconductors in 2022.
+        Chip makers in the Netherlands and Japan followed with rules of their own.
+
+        ## Retaliation
+
+        Beijing answered with limits on gallium and germanium, metals used in chips.
+        """,
+    "talent.txt": """\
+        Talent Programs
+
+        Universities compete for researchers in machine learning. Recruitment
+        programs offer housing, grants and laboratories to returning scientists.
+        """,
+    "robots.jsonl": '{"_id": "robots-1", "title": "Factory Robots", "text": "Industrial robots '
+    'now weld most car bodies in Guangdong factories.", "authors": ["Ada Lovelace"], "date": "2021-05-01"}\n',
+}
+
+
+def write_tiny_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in TINY.items():
+        (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path: Path) -> Path:
+    return write_tiny_corpus(tmp_path / "docs")
+
+
+@pytest.fixture
+def tiny_index(tmp_path: Path, tiny_corpus: Path) -> Path:
+    index_dir = tmp_path / "index"
+    Indexer(index_dir).update([tiny_corpus])
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """An index of the bundled seed corpus, built once per test session."""
+    index_dir = tmp_path_factory.mktemp("seed") / "index"
+    Indexer(index_dir).update([bundled_corpus_dir()])
+    return index_dir
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path):
+    """No test touches the user's real index or inherits colour settings."""
+    monkeypatch.setenv("CORPUS_SEARCH_INDEX", str(tmp_path / "default-index"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
