@@ -1,0 +1,98 @@
+"""Sentences (Punkt trained on local text) and chunking into passages."""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpus.catalog import bundled_corpus_dir
+from corpus.model import Block, Document
+from indexer.chunk import BLOCK_JOINER, MAX_WORDS, chunk_document, text_fingerprint
+from indexer.sentences import span_splitter, train_punkt
+
+SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(bundled_corpus_dir().glob("*.txt"))]
+SPLIT = span_splitter(train_punkt(SEED_TEXTS))
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in SPLIT(text)]
+
+
+def test_abbreviations_do_not_end_sentences():
+    text = ("The U.S. government restricted exports in 2022. Dr. Smith said the rules "
+            "were broad. Firms in the U.K. and Japan followed.")
+    assert sentences(text) == [
+        "The U.S. government restricted exports in 2022.",
+        "Dr. Smith said the rules were broad.",
+        "Firms in the U.K. and Japan followed.",
+    ]
+
+
+def test_sentence_ends_are_found_without_downloaded_data():
+    text = "China set targets. Progress was uneven! Was it measured? Some say so."
+    assert len(sentences(text)) == 4
+
+
+def _doc(*blocks: Block) -> Document:
+    return Document(id="d", path="d.txt", title="T", blocks=tuple(blocks))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def test_long_paragraph_is_split_on_sentence_boundaries():
+    sentence = "Local governments announced new artificial intelligence parks with generous subsidies."
+    block = Block(text=" ".join([sentence] * 40), section="S")
+    passages = list(chunk_document(_doc(block), SPLIT))
+    assert len(passages) > 1
+    for p in passages:
+        assert p.text.startswith("Local") and p.text.endswith("subsidies.")
+        assert len(p.text.split()) <= MAX_WORDS
+    assert [p.id for p in passages] == [f"d:{i}" for i in range(1, len(passages) + 1)]
+
+
+def test_short_paragraphs_in_one_section_join_but_sections_never_mix():
+    blocks = (
+        Block(text="First short paragraph.", section="A"),
+        Block(text="Second short paragraph.", section="A"),
+        Block(text="Third, in another section.", section="B"),
+    )
+    passages = list(chunk_document(_doc(*blocks), SPLIT))
+    assert [p.section for p in passages] == ["A", "B"]
+    assert passages[0].text == "First short paragraph." + BLOCK_JOINER + "Second short paragraph."
+
+
+def test_speakers_and_kinds_never_mix():
+    blocks = (
+        Block(text="What do you think?", kind="question", authors=("Q Asker",)),
+        Block(text="I think it works.", kind="answer", authors=("A Answerer",)),
+    )
+    passages = list(chunk_document(_doc(*blocks), SPLIT))
+    assert [(p.kind, p.authors) for p in passages] == [
+        ("question", ("Q Asker",)), ("answer", ("A Answerer",))]
+
+
+paragraph = st.lists(
+    st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=12),
+    min_size=1, max_size=80,
+).map(lambda words: " ".join(words) + ".")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(paragraph, st.sampled_from(["A", "B"])), min_size=1, max_size=12))
+def test_chunking_loses_no_words_and_offsets_point_into_the_document(paragraphs):
+    blocks = tuple(Block(text=t, section=s) for t, s in paragraphs)
+    doc_text = BLOCK_JOINER.join(b.text for b in blocks)
+    passages = list(chunk_document(_doc(*blocks), SPLIT))
+    assert _words(" ".join(p.text for p in passages)) == _words(doc_text)
+    for p in passages:
+        assert doc_text[p.start:p.end] == p.text
+        for s, e in p.sentences:
+            assert 0 <= s < e <= len(p.text)
+
+
+def test_fingerprint_ignores_case_and_spacing_only():
+    assert text_fingerprint("The  Plan\nworks.") == text_fingerprint("the plan works")
+    assert text_fingerprint("the plan works") != text_fingerprint("the plan failed")
