@@ -36,11 +36,33 @@ class Passage:
     def text_hash(self) -> str:
         return text_fingerprint(self.text)
 
+    @property
+    def sentence_keys(self) -> tuple[str, ...]:
+        return sentence_keys(self.text, self.sentences)
+
 
 def text_fingerprint(text: str) -> str:
     """The same words in the same order give the same fingerprint (case and spacing aside)."""
     normal = " ".join(re.findall(r"\w+", text.lower()))
     return hashlib.sha1(normal.encode("utf-8")).hexdigest()[:16]
+
+
+# Sentences shorter than this are too common ("Thank you.") to identify a passage.
+MIN_KEY_WORDS = 6
+
+
+def sentence_keys(text: str, spans: tuple[tuple[int, int], ...] | list) -> tuple[str, ...]:
+    """Fingerprints of a passage's longer sentences, for finding the same passage elsewhere.
+
+    Two extractions of one article chunk differently, but their sentences are
+    the same words: passages that share most sentence keys are one passage.
+    """
+    keys = []
+    for s, e in spans:
+        words = re.findall(r"\w+", text[s:e].lower())
+        if len(words) >= MIN_KEY_WORDS:
+            keys.append(hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:12])
+    return tuple(dict.fromkeys(keys))
 
 
 def _word_count(text: str) -> int:

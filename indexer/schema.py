@@ -91,6 +91,8 @@ def build_schema() -> fields.Schema:
         end=fields.STORED(),
         sentences=fields.STORED(),
         text_hash=fields.ID(stored=True, sortable=True),
+        # fingerprints of the passage's sentences: the same passage in another document
+        sentence_keys=fields.KEYWORD(stored=True, scorable=False),
     )
 
 

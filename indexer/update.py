@@ -328,6 +328,7 @@ def _record(p: Passage, key: str) -> dict:
         "end": p.end,
         "sentences": [list(s) for s in p.sentences],
         "text_hash": p.text_hash,
+        "sentence_keys": " ".join(p.sentence_keys),
     }
 
 
