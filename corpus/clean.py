@@ -39,8 +39,8 @@ def collapse_spaces(text: str) -> str:
 
 
 def drop_page_numbers(text: str) -> str:
-    """Lines that hold nothing but a page number."""
-    return re.sub(r"(?m)^ ?\d{1,3}$\n?", "", text)
+    """Lines that hold nothing but a page number (or a run of stray note numbers)."""
+    return re.sub(r"(?m)^ ?\d{1,3}(?: \d{1,3})*$\n?", "", text)
 
 
 # A footnote number glued to the word it annotates: "percent.94", "(AIDP).1",

@@ -15,7 +15,7 @@ SMALL_WORDS = frozenset(
 )
 _TERMINAL = re.compile(r"[.!?][\"”’)\]]*$|[.!?]\s*◆$")
 _SENTENCE_BOUNDARY = re.compile(r"[.!?][\"”’)\]]* +(?=[\"“‘(\[]?[A-Z])")
-_WORD = re.compile(r"[\w’'.-]+")
+_LIST_ITEM = re.compile(r"(?:\d{1,2}\.|•|-|\*) +[A-Z“‘\"]")
 
 
 def ends_sentence(line: str) -> bool:
@@ -62,7 +62,7 @@ def looks_like_heading(line: str) -> bool:
         return False
     if text.endswith(("?", "!")) and not is_title_case(text):
         return False
-    return capitalised_share(text) >= 0.6
+    return capitalised_share(text) >= 0.7
 
 
 def is_one_paragraph_per_line(lines: list[str]) -> bool:
@@ -82,7 +82,8 @@ def split_paragraphs(lines: list[str]) -> list[str]:
     A blank line ends a paragraph unless the sentence plainly runs on (no
     full stop before it, lower case after it: the blank was a column or page
     break).  A line that ends a sentence well short of its neighbours' width
-    ends a paragraph too.  Web text keeps one paragraph per line.
+    ends a paragraph too, and a numbered or bulleted item after a finished
+    sentence starts one.  Web text keeps one paragraph per line.
     """
     lines = [line.strip() for line in lines]
     if is_one_paragraph_per_line(lines):
@@ -98,6 +99,9 @@ def split_paragraphs(lines: list[str]) -> list[str]:
                 paragraphs.append(" ".join(current))
                 current = []
             continue
+        if current and _LIST_ITEM.match(line) and (ends_sentence(current[-1]) or current[-1].endswith(";")):
+            paragraphs.append(" ".join(current))
+            current = []
         current.append(line)
         if ends_sentence(line) and len(line) < 0.8 * _local_width(lengths, i):
             paragraphs.append(" ".join(current))
