@@ -66,6 +66,14 @@ def _text_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> list
     return article_blocks(drop_title_lines(lines, title), title, authors)
 
 
+def _title_in_markup(raw: RawDocument) -> str:
+    if raw.format == "markdown":
+        from .markdown import markdown_title
+
+        return markdown_title(raw.text)
+    return ""
+
+
 def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, ...]:
     """Everyone who wrote or said something: the catalog's order first, then as met."""
     seen = dict.fromkeys(known)
@@ -77,7 +85,7 @@ def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, 
 def build_document(raw: RawDocument) -> Document:
     """Clean a raw document and find its blocks."""
     entry = lookup(raw.id)
-    title = raw.title or (entry.title if entry else "")
+    title = raw.title or (entry.title if entry else "") or _title_in_markup(raw)
     authors = tuple(raw.authors or (entry.authors if entry else ()))
     if raw.sections:
         blocks = _section_blocks(raw, title, authors)
