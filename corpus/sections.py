@@ -143,6 +143,8 @@ def section_blocks(section: Section, title: str, authors: tuple[str, ...], kind:
     kind = kind_of_section(section.heading, kind)
     capitals = is_upper_heading(section.heading)
     runs = paragraph_runs(section.lines)
+    if not runs:  # a heading over nothing is text
+        return [Block(text=section.heading, kind=kind, section=section.heading, title=title, authors=authors)]
     path = [section.heading] if section.heading else []
     blocks: list[Block] = []
     for run_kind, text in _judgments_joined(runs) if capitals else runs:
