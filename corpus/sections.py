@@ -46,6 +46,7 @@ def kind_of_section(heading: str, default: str = BODY) -> str:
 class Section:
     heading: str
     lines: list[str] = field(default_factory=list)
+    capitals: bool = False  # the document sets its headings in capitals
 
 
 def uses_capital_headings(lines: list[str]) -> bool:
@@ -84,7 +85,7 @@ def split_sections(lines: list[str], first_heading: str = "") -> list[Section]:
     capitals = uses_capital_headings(lines)
     one_per_line = is_one_paragraph_per_line(lines)
     blank_lines = any(not line.strip() for line in lines)
-    sections = [Section(first_heading)]
+    sections = [Section(first_heading, capitals=capitals)]
     i = 0
     while i < len(lines):
         stripped = lines[i].strip()
@@ -94,7 +95,7 @@ def split_sections(lines: list[str], first_heading: str = "") -> list[Section]:
             heading = _is_title_heading(lines, i, one_per_line, blank_lines)
         if heading:
             span = _heading_run(lines, i, capitals)
-            sections.append(Section(" ".join(l.strip() for l in lines[i : i + span])))
+            sections.append(Section(" ".join(l.strip() for l in lines[i : i + span]), capitals=capitals))
             i += span
             continue
         sections[-1].lines.append(lines[i])
@@ -141,16 +142,17 @@ def section_blocks(section: Section, title: str, authors: tuple[str, ...], kind:
     further one ("HEADING / 9. Judgment / Weaknesses in Top Talent").
     """
     kind = kind_of_section(section.heading, kind)
-    capitals = is_upper_heading(section.heading)
     runs = paragraph_runs(section.lines)
     if not runs:  # a heading over nothing is text
         return [Block(text=section.heading, kind=kind, section=section.heading, title=title, authors=authors)]
+    if section.capitals:
+        runs = _judgments_joined(runs)
     path = [section.heading] if section.heading else []
     blocks: list[Block] = []
-    for run_kind, text in _judgments_joined(runs) if capitals else runs:
-        if capitals and _JUDGMENT.match(text):
+    for k, (run_kind, text) in enumerate(runs):
+        if section.capitals and _JUDGMENT.match(text):
             path = [section.heading, text]
-        elif capitals and run_kind == BODY and _is_topic_line(text):
+        elif section.capitals and run_kind == BODY and _is_topic_line(text) and k + 1 < len(runs):
             path = path[:2] + [text]
             continue
         subsection = SUBSECTION_SEPARATOR.join(path)
