@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from .lines import count_sentences, ends_sentence, is_upper_heading, split_paragraphs
-from .model import ANSWER, BIO, BODY, QUESTION, Block
+from .model import ANSWER, BIO, BODY, QUESTION, SIDEBAR, Block
 from .sections import paragraph_runs
 from .names import person_name
 
@@ -76,16 +76,24 @@ def _split_introduction(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines[i:intro_end], lines[intro_end:]
 
 
+def _introduction_paragraphs(intro: list[str]) -> list[str]:
+    """The affiliation line leads the introduction's first paragraph: 'Human Rights Watch. Maya Wang is ...'."""
+    affiliation = intro[0].strip() if intro else ""
+    paragraphs = split_paragraphs(intro[1:])
+    if affiliation and paragraphs:
+        return [f"{affiliation.rstrip('.')}. {paragraphs[0]}"] + paragraphs[1:]
+    return [affiliation] + paragraphs if affiliation else paragraphs
+
+
 def _qa_blocks(lines: list[str], title: str, asker: tuple[str, ...], speaker: str) -> list[Block]:
     blocks: list[Block] = []
     question, answer_lines = "", []
     runs = _runs(lines)
 
     def flush_answer() -> None:
-        for text in split_paragraphs(answer_lines):
-            text = text.replace("◆", "").strip()
-            if text:
-                blocks.append(Block(text=text, kind=ANSWER, section=question, title=title, authors=(speaker,)))
+        for run_kind, text in paragraph_runs(answer_lines):
+            kind = SIDEBAR if run_kind == SIDEBAR else ANSWER
+            blocks.append(Block(text=text, kind=kind, section=question, title=title, authors=(speaker,)))
         answer_lines.clear()
 
     def text_of(run: tuple[int, int, bool]) -> str:
@@ -121,8 +129,7 @@ def interview_blocks(lines: list[str], title: str, interviewers: tuple[str, ...]
     for start, end in zip(bounds, bounds[1:]):
         speaker = person_name(lines[start].strip())
         intro, exchange = _split_introduction(lines[start + 1 : end])
-        affiliation, introduction = intro[:1], intro[1:]
-        for text in [l.strip() for l in affiliation if l.strip()] + split_paragraphs(introduction):
+        for text in _introduction_paragraphs(intro):
             blocks.append(Block(text=text, kind=BIO, section=speaker, title=title, authors=(speaker,)))
         blocks.extend(_qa_blocks(exchange, title, interviewers, speaker))
     return blocks

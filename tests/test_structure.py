@@ -304,6 +304,7 @@ def test_every_block_is_clean_prose_of_a_known_kind(documents):
             assert block.kind in KINDS
             assert block.text == block.text.strip() and "\n" not in block.text and "  " not in block.text
             assert not re.fullmatch(r"[\d\s]*", block.text)
+            assert "\u2063" not in block.text + block.section  # no sidebar marks left over
             assert block.title
 
 
