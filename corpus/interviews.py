@@ -17,6 +17,7 @@ Answers are the interviewee's words; questions are the interviewer's.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .lines import count_sentences, ends_sentence, is_upper_heading, split_paragraphs
 from .model import ANSWER, BIO, BODY, QUESTION, SIDEBAR, Block
@@ -34,22 +35,36 @@ def is_interviewee_heading(line: str) -> bool:
     return is_upper_heading(text) and 2 <= len(text.split()) <= 4 and not re.search(r"[\d:,.]", text)
 
 
-def _runs(lines: list[str]) -> list[tuple[int, int, bool]]:
-    """Stretches of lines that each end on a finished sentence: (start, end, blank line before)."""
-    runs: list[tuple[int, int, bool]] = []
-    start, saw_blank, blank_before = None, False, False
-    for i, line in enumerate(lines):
+@dataclass
+class _Run:
+    """Lines up to a finished sentence at a line end (and the blank lines after them)."""
+
+    lines: list[str]
+    after_blank: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.strip() for line in self.lines if line.strip())
+
+    @property
+    def line_count(self) -> int:
+        return sum(1 for line in self.lines if line.strip())
+
+
+def _runs(lines: list[str]) -> list[_Run]:
+    """The lines cut after every line that ends a sentence."""
+    runs: list[_Run] = []
+    after_blank = False
+    for line in lines:
         if not line.strip():
-            saw_blank = True
+            if runs:
+                runs[-1].lines.append(line)
+            after_blank = True
             continue
-        if start is None:
-            start, blank_before = i, saw_blank
-        saw_blank = False
-        if ends_sentence(line):
-            runs.append((start, i + 1, blank_before))
-            start = None
-    if start is not None:
-        runs.append((start, len(lines), blank_before))
+        if not runs or ends_sentence(runs[-1].text) or not runs[-1].text:
+            runs.append(_Run([], after_blank))
+        runs[-1].lines.append(line)
+        after_blank = False
     return runs
 
 
@@ -85,36 +100,43 @@ def _introduction_paragraphs(intro: list[str]) -> list[str]:
     return [affiliation] + paragraphs if affiliation else paragraphs
 
 
+def _is_lead_in(run: _Run, following: _Run | None) -> bool:
+    """A short stretch after a blank that opens the next question ('Western critics often describe ...')."""
+    return (
+        run.after_blank
+        and run.line_count <= 3
+        and run.text[:1].isupper()
+        and following is not None
+        and is_question(following.text)
+    )
+
+
+def _answer_blocks(lines: list[str], question: str, title: str, speaker: str) -> list[Block]:
+    return [
+        Block(text=text, kind=SIDEBAR if kind == SIDEBAR else ANSWER, section=question, title=title, authors=(speaker,))
+        for kind, text in paragraph_runs(lines)
+    ]
+
+
 def _qa_blocks(lines: list[str], title: str, asker: tuple[str, ...], speaker: str) -> list[Block]:
+    """Questions (the asker's) and answers (the speaker's, filed under their question)."""
     blocks: list[Block] = []
-    question, answer_lines = "", []
+    question, answer = "", []
     runs = _runs(lines)
-
-    def flush_answer() -> None:
-        for run_kind, text in paragraph_runs(answer_lines):
-            kind = SIDEBAR if run_kind == SIDEBAR else ANSWER
-            blocks.append(Block(text=text, kind=kind, section=question, title=title, authors=(speaker,)))
-        answer_lines.clear()
-
-    def text_of(run: tuple[int, int, bool]) -> str:
-        return " ".join(l.strip() for l in lines[run[0] : run[1]] if l.strip())
-
     for k, run in enumerate(runs):
-        text = text_of(run)
-        short = sum(1 for l in lines[run[0] : run[1]] if l.strip()) <= 3
-        leads_in = run[2] and short and text[:1].isupper() and k + 1 < len(runs) and is_question(text_of(runs[k + 1]))
-        if k == 0 or is_question(text) or leads_in:
-            if answer_lines:
-                flush_answer()
-                question = ""
-            elif blocks and blocks[-1].kind == QUESTION and blocks[-1].text == question:
-                blocks.pop()  # two questions in a row (columns out of order) are asked as one
-            question = f"{question} {text}".strip()
-            if not leads_in:
-                blocks.append(Block(text=question, kind=QUESTION, section=speaker, title=title, authors=asker))
-        else:
-            answer_lines.extend(lines[run[0] : run[1]] + [""] * (k + 1 < len(runs) and runs[k + 1][2]))
-    flush_answer()
+        lead_in = _is_lead_in(run, runs[k + 1] if k + 1 < len(runs) else None)
+        if not (k == 0 or lead_in or is_question(run.text)):
+            answer.extend(run.lines)
+            continue
+        if answer:
+            blocks.extend(_answer_blocks(answer, question, title, speaker))
+            question, answer = "", []
+        elif blocks and blocks[-1].kind == QUESTION:
+            blocks.pop()  # questions in a row (columns printed out of order) are asked as one
+        question = f"{question} {run.text}".strip()
+        if not lead_in:
+            blocks.append(Block(text=question, kind=QUESTION, section=speaker, title=title, authors=asker))
+    blocks.extend(_answer_blocks(answer, question, title, speaker))
     return blocks
 
 
