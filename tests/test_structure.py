@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corpus.asides import drop_pull_quotes, find_pull_quote_lines
 from corpus.catalog import bundled_corpus_dir
 from corpus.clean import drop_web_boilerplate
 from corpus.model import ANSWER, BIO, BODY, KINDS, NOTES, QUESTION, SIDEBAR, RawDocument
@@ -386,3 +387,44 @@ def test_structure_loses_no_words(words, separators):
         found.update(block.text.split())
         found.update(block.section.replace(" / ", " ").split())
     assert found == set(words)
+
+
+def test_pull_quote_lines_are_found_by_repetition():
+    lines = [
+        "While Chinese alternatives exist, they have struggled to gain ground. Various",
+        "informal indicators all point to a large discrepancy in",
+        "It’s hard to imagine China’s AI sector",
+        "usage. In one thread on comparing frameworks, only one",
+        "achieving the State Council’s ambition",
+        "user stood up for PaddlePaddle.",
+        "",
+        "In the longer term, it’s hard to imagine China’s AI sector achieving the State Council’s",
+        "ambition if its foundations are built elsewhere.",
+    ]
+    assert find_pull_quote_lines(lines) == {2, 4}
+    body = " ".join(drop_pull_quotes(lines))
+    assert "a large discrepancy in usage. In one thread" in body
+    assert body.count("hard to imagine") == 1
+
+
+def test_sidebars_flagged_with_a_star_become_sidebar_blocks():
+    text = "\n".join(
+        [
+            "Sun added “overtaking on curves,”* which refers to catching up with foreign advances and looking",
+            "for opportunities to pull ahead along the same technological track.",
+            "",
+            "*",
+            "",
+            "Pick your innovation path:",
+            "• “Overtake on the curve”: Learn the",
+            "competition’s game.",
+            "",
+            "This contrasts with an overtaking via alternative routes approach in which one does not compete.",
+        ]
+    )
+    document = build_document(RawDocument(id="box", path="box.txt", format="text", text=text))
+    assert [(b.kind, b.text[:24]) for b in document.blocks] == [
+        (BODY, "Sun added “overtaking on"),
+        (SIDEBAR, "Pick your innovation pat"),
+        (BODY, "This contrasts with an o"),
+    ]
