@@ -22,7 +22,7 @@ from .catalog import lookup
 from .clean import clean_text
 from .lines import words_of
 from .model import Block, Document, RawDocument
-from .sections import article_blocks
+from .sections import article_blocks, kind_of_section
 from .volume import is_edited_volume, volume_blocks
 
 __all__ = ["build_document", "document_authors"]
@@ -50,7 +50,8 @@ def _section_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> l
     for heading, paragraph in raw.sections:
         text = re.sub(r"\s+", " ", clean_text(paragraph)).strip()
         if text:
-            blocks.append(Block(text=text, section=heading.strip(), title=title, authors=authors))
+            kind = kind_of_section(heading)
+            blocks.append(Block(text=text, kind=kind, section=heading.strip(), title=title, authors=authors))
     return blocks
 
 

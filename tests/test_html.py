@@ -80,3 +80,15 @@ def test_build_document_uses_the_sections(page):
     assert document.authors == ("Helen Toner", "Lorand Laskai")
     assert [b.section for b in document.blocks] == [h for h, _ in page.sections]
     assert all(b.authors == ("Helen Toner", "Lorand Laskai") for b in document.blocks)
+
+
+def test_notes_and_bio_sections_of_a_page_keep_their_kinds():
+    html = """<html><body><article>
+      <h2>Findings</h2><p>The findings of the piece, in a paragraph long enough to count.</p>
+      <h2>About the Contributor</h2><p>Jeffrey Ding is Assistant Professor of Political Science.</p>
+      <h2>Notes</h2><p>[1] A reference.</p>
+    </article></body></html>"""
+    document = build_document(read_html("n.html", html, "n"))
+    assert [(b.section, b.kind) for b in document.blocks] == [
+        ("Findings", "body"), ("About the Contributor", "bio"), ("Notes", "notes")
+    ]
