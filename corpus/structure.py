@@ -16,13 +16,14 @@ catalog; a document neither names stays unattributed.
 from __future__ import annotations
 
 import re
+import textwrap
 
 from .asides import drop_pull_quotes, take_out_sidebars
 from .catalog import lookup
 from .clean import clean_text
 from .lines import words_of
 from .model import Block, Document, RawDocument
-from .sections import article_blocks, kind_of_section
+from .sections import article_blocks, kind_of_section, split_sections
 from .volume import is_edited_volume, volume_blocks
 
 __all__ = ["build_document", "document_authors"]
@@ -55,24 +56,39 @@ def _section_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> l
     return blocks
 
 
-def _text_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> list[Block]:
-    if raw.format == "markdown":
-        from .markdown import markdown_blocks
+def take_opening_title(lines: list[str]) -> tuple[str, list[str]]:
+    """A text file that opens with a heading names itself: (that title, the lines after it)."""
+    sections = split_sections(lines)
+    opening = sections[0] if sections else None
+    followed = opening is not None and (len(sections) > 1 or any(l.strip() for l in opening.lines))
+    if not followed or not opening.heading or opening.capitals:
+        return "", lines
+    taken, i = "", 0
+    while i < len(lines) and taken != opening.heading:
+        if lines[i].strip():
+            taken = f"{taken} {lines[i].strip()}".strip()
+            if not opening.heading.startswith(taken):
+                return "", lines
+        i += 1
+    return opening.heading, lines[i:]
 
-        return markdown_blocks(raw.text, title, authors)
+
+def _text_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> tuple[str, list[Block]]:
+    """The title (found in the text if the caller had none) and the blocks of a text document."""
+    if raw.format == "markdown":
+        from .markdown import markdown_blocks, markdown_title
+
+        title = title or markdown_title(raw.text)
+        return title, markdown_blocks(raw.text, title, authors)
     lines = clean_text(raw.text).split("\n")
     lines = drop_pull_quotes(take_out_sidebars(lines))
     if is_edited_volume(lines):
-        return volume_blocks(lines, title, authors)
-    return article_blocks(drop_title_lines(lines, title), title, authors)
-
-
-def _title_in_markup(raw: RawDocument) -> str:
-    if raw.format == "markdown":
-        from .markdown import markdown_title
-
-        return markdown_title(raw.text)
-    return ""
+        return title, volume_blocks(lines, title, authors)
+    if title:
+        lines = drop_title_lines(lines, title)
+    else:
+        title, lines = take_opening_title(lines)
+    return title, article_blocks(lines, title, authors)
 
 
 def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, ...]:
@@ -86,14 +102,14 @@ def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, 
 def build_document(raw: RawDocument) -> Document:
     """Clean a raw document and find its blocks."""
     entry = lookup(raw.id)
-    title = raw.title or (entry.title if entry else "") or _title_in_markup(raw)
+    title = raw.title or (entry.title if entry else "")
     authors = tuple(raw.authors or (entry.authors if entry else ()))
     if raw.sections:
         blocks = _section_blocks(raw, title, authors)
     else:
-        blocks = _text_blocks(raw, title, authors)
+        title, blocks = _text_blocks(raw, title, authors)
     if not title and blocks:
-        title = blocks[0].text[:80]
+        title = textwrap.shorten(blocks[0].text, 80, placeholder=" …")
     return Document(
         id=raw.id,
         path=raw.path,
