@@ -1,40 +1,121 @@
 """Cleaning steps: each a small pure function named for what it removes or mends.
 
-First version; the structure work deepens it.
+The steps work on text whose line breaks are kept: structure (headings,
+pull quotes, paragraphs) is found from lines afterwards.  A line that starts a
+printed page keeps one leading space (PDF extraction marks page starts so);
+other runs of blanks become one space.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+
+from .boilerplate import drop_web_boilerplate
+
+__all__ = [
+    "clean_text",
+    "collapse_spaces",
+    "drop_footnote_markers",
+    "drop_page_numbers",
+    "drop_web_boilerplate",
+    "fold_unicode",
+    "rejoin_hyphenated_words",
+    "strip_end_marks",
+]
 
 
 def fold_unicode(text: str) -> str:
     """NFKC: ligatures (U+FB01 'fi') and compatibility forms become plain letters."""
-    return unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "")
 
 
 def collapse_spaces(text: str) -> str:
-    """Tabs and runs of spaces become one space; line ends lose trailing blanks."""
-    text = re.sub(r"[ \t\u00a0]+", " ", text)
-    return re.sub(r" *\n *", "\n", text)
+    """Tabs and runs of spaces become one space; a line keeps at most one leading blank."""
+    text = re.sub(r"[ \t\u00a0\u2002-\u200b\u3000]+", " ", text)
+    text = re.sub(r" +\n", "\n", text)
+    return re.sub(r" +$", "", text)
 
 
 def drop_page_numbers(text: str) -> str:
-    """Lines that hold nothing but a page number."""
-    return re.sub(r"(?m)^\s*\d{1,3}\s*$\n?", "", text)
+    """Lines that hold nothing but a page number (or a run of stray note numbers)."""
+    return re.sub(r"(?m)^ ?\d{1,3}(?: \d{1,3})*$\n?", "", text)
+
+
+# A footnote number glued to the word it annotates: "percent.94", "(AIDP).1",
+# "two3", "levels”9", "2025,2", "Ying,12".  Thousands ("1,000") and model names
+# ("A2", "P7009", "28nm") are left alone.
+_GLUED_NOTE = re.compile(
+    r"(?<=[a-z]{3})\d{1,3}(?=[\s,.;:)]|$)"
+    r"|(?<=[a-z)\]][.,;:])\d{1,3}(?=\s|$)"
+    r"|(?<=[a-zA-Z\d],)\d{1,2}(?=\s|$)"
+    r"|(?<=[”\"’)])\d{1,3}(?=\s|$)"
+    r"|(?<=[”\"’][.,])\d{1,3}(?=\s|$)",
+    re.MULTILINE,
+)
+_BRACKET_NOTE = re.compile(r"(?<=\S)\[\d{1,3}\]")
+_LOOSE_NOTE = re.compile(r"(?<=[a-z][.”]) \d{1,3}$", re.MULTILINE)
+_ASIDE_MARK = re.compile(r"(?<=[\w”’.])\*(?=[\s,.;:”’—]|$)", re.MULTILINE)
+
+
+def drop_footnote_markers(text: str) -> str:
+    """Note numbers glued to words ('percent.94', 'two3', '[12]', 'Tieniu*') so the word is searchable."""
+    text = _BRACKET_NOTE.sub("", text)
+    text = _GLUED_NOTE.sub("", text)
+    text = _LOOSE_NOTE.sub("", text)
+    return _ASIDE_MARK.sub("", text)
+
+
+def strip_end_marks(text: str) -> str:
+    """The '◆' that closes a printed article (structure uses it first, then it goes)."""
+    return re.sub(r" ?◆", "", text)
+
+
+_BROKEN_WORD = re.compile(r"([A-Za-z]+)-\n ?([a-z][A-Za-z]*)( |(?=\n)|$)")
+
+
+def _word_counts(text: str) -> Counter:
+    return Counter(w.lower() for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text))
 
 
 def rejoin_hyphenated_words(text: str) -> str:
-    """'inter-\\nnational' becomes 'international'; 'state-\\nled' keeps its hyphen."""
+    """'inter-\\nnational' becomes 'international'; 'state-\\nled' keeps its hyphen.
 
-    def join(m: re.Match) -> str:
-        left, right = m.group(1), m.group(2)
-        return f"{left}{right}" if right[0].islower() and len(left) > 1 else f"{left}-{right}"
+    The document decides: join when the joined word occurs elsewhere unbroken;
+    keep the hyphen when the hyphenated form occurs elsewhere; otherwise keep
+    it only if both halves are words the document uses on their own
+    ('Shenzhen-based'; a capitalised first half is enough: 'Chinese-language'),
+    join if not ('pre-existing': 'pre' is no word).
+    The mended word ends the first line; the rest of the second line stays.
+    """
+    words = _word_counts(_BROKEN_WORD.sub(" ", text))
 
-    return re.sub(r"(\w+)-\n(\w+)", join, text)
+    def keeps_hyphen(left: str, right: str) -> bool:
+        if words[f"{left}{right}".lower()]:
+            return False
+        if words[f"{left}-{right}".lower()]:
+            return True
+        known_left = words[left.lower()] > 0
+        return known_left and (words[right.lower()] > 0 or left[0].isupper())
+
+    def mend(m: re.Match) -> str:
+        left, right, gap = m.groups()
+        word = f"{left}-{right}" if keeps_hyphen(left, right) else f"{left}{right}"
+        return word + ("\n" if gap == " " else "")
+
+    return _BROKEN_WORD.sub(mend, text)
 
 
 def clean_text(text: str) -> str:
-    for step in (fold_unicode, collapse_spaces, drop_page_numbers, rejoin_hyphenated_words):
+    """Every cleaning step in order; line breaks survive for the structure step."""
+    for step in (
+        fold_unicode,
+        collapse_spaces,
+        drop_web_boilerplate,
+        drop_page_numbers,
+        drop_footnote_markers,
+        rejoin_hyphenated_words,
+    ):
         text = step(text)
-    return text.strip()
+    return text.strip("\n")

@@ -1,73 +1,120 @@
-"""Find a document's structure: paragraphs, headings, articles, speakers.
+"""Find a document's structure: articles, sections, speakers, kinds of block.
 
-First version: paragraphs and headings only; the structure work deepens it.
+`build_document` is the one entry point the indexer uses.  It picks the reading
+that fits the document:
+
+- pre-parsed sections (HTML readers find them in markup) are cleaned and kept;
+- Markdown: `#` headings are sections, markup is stripped (corpus.markdown);
+- an edited volume with bylines ("BY LORAND LASKAI AND HELEN TONER") is split
+  into its articles, bios and interviews (corpus.volume);
+- anything else is one article whose headings are found from its lines
+  (corpus.sections); plain text with no headings gives blocks with no section.
+
+Who wrote what comes from the text when the text says so, else from the
+catalog; a document neither names stays unattributed.
 """
 from __future__ import annotations
 
 import re
+import textwrap
 
+from .asides import drop_pull_quotes, take_out_sidebars
 from .catalog import lookup
 from .clean import clean_text
+from .lines import words_of
 from .model import Block, Document, RawDocument
+from .sections import article_blocks, kind_of_section, split_sections
+from .volume import is_edited_volume, volume_blocks
 
-_SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
-
-
-def _looks_like_heading(line: str) -> bool:
-    if line.startswith("#"):
-        return True
-    words = line.split()
-    return 0 < len(words) <= 10 and not _SENTENCE_END.search(line) and line[:1].isupper()
+__all__ = ["build_document", "document_authors"]
 
 
-def split_paragraphs(text: str) -> list[str]:
-    """Rebuild paragraphs from hard-wrapped lines (blank lines or short last lines end them)."""
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            if current:
-                paragraphs.append(" ".join(current))
-                current = []
-            continue
-        current.append(line)
-        if _SENTENCE_END.search(line) and len(line) < 60:
-            paragraphs.append(" ".join(current))
-            current = []
-    if current:
-        paragraphs.append(" ".join(current))
-    return paragraphs
+def drop_title_lines(lines: list[str], title: str) -> list[str]:
+    """Leading lines that only repeat the document's title or subtitle."""
+    title_words = " ".join(words_of(title))
+    if not title_words:
+        return lines
+    kept = list(lines)
+    while kept:
+        first = " ".join(words_of(kept[0]))
+        if len(first.split()) >= 2 and f" {first} " in f" {title_words} ":
+            kept.pop(0)
+        elif not kept[0].strip():
+            kept.pop(0)
+        else:
+            break
+    return kept
+
+
+def _section_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> list[Block]:
+    blocks = []
+    for heading, paragraph in raw.sections:
+        text = re.sub(r"\s+", " ", clean_text(paragraph)).strip()
+        if text:
+            kind = kind_of_section(heading)
+            blocks.append(Block(text=text, kind=kind, section=heading.strip(), title=title, authors=authors))
+    return blocks
+
+
+def take_opening_title(lines: list[str]) -> tuple[str, list[str]]:
+    """A text file that opens with a heading names itself: (that title, the lines after it)."""
+    sections = split_sections(lines)
+    opening = sections[0] if sections else None
+    followed = opening is not None and (len(sections) > 1 or any(l.strip() for l in opening.lines))
+    if not followed or not opening.heading or opening.capitals:
+        return "", lines
+    taken, i = "", 0
+    while i < len(lines) and taken != opening.heading:
+        if lines[i].strip():
+            taken = f"{taken} {lines[i].strip()}".strip()
+            if not opening.heading.startswith(taken):
+                return "", lines
+        i += 1
+    return opening.heading, lines[i:]
+
+
+def _text_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> tuple[str, list[Block]]:
+    """The title (found in the text if the caller had none) and the blocks of a text document."""
+    if raw.format == "markdown":
+        from .markdown import markdown_blocks, markdown_title
+
+        title = title or markdown_title(raw.text)
+        return title, markdown_blocks(raw.text, title, authors)
+    lines = clean_text(raw.text).split("\n")
+    lines = drop_pull_quotes(take_out_sidebars(lines))
+    if is_edited_volume(lines):
+        return title, volume_blocks(lines, title, authors)
+    if title:
+        lines = drop_title_lines(lines, title)
+    else:
+        title, lines = take_opening_title(lines)
+    return title, article_blocks(lines, title, authors)
+
+
+def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, ...]:
+    """Everyone who wrote or said something: the catalog's order first, then as met."""
+    seen = dict.fromkeys(known)
+    for block in blocks:
+        seen.update(dict.fromkeys(block.authors))
+    return tuple(seen)
 
 
 def build_document(raw: RawDocument) -> Document:
     """Clean a raw document and find its blocks."""
     entry = lookup(raw.id)
     title = raw.title or (entry.title if entry else "")
-    authors = raw.authors or (entry.authors if entry else ())
-    blocks: list[Block] = []
+    authors = tuple(raw.authors or (entry.authors if entry else ()))
     if raw.sections:
-        for heading, para in raw.sections:
-            text = clean_text(para)
-            if text:
-                blocks.append(Block(text=text, section=heading, title=title, authors=authors))
+        blocks = _section_blocks(raw, title, authors)
     else:
-        section = ""
-        for para in split_paragraphs(clean_text(raw.text)):
-            if _looks_like_heading(para):
-                if not title and not blocks and (para.startswith("# ") or not para.startswith("#")):
-                    title = para.lstrip("#").strip()
-                else:
-                    section = para.lstrip("#").strip()
-                continue
-            blocks.append(Block(text=para, section=section, title=title, authors=authors))
+        title, blocks = _text_blocks(raw, title, authors)
     if not title and blocks:
-        title = blocks[0].text[:80]
+        title = textwrap.shorten(blocks[0].text, 80, placeholder=" …")
     return Document(
         id=raw.id,
         path=raw.path,
         title=title,
-        authors=tuple(authors),
+        authors=document_authors(authors, blocks),
         date=raw.date or (entry.date if entry else ""),
         publisher=raw.publisher or (entry.publisher if entry else ""),
         blocks=tuple(blocks),
