@@ -241,6 +241,8 @@ def test_pull_quotes_are_dropped_and_the_body_reads_on(documents):
     assert text.count("Resources for basic research should be") == 0  # only the pull quote starts so
     assert text.count("to produce more diverse tools and software") == 1
     assert "frameworks, only one user stood up for PaddlePaddle—the PaddlePaddle official account." in text
+    assert "in a way that requires signaling, is straining individuals" in text  # 'The CCP is ...' cut out
+    assert "emerging ecosystems and sectors that increasingly" in text  # 'Companies and regulators are' cut out
 
 
 def test_every_interview_answer_is_by_an_interviewee(documents):
