@@ -440,3 +440,23 @@ def test_sidebars_flagged_with_a_star_become_sidebar_blocks():
         (SIDEBAR, "Pick your innovation pat"),
         (BODY, "This contrasts with an o"),
     ]
+
+
+def test_corpus_package_keeps_to_its_side_of_the_arrows():
+    """corpus/ needs no nltk, Whoosh or click; BeautifulSoup only in corpus/html.py."""
+    import ast
+    from pathlib import Path
+
+    import corpus
+
+    for module in Path(corpus.__file__).parent.glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {
+            (alias.name if isinstance(node, ast.Import) else node.module or "").split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        }
+        assert not imported & {"nltk", "whoosh", "click"}, module.name
+        if module.name != "html.py":
+            assert "bs4" not in imported, module.name
