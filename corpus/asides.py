@@ -3,7 +3,11 @@
 A pull quote repeats a sentence of its own article in large type beside the
 body; extraction prints its short lines between the body's lines.  It is
 found by that repetition: most of a short line's word triples occur again
-elsewhere in the document.  Pull quotes are duplicates and are dropped.
+elsewhere in the document.  Such a line counts when it has company (another
+within a few lines, or a blank-delimited block of narrow lines around it) or
+when it plainly breaks into a sentence; the quote then grows along the lines
+that continue it in the body's copy.  Pull quotes are duplicates and are
+dropped.
 
 A sidebar is a boxed aside ("Pick your innovation path: ..."); the report
 flags it with a lone "*" line before it (and a "*" after the word it
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .lines import is_upper_heading, looks_like_heading, starts_lower, words_of
+from .lines import ends_sentence, is_upper_heading, looks_like_heading, starts_lower, words_of
 
 SIDEBAR_MARK = "\u2063sidebar\u2063 "
 PULL_QUOTE_WIDTH = 45  # pull quotes are set in a narrow column
@@ -72,11 +76,26 @@ class _PullQuoteFinder:
         line = self.lines[i].strip()
         return 0 < len(line) <= PULL_QUOTE_WIDTH and not is_sidebar(line) and not is_upper_heading(line)
 
-    def said_twice(self, i: int) -> bool:
+    def repeated_share(self, i: int) -> float:
         grams = _trigrams(self.words[i])
-        if len(grams) < 1 or not self.narrow(i) or _stands_as_heading(self.lines, i):
+        return sum(self.counts[g] >= 2 for g in grams) / len(grams) if grams else 0.0
+
+    def said_twice(self, i: int) -> bool:
+        if not self.narrow(i) or _stands_as_heading(self.lines, i):
             return False
-        return sum(self.counts[g] >= 2 for g in grams) / len(grams) >= _REPEATED_SHARE
+        return self.repeated_share(i) >= _REPEATED_SHARE
+
+    def interrupts(self, i: int) -> bool:
+        """A lone quoted line that breaks into a sentence: '... in a way that requires' / 'The CCP is ...'."""
+        before = self.lines[self._step(i, -1)] if self._step(i, -1) >= 0 else ""
+        return (
+            self.repeated_share(i) == 1.0
+            and len(self.words[i]) >= 4
+            and self.lines[i].strip()[:1].isupper()
+            and not ends_sentence(self.lines[i])
+            and bool(before.strip())
+            and not ends_sentence(before)
+        )
 
     def links(self, a: int, b: int) -> bool:
         """Whether line b reads on from line a (a < b) in the body's copy of the quote.
@@ -113,7 +132,9 @@ class _PullQuoteFinder:
 
     def find(self) -> set[int]:
         seeds = {i for i in range(len(self.lines)) if self.said_twice(i)}
-        found = {i for i in seeds if any(abs(i - j) <= 4 for j in seeds - {i}) or self.narrow_block(i)}
+        found = {
+            i for i in seeds if any(abs(i - j) <= 4 for j in seeds - {i}) or self.narrow_block(i) or self.interrupts(i)
+        }
         grown = True
         while grown:
             grown = False

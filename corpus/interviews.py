@@ -12,7 +12,9 @@ their shape: a stretch of lines that starts on a new line after a finished
 sentence, ends a sentence at a line end, is short (at most three sentences)
 and asks something (ends with "?", or opens with a question, or addresses
 "you").  The first such stretch after the introduction is always a question.
-Answers are the interviewee's words; questions are the interviewer's.
+Answers are the interviewee's words, filed under their question; questions
+are the interviewer's, filed (like the interviewee's introduction, a bio)
+under "Interview with <name>".
 """
 from __future__ import annotations
 
@@ -27,6 +29,11 @@ from .names import person_name
 _BIO_WIDTH = 60
 _YOU = re.compile(r"(?i)\byou(?:r|rs)?\b")
 _FIRST_PERSON = re.compile(r"^(?:I|I’[a-z]+|I'[a-z]+|We|My|Our)\b")
+
+
+def interview_section(speaker: str) -> str:
+    """The section of an interview's questions and its interviewee's introduction."""
+    return f"Interview with {speaker}"
 
 
 def is_interviewee_heading(line: str) -> bool:
@@ -135,7 +142,8 @@ def _qa_blocks(lines: list[str], title: str, asker: tuple[str, ...], speaker: st
             blocks.pop()  # questions in a row (columns printed out of order) are asked as one
         question = f"{question} {run.text}".strip()
         if not lead_in:
-            blocks.append(Block(text=question, kind=QUESTION, section=speaker, title=title, authors=asker))
+            section = interview_section(speaker)
+            blocks.append(Block(text=question, kind=QUESTION, section=section, title=title, authors=asker))
     blocks.extend(_answer_blocks(answer, question, title, speaker))
     return blocks
 
@@ -152,6 +160,7 @@ def interview_blocks(lines: list[str], title: str, interviewers: tuple[str, ...]
         speaker = person_name(lines[start].strip())
         intro, exchange = _split_introduction(lines[start + 1 : end])
         for text in _introduction_paragraphs(intro):
-            blocks.append(Block(text=text, kind=BIO, section=speaker, title=title, authors=(speaker,)))
+            section = interview_section(speaker)
+            blocks.append(Block(text=text, kind=BIO, section=section, title=title, authors=(speaker,)))
         blocks.extend(_qa_blocks(exchange, title, interviewers, speaker))
     return blocks

@@ -99,7 +99,7 @@ def split_paragraphs(lines: list[str]) -> list[str]:
                 paragraphs.append(" ".join(current))
                 current = []
             continue
-        if current and _LIST_ITEM.match(line) and (ends_sentence(current[-1]) or current[-1].endswith(";")):
+        if current and _LIST_ITEM.match(line) and (ends_sentence(current[-1]) or current[-1].endswith((";", ":"))):
             paragraphs.append(" ".join(current))
             current = []
         current.append(line)

@@ -1,10 +1,14 @@
 """Sections of one article: headings, the blocks under them, and what kind they are.
 
 Two heading styles are recognised.  Reports that print their headings in
-capitals ("CHINESE VIEWS ON THE IMPORTANCE OF AI") use those alone, and
-their numbered key judgments ("1. China's leadership ...") become
-subsections, named "HEADING / 1. Judgment text".  Other documents use short
-title-case lines that stand apart from the prose.
+capitals ("CHINESE VIEWS ON THE IMPORTANCE OF AI") use those alone, kept as
+printed; their numbered key judgments ("1. China's leadership ...") become
+subsections named "HEADING / 1. Judgment text" (the whole judgment), and a
+short title-case line under a judgment one level further down
+("HEADING / 9. Judgment text / Weaknesses in Top Talent").  Other documents
+use short title-case lines that stand apart from the prose: after a blank
+line or at the top of a printed page in hard-wrapped text, on a line of their
+own between blank lines in web text.
 
 A section called Notes (or References...) holds blocks of kind "notes"; one
 called About the Contributor (or Author) holds a "bio".
