@@ -5,6 +5,7 @@ Everything it returns is a plain value (`Hit`, `Stats`).
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -20,8 +21,11 @@ from indexer.schema import (
     english_analyzer,
 )
 
+from .dates import parse_bound, within
+from .fuzzy import widen_fuzzy_terms
 from .highlight import MatchTerms, find_matches
 from .hits import Hit, Stats
+from .suggest import Lexicon, correct_query, surface_forms
 
 # Passages that are not prose (bios, notes, sidebars) are kept searchable but
 # their scores are scaled down so that they never outrank prose that matches
@@ -103,29 +107,101 @@ class Searcher:
         author: str | Sequence[str] | None = None,
         document: str | Sequence[str] | None = None,
         section: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
     ) -> list[Hit]:
-        """The best passages for `query`, best first (page `page` of `limit` hits)."""
+        """The best passages for `query`, best first (page `page` of `limit` hits).
+
+        `after` and `before` ("YYYY", "YYYY-MM" or "YYYY-MM-DD") keep passages
+        whose document is dated on or after / on or before them, compared at
+        the precision both dates have (see `searcher.dates`).
+        """
         if limit < 1 or page < 1:
             raise BadQuery("limit and page must be at least 1")
-        parsed = self._parse(query)
-        filters = self._filters(_as_list(author), _as_list(document), section)
+        parsed, filters = self._prepare(query, author, document, section, after, before)
         if filters is False:
             return []
         try:
-            results = self._searcher.search_page(
-                parsed, page, pagelen=limit, filter=filters,
-                collapse="text_hash", collapse_limit=1,
-            )
+            first = (page - 1) * limit
+            page_hits = _ranked(self._searcher, parsed, filters, top=first + limit)[first:first + limit]
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
-        if page > 1 and results.pagenum < page:
-            return []  # past the last page
         terms = self._match_terms(parsed)
         hits = []
-        for offset, doc in enumerate(results):
+        for offset, doc in enumerate(page_hits):
             fields = doc.fields()
-            hits.append(self._hit(fields, terms, rank=results.offset + offset + 1, score=doc.score))
+            hits.append(self._hit(fields, terms, rank=first + offset + 1, score=doc.score))
         return hits
+
+    def count(self, query: str, **filters) -> int:
+        """How many passages match `query` in all (same filters as `search`)."""
+        parsed, where = self._prepare(query, **_filter_args(filters))
+        if where is False:
+            return 0
+        return sum(1 for _ in self._everything(parsed, where, query))
+
+    def facets(self, query: str, **filters) -> dict:
+        """Hit counts over the whole result set (not one page), for narrowing a search.
+
+        Takes the filters of `search` and returns plain values:
+        ``{"total": passages, "authors": {name: passages}, "documents": {id: passages}}``,
+        each mapping largest first.  A passage counts once for each of its authors.
+        """
+        parsed, where = self._prepare(query, **_filter_args(filters))
+        authors: Counter = Counter()
+        documents: Counter = Counter()
+        total = 0
+        if where is not False:
+            for docnum in self._everything(parsed, where, query):
+                fields = self._searcher.stored_fields(docnum)
+                total += 1
+                documents[fields.get("document", "")] += 1
+                authors.update(set(fields.get("authors") or ()))
+        return {"total": total, "authors": _largest_first(authors), "documents": _largest_first(documents)}
+
+    def suggest(self, query: str) -> str | None:
+        """`query` respelt with words the index holds ("semiconducter" -> "semiconductor"), or None.
+
+        Only a respelling that finds passages is offered; the words are shown as
+        they appear in the passages, never as stems.
+        """
+        if not query or not query.strip():
+            return None
+        better = correct_query(query, self._lexicon())
+        if better is None:
+            return None
+        try:
+            return better if self.count(better) else None
+        except BadQuery:
+            return None
+
+    def similar(self, passage_id: str, *, limit: int = 10, author: str | Sequence[str] | None = None,
+                document: str | Sequence[str] | None = None, after: str | None = None,
+                before: str | None = None, terms: int = 12) -> list[Hit]:
+        """Passages like `passage_id`, best first, found by its `terms` most telling words.
+
+        The passage itself and its duplicates (same text elsewhere) are left out.
+        Each hit's matches mark the telling words it shares.
+        """
+        from whoosh import classify
+        from whoosh import query as q
+
+        if limit < 1 or terms < 1:
+            raise BadQuery("limit and terms must be at least 1")
+        fields = self.get(passage_id)  # raises PassageNotFound
+        where = self._where(author, document, None, after, before)
+        stored = self._searcher.document(id=passage_id)
+        keys = self._searcher.key_terms_from_text("text", fields.text, numterms=terms,
+                                                  model=classify.Bo1Model, normalize=True)
+        if where is False or not keys:
+            return []
+        like = q.Or([q.Term("text", word, boost=weight) for word, weight in keys])
+        itself = [q.Term("id", passage_id)]
+        if stored.get("text_hash"):
+            itself.append(q.Term("text_hash", stored["text_hash"]))
+        results = _ranked(self._searcher, like, where, q.Or(itself), top=limit)[:limit]
+        shared = MatchTerms(frozenset(_text(word) for word, _ in keys))
+        return [self._hit(doc.fields(), shared, rank=n, score=doc.score) for n, doc in enumerate(results, 1)]
 
     def get(self, passage_id: str) -> Hit:
         """One passage by its id."""
@@ -158,6 +234,64 @@ class Searcher:
 
     # -- the parts ---------------------------------------------------------
 
+    def _prepare(self, query: str, author=None, document=None, section=None, after=None, before=None):
+        """The parsed query and its filter (False: nothing can match); BadQuery on bad input."""
+        where = self._where(author, document, section, after, before)
+        return self._parse(query), where
+
+    def _where(self, author, document, section, after, before):
+        bounds = parse_bound(after, "--after"), parse_bound(before, "--before")
+        filters = self._filters(_as_list(author), _as_list(document), section)
+        dated = self._date_filter(*bounds)
+        if filters is False or dated is False:
+            return False
+        from whoosh import query as q
+
+        parts = [f for f in (filters, dated) if f is not None]
+        return q.And(parts) if len(parts) > 1 else (parts[0] if parts else None)
+
+    def _date_filter(self, after, before):
+        """The dates in the index that pass the bounds, as a filter (None: no bounds; False: none pass)."""
+        if after is None and before is None:
+            return None
+        from whoosh import query as q
+
+        dates = [_text(d) for d in self._searcher.reader().field_terms("date")]
+        keep = [d for d in dates if within(d, after, before)]
+        return q.Or([q.Term("date", d) for d in keep]) if keep else False
+
+    def _everything(self, parsed, where, query: str) -> list[int]:
+        """Document numbers of every passage that matches (duplicates collapsed, as in `search`)."""
+        try:
+            return [doc.docnum for doc in _ranked(self._searcher, parsed, where)]
+        except Exception as exc:
+            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
+
+    def _lexicon(self) -> Lexicon:
+        """The text field's vocabulary, for spelling suggestions."""
+        from whoosh import query as q
+
+        reader = self._searcher.reader()
+
+        def near(word: str, maxdist: int) -> list[str]:
+            return [_text(t) for t in reader.terms_within("text", word, maxdist, prefix=1)]
+
+        def surfaces(stem: str) -> Counter:
+            forms: Counter = Counter()
+            for n, docnum in enumerate(self._searcher.docs_for_query(q.Term("text", stem))):
+                if n >= SURFACE_SAMPLE:
+                    break
+                text = self._searcher.stored_fields(docnum).get("text", "")
+                forms.update(surface_forms(text, self._tokens(text), stem))
+            return forms
+
+        return Lexicon(
+            stems=lambda word: [t for t, _, _ in self._tokens(word)],
+            frequency=lambda stem: reader.doc_frequency("text", stem),
+            near=near,
+            surfaces=surfaces,
+        )
+
     def _parse(self, text: str):
         if not text or not text.strip():
             raise BadQuery("empty query; give some words to search for")
@@ -169,6 +303,7 @@ class Searcher:
         except Exception as exc:
             raise BadQuery(f"cannot parse the query {text!r}: {exc}") from None
         parsed = _exclude_negations(parsed)
+        parsed = widen_fuzzy_terms(parsed, cleaned, lambda w: [t for t, _, _ in self._tokens(w)])
         bad = sorted({f for f, _ in _query_terms(parsed)} - set(QUERY_FIELDS))
         if bad:
             raise BadQuery(f"unknown field {bad[0]!r}; fields are: {', '.join(QUERY_FIELDS)}")
@@ -289,6 +424,40 @@ def _exclude_negations(node):
     if isinstance(node, q.And):
         return q.And([_exclude_negations(k) for k in node.subqueries], boost=node.boost)
     return node
+
+
+# Passages read to learn how an indexed stem is spelt in the text.
+SURFACE_SAMPLE = 25
+
+
+def _ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
+    """Whoosh hits for `parsed`, best first, one per text (duplicates collapsed).
+
+    Kept to passages matching `where` and not `mask`, scored by `parsed` alone.
+    Whoosh's own filter=/mask= bypass collapse= (filtered results would show
+    duplicate passages) and its top-N collector misranks a Require query, so
+    a constrained query collects every match and the caller slices.
+    """
+    from whoosh import query as q
+
+    if where:
+        parsed = q.Require(parsed, where)
+    if mask:
+        parsed = q.AndNot(parsed, mask)
+    limit = None if (where or mask) else top
+    return searcher.search(parsed, limit=limit, collapse="text_hash", collapse_limit=1)
+
+
+def _filter_args(filters: dict) -> dict:
+    allowed = {"author", "document", "section", "after", "before"}
+    unknown = set(filters) - allowed
+    if unknown:
+        raise TypeError(f"unexpected keyword argument {sorted(unknown)[0]!r}")
+    return filters
+
+
+def _largest_first(counts: Counter) -> dict:
+    return {k: n for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if k}
 
 
 def _leaves(node) -> Iterable:
