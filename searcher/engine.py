@@ -191,14 +191,21 @@ class Searcher:
         fields = self.get(passage_id)  # raises PassageNotFound
         where = self._where(author, document, None, after, before)
         stored = self._searcher.document(id=passage_id)
-        keys = self._searcher.key_terms_from_text("text", fields.text, numterms=terms,
-                                                  model=classify.Bo1Model, normalize=True)
-        if where is False or not keys:
-            return []
-        like = q.Or([q.Term("text", word, boost=weight) for word, weight in keys])
         itself = [q.Term("id", passage_id)]
         if stored.get("text_hash"):
             itself.append(q.Term("text_hash", stored["text_hash"]))
+        copies = max(1, sum(1 for _ in self._searcher.docs_for_query(q.Or(itself))))
+        reader = self._searcher.reader()
+        # Words found nowhere but in this passage (and its copies) cannot find others.
+        keys = [
+            (word, weight)
+            for word, weight in self._searcher.key_terms_from_text(
+                "text", fields.text, numterms=terms * 4, model=classify.Bo1Model, normalize=True)
+            if reader.doc_frequency("text", word) > copies
+        ][:terms]
+        if where is False or not keys:
+            return []
+        like = q.Or([q.Term("text", word, boost=weight) for word, weight in keys])
         results = _ranked(self._searcher, like, where, q.Or(itself), top=limit)[:limit]
         shared = MatchTerms(frozenset(_text(word) for word, _ in keys))
         return [self._hit(doc.fields(), shared, rank=n, score=doc.score) for n, doc in enumerate(results, 1)]
