@@ -5,7 +5,6 @@ Everything it returns is a plain value (`Hit`, `Stats`).
 from __future__ import annotations
 
 import os
-from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -22,10 +21,10 @@ from indexer.schema import (
 )
 
 from .dates import parse_bound, within
+from .explore import Exploring, ranked
 from .fuzzy import widen_fuzzy_terms
 from .highlight import MatchTerms, find_matches
 from .hits import Hit, Stats
-from .suggest import Lexicon, correct_query, surface_forms
 
 # Passages that are not prose (bios, notes, sidebars) are kept searchable but
 # their scores are scaled down so that they never outrank prose that matches
@@ -55,10 +54,11 @@ def _weighting():
     return KindWeighted(B=B, K1=K1)
 
 
-class Searcher:
+class Searcher(Exploring):
     """Ranked, highlighted passages from an index folder (default: the per-user index).
 
-    Use as a context manager, or call `close()`.
+    Use as a context manager, or call `close()`.  Besides `search`, `get` and
+    `stats`: `count`, `facets`, `suggest` and `similar` (see `searcher.explore`).
     """
 
     def __init__(self, index_dir: str | Path | None = None):
@@ -123,7 +123,7 @@ class Searcher:
             return []
         try:
             first = (page - 1) * limit
-            page_hits = _ranked(self._searcher, parsed, filters, top=first + limit)[first:first + limit]
+            page_hits = ranked(self._searcher, parsed, filters, top=first + limit)[first:first + limit]
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
         terms = self._match_terms(parsed)
@@ -132,83 +132,6 @@ class Searcher:
             fields = doc.fields()
             hits.append(self._hit(fields, terms, rank=first + offset + 1, score=doc.score))
         return hits
-
-    def count(self, query: str, **filters) -> int:
-        """How many passages match `query` in all (same filters as `search`)."""
-        parsed, where = self._prepare(query, **_filter_args(filters))
-        if where is False:
-            return 0
-        return sum(1 for _ in self._everything(parsed, where, query))
-
-    def facets(self, query: str, **filters) -> dict:
-        """Hit counts over the whole result set (not one page), for narrowing a search.
-
-        Takes the filters of `search` and returns plain values:
-        ``{"total": passages, "authors": {name: passages}, "documents": {id: passages}}``,
-        each mapping largest first.  A passage counts once for each of its authors.
-        """
-        parsed, where = self._prepare(query, **_filter_args(filters))
-        authors: Counter = Counter()
-        documents: Counter = Counter()
-        total = 0
-        if where is not False:
-            for docnum in self._everything(parsed, where, query):
-                fields = self._searcher.stored_fields(docnum)
-                total += 1
-                documents[fields.get("document", "")] += 1
-                authors.update(set(fields.get("authors") or ()))
-        return {"total": total, "authors": _largest_first(authors), "documents": _largest_first(documents)}
-
-    def suggest(self, query: str) -> str | None:
-        """`query` respelt with words the index holds ("semiconducter" -> "semiconductor"), or None.
-
-        Only a respelling that finds passages is offered; the words are shown as
-        they appear in the passages, never as stems.
-        """
-        if not query or not query.strip():
-            return None
-        better = correct_query(query, self._lexicon())
-        if better is None:
-            return None
-        try:
-            return better if self.count(better) else None
-        except BadQuery:
-            return None
-
-    def similar(self, passage_id: str, *, limit: int = 10, author: str | Sequence[str] | None = None,
-                document: str | Sequence[str] | None = None, after: str | None = None,
-                before: str | None = None, terms: int = 12) -> list[Hit]:
-        """Passages like `passage_id`, best first, found by its `terms` most telling words.
-
-        The passage itself and its duplicates (same text elsewhere) are left out.
-        Each hit's matches mark the telling words it shares.
-        """
-        from whoosh import classify
-        from whoosh import query as q
-
-        if limit < 1 or terms < 1:
-            raise BadQuery("limit and terms must be at least 1")
-        fields = self.get(passage_id)  # raises PassageNotFound
-        where = self._where(author, document, None, after, before)
-        stored = self._searcher.document(id=passage_id)
-        itself = [q.Term("id", passage_id)]
-        if stored.get("text_hash"):
-            itself.append(q.Term("text_hash", stored["text_hash"]))
-        copies = max(1, sum(1 for _ in self._searcher.docs_for_query(q.Or(itself))))
-        reader = self._searcher.reader()
-        # Words found nowhere but in this passage (and its copies) cannot find others.
-        keys = [
-            (word, weight)
-            for word, weight in self._searcher.key_terms_from_text(
-                "text", fields.text, numterms=terms * 4, model=classify.Bo1Model, normalize=True)
-            if reader.doc_frequency("text", word) > copies
-        ][:terms]
-        if where is False or not keys:
-            return []
-        like = q.Or([q.Term("text", word, boost=weight) for word, weight in keys])
-        results = _ranked(self._searcher, like, where, q.Or(itself), top=limit)[:limit]
-        shared = MatchTerms(frozenset(_text(word) for word, _ in keys))
-        return [self._hit(doc.fields(), shared, rank=n, score=doc.score) for n, doc in enumerate(results, 1)]
 
     def get(self, passage_id: str) -> Hit:
         """One passage by its id."""
@@ -266,38 +189,6 @@ class Searcher:
         dates = [_text(d) for d in self._searcher.reader().field_terms("date")]
         keep = [d for d in dates if within(d, after, before)]
         return q.Or([q.Term("date", d) for d in keep]) if keep else False
-
-    def _everything(self, parsed, where, query: str) -> list[int]:
-        """Document numbers of every passage that matches (duplicates collapsed, as in `search`)."""
-        try:
-            return [doc.docnum for doc in _ranked(self._searcher, parsed, where)]
-        except Exception as exc:
-            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
-
-    def _lexicon(self) -> Lexicon:
-        """The text field's vocabulary, for spelling suggestions."""
-        from whoosh import query as q
-
-        reader = self._searcher.reader()
-
-        def near(word: str, maxdist: int) -> list[str]:
-            return [_text(t) for t in reader.terms_within("text", word, maxdist, prefix=1)]
-
-        def surfaces(stem: str) -> Counter:
-            forms: Counter = Counter()
-            for n, docnum in enumerate(self._searcher.docs_for_query(q.Term("text", stem))):
-                if n >= SURFACE_SAMPLE:
-                    break
-                text = self._searcher.stored_fields(docnum).get("text", "")
-                forms.update(surface_forms(text, self._tokens(text), stem))
-            return forms
-
-        return Lexicon(
-            stems=lambda word: [t for t, _, _ in self._tokens(word)],
-            frequency=lambda stem: reader.doc_frequency("text", stem),
-            near=near,
-            surfaces=surfaces,
-        )
 
     def _parse(self, text: str):
         if not text or not text.strip():
@@ -431,40 +322,6 @@ def _exclude_negations(node):
     if isinstance(node, q.And):
         return q.And([_exclude_negations(k) for k in node.subqueries], boost=node.boost)
     return node
-
-
-# Passages read to learn how an indexed stem is spelt in the text.
-SURFACE_SAMPLE = 25
-
-
-def _ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
-    """Whoosh hits for `parsed`, best first, one per text (duplicates collapsed).
-
-    Kept to passages matching `where` and not `mask`, scored by `parsed` alone.
-    Whoosh's own filter=/mask= bypass collapse= (filtered results would show
-    duplicate passages) and its top-N collector misranks a Require query, so
-    a constrained query collects every match and the caller slices.
-    """
-    from whoosh import query as q
-
-    if where:
-        parsed = q.Require(parsed, where)
-    if mask:
-        parsed = q.AndNot(parsed, mask)
-    limit = None if (where or mask) else top
-    return searcher.search(parsed, limit=limit, collapse="text_hash", collapse_limit=1)
-
-
-def _filter_args(filters: dict) -> dict:
-    allowed = {"author", "document", "section", "after", "before"}
-    unknown = set(filters) - allowed
-    if unknown:
-        raise TypeError(f"unexpected keyword argument {sorted(unknown)[0]!r}")
-    return filters
-
-
-def _largest_first(counts: Counter) -> dict:
-    return {k: n for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if k}
 
 
 def _leaves(node) -> Iterable:
