@@ -6,6 +6,8 @@ similar passages, facets, date bounds, and highlighting that is right.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -358,3 +360,19 @@ def test_context_widens_and_narrows_snippets(run, tmp_path):
     narrow, default, wide = (snippet_line(run, index, "--context", n).replace("**", "") for n in (30, 320, 700))
     assert len(narrow) < len(default) < len(wide)
     assert len(narrow) <= 30 + 4  # plus the ellipses
+
+
+def test_new_commands_keep_the_search_path_light(seed_index):
+    script = textwrap.dedent(f"""
+        import sys
+        from searcher.cli import cli
+        for args in (["similar", "004_b9cf0838e2274f89:21"], ["search", "semiconducter"],
+                     ["search", "export controls", "--facets", "--after", "2019"]):
+            code = cli.main(args + ["--index", {str(seed_index)!r}], standalone_mode=False)
+            assert code in (0, 1), (args, code)
+        print("MODULES", " ".join(sorted({{m.split(".")[0] for m in sys.modules}})), file=sys.stderr)
+    """)
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True)
+    loaded = set(out.stderr.rsplit("MODULES", 1)[1].split())
+    assert "whoosh" in loaded and not loaded & {"nltk", "bs4"}
