@@ -249,12 +249,16 @@ def search(ctx, query, limit, page, author, document, section, after, before, wi
 @cli.command(context_settings=CONTEXT)
 @click.argument("passage_id")
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Passages to show.")
+@click.option("--author", multiple=True, help="Only passages by an author whose name has all these words (repeatable).")
+@click.option("--document", multiple=True, help="Only passages of this document id (repeatable).")
+@click.option("--after", metavar="DATE", help="Only documents dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--before", metavar="DATE", help="Only documents dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
 @context_option
 @color_option
 @index_option
 @json_option
 @click.pass_context
-def similar(ctx, passage_id, limit, context, color, index_dir, as_json):
+def similar(ctx, passage_id, limit, author, document, after, before, context, color, index_dir, as_json):
     """Passages like PASSAGE_ID (found by its most telling words), best first.
 
     The passage itself and copies of it in other documents are left out; the
@@ -266,9 +270,11 @@ def similar(ctx, passage_id, limit, context, color, index_dir, as_json):
     Examples:
       corpus-search similar 004_b9cf0838e2274f89:21
       corpus-search similar 004_b9cf0838e2274f89:21 --limit 3 --json
+      corpus-search similar 004_b9cf0838e2274f89:21 --document 002_446d59fd56c55b2a
     """
     with open_searcher(ctx) as searcher:
-        hits = searcher.similar(passage_id, limit=limit)
+        hits = searcher.similar(passage_id, limit=limit, author=list(author), document=list(document),
+                                after=after, before=before)
     print_hits(hits, as_json, use_color(color, as_json), context)
     if not hits:
         click.echo(f"{PROG}: no passages like {passage_id}", err=True)

@@ -9,7 +9,9 @@ precision they share, and both bounds are inclusive:
     "2023"    is before 2023-06     (same year)
     "2019-02" is not after 2019-03
 
-A passage whose document has no usable date never passes a date bound.
+A passage whose document has no usable date never passes a date bound.  A
+document's date may carry a time ("2021-05-01T09:30:00Z"); only the date
+part counts.
 Pure functions, no Whoosh.
 """
 from __future__ import annotations
@@ -22,12 +24,17 @@ from corpus.errors import BadQuery
 DatePrefix = tuple[int, ...]  # (year,), (year, month) or (year, month, day)
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_TIME = re.compile(r"(?:[T ]\S*)?")
 
 
-def parse_date(text: str) -> DatePrefix | None:
-    """`text` ("YYYY", "YYYY-MM" or "YYYY-MM-DD", a real calendar date) as a tuple, else None."""
-    match = _DATE.fullmatch(text.strip()) if isinstance(text, str) else None
-    if not match:
+def parse_date(text: str, *, time_allowed: bool = False) -> DatePrefix | None:
+    """`text` ("YYYY", "YYYY-MM" or "YYYY-MM-DD", a real calendar date) as a tuple, else None.
+
+    With `time_allowed`, a time after the date ("T09:30:00Z") is ignored.
+    """
+    text = text.strip() if isinstance(text, str) else ""
+    match = _DATE.match(text)
+    if not match or not (match.end() == len(text) or (time_allowed and _TIME.fullmatch(text, match.end()))):
         return None
     parts = tuple(int(p) for p in match.groups() if p is not None)
     try:
@@ -51,7 +58,7 @@ def within(doc_date: str, after: DatePrefix | None, before: DatePrefix | None) -
     """Whether a document dated `doc_date` passes both (inclusive) bounds."""
     if after is None and before is None:
         return True
-    known = parse_date(doc_date or "")
+    known = parse_date(doc_date or "", time_allowed=True)
     if known is None:
         return False
     if after is not None:

@@ -236,6 +236,19 @@ def test_any_query_gives_a_suggestion_or_none(seed_index, query):
     assert suggestion is None or (isinstance(suggestion, str) and suggestion != query)
 
 
+@settings(max_examples=60, deadline=None)
+@given(query=st.text(max_size=40) | PASSAGES, after=st.none() | st.text(max_size=10) | DATES)
+def test_any_query_gives_hits_or_a_clean_error(seed_index, query, after):
+    with Searcher(seed_index) as s:
+        try:
+            hits = s.search(query, after=after, limit=3)
+            facets = s.facets(query, after=after)
+        except BadQuery as exc:
+            assert str(exc) and "\n" not in str(exc)
+        else:
+            assert len(hits) <= 3 and facets["total"] >= len(hits)
+
+
 @pytest.mark.parametrize("query", ["semiconducter", "goverment AND chna"])
 def test_a_suggestion_finds_passages(seed_index, query):
     with Searcher(seed_index) as s:

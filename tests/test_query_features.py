@@ -197,6 +197,11 @@ def test_similar_on_the_command_line(run, seed_index):
     assert missing.exit_code == 2 and missing.stdout == ""
     assert missing.stderr.count("\n") == 1 and "nope:1" in missing.stderr
     assert "Example" in run("similar", "-h").stdout
+    other = run("similar", "004_b9cf0838e2274f89:21", "--document", "002_446d59fd56c55b2a", "--before", "2019-12",
+                "--json", "--index", seed_index)
+    assert other.exit_code == 0 and documents_of(json_lines(other.stdout)) == {"002_446d59fd56c55b2a"}
+    bad = run("similar", "004_b9cf0838e2274f89:21", "--after", "soon", "--index", seed_index)
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1
 
 
 def test_similar_finding_nothing_exits_1(run, tmp_path):
@@ -279,6 +284,14 @@ def test_date_bounds_on_the_command_line(run, seed_index, bounds, expected):
     result = run("search", "china", "--limit", 500, "--json", *options, "--index", seed_index)
     assert result.exit_code == (0 if expected else 1)
     assert documents_of(json_lines(result.stdout)) == expected
+
+
+def test_a_time_after_a_document_date_is_ignored(tmp_path):
+    record = {"_id": "r1", "title": "Timed", "text": "Gallium export limits.", "date": "2021-05-01T09:30:00Z"}
+    index = build_index(tmp_path, {"timed.jsonl": json.dumps(record) + "\n"})
+    with Searcher(index) as s:
+        assert documents_of(s.search("gallium", after="2021-05-01", before="2021-05")) == {"r1"}
+        assert s.search("gallium", after="2021-05-02") == []
 
 
 def test_undated_passages_never_pass_a_date_bound(tiny_index):
