@@ -157,6 +157,7 @@ def cli() -> None:
     Examples:
       corpus-search search "indigenous innovation"
       corpus-search search semiconductors --author "Jeffrey Ding" --limit 3
+      corpus-search similar 004_b9cf0838e2274f89:21   # passages like this one
       corpus-search index ~/reports/        # add your own documents
       corpus-search stats
     """
@@ -173,8 +174,9 @@ Query syntax:
   prefix*              words starting with prefix
   term~                words spelt like term (one edit; term~2 for two)
 
-When little is found, a respelt query is offered on stderr:
-did you mean: "semiconductor"?
+\b
+When fewer than 3 passages are found, a respelling is offered on stderr:
+  did you mean: "semiconductor"?
 
 \b
 Dates (--after, --before): YYYY, YYYY-MM or YYYY-MM-DD, both inclusive,

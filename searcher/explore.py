@@ -137,22 +137,29 @@ class Exploring:
 
 
 def ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
-    """Whoosh hits for `parsed`, best first, one per text (copies collapsed).
+    """Whoosh hits for `parsed`, best first, one per text (copies collapsed); all of them if `top` is None.
 
     Kept to passages matching `where` and not `mask`, scored by `parsed` alone.
-    Whoosh's own filter=/mask= bypass collapse= (filtered results would show
-    duplicate passages) and its top-N collector misranks a Require query, so
-    a constrained query collects every match (`top` is ignored) and the
-    caller slices.
+    Two Whoosh pitfalls are avoided: its filter=/mask= bypass collapse=
+    (filtered results would show duplicate passages), so the constraints go
+    into the query; and its top-N collector, replacing matchers as its
+    minimum score rises, drops good hits of AndNot/Require queries
+    (`china NOT talent`), so matchers are never replaced.
     """
+    from whoosh import collectors
     from whoosh import query as q
 
     if where:
         parsed = q.Require(parsed, where)
     if mask:
         parsed = q.AndNot(parsed, mask)
-    limit = None if (where or mask) else top
-    return searcher.search(parsed, limit=limit, collapse="text_hash", collapse_limit=1)
+    if top is None:
+        best = collectors.UnlimitedCollector()
+    else:
+        best = collectors.TopCollector(max(1, top), replace=0)
+    collector = collectors.CollapseCollector(best, "text_hash", limit=1)
+    searcher.search_with_collector(parsed, collector)
+    return collector.results()
 
 
 def _largest_first(counts: Counter) -> dict:

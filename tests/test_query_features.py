@@ -301,6 +301,15 @@ def test_undated_passages_never_pass_a_date_bound(tiny_index):
         assert s.search("robots", before="2021-04-30") == []
 
 
+@pytest.mark.parametrize("query", ["china NOT talent", "china", "talent OR chips NOT semiconductors"])
+@pytest.mark.parametrize("bounds", [{}, {"after": "1900"}, {"author": ["Allen", "Ding", "Webster"]}])
+def test_a_short_page_is_the_head_of_a_long_one(seed_index, query, bounds):
+    with Searcher(seed_index) as s:
+        short = [h.id for h in s.search(query, limit=5, **bounds)]
+        long = [h.id for h in s.search(query, limit=500, **bounds)]
+    assert short == long[:5]
+
+
 def test_filtered_results_hold_no_duplicate_passages(seed_index):
     with Searcher(seed_index) as s:
         plain = s.search("china", limit=1000)
