@@ -105,8 +105,7 @@ def test_a_snippet_is_pieces_of_the_passage(text, words, budget, fragments):
     for s, e in made.matches:
         shown = made.text[s:e]
         assert shown and any(shown in text[ms:me] for ms, me in matches)
-    assert mark(made.text, made.matches, "[", "]").replace("[", "").replace("]", "") == made.text.replace(
-        "[", "").replace("]", "")
+    assert all(a[1] <= b[0] for a, b in zip(made.matches, made.matches[1:]))  # ready for `mark`
     if matches and text.strip():
         assert made.matches  # the best match is always shown
 
