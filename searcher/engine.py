@@ -20,11 +20,13 @@ from indexer.schema import (
     english_analyzer,
 )
 
-from .dates import parse_bound, within
-from .explore import Exploring, ranked
-from .fuzzy import widen_fuzzy_terms
 from .highlight import MatchTerms, find_matches
 from .hits import Hit, Stats
+
+# Query features kept in their own modules (dates, spelling, facets, similar).
+from .dates import parse_bound, within  # noqa: E402  (grouped apart on purpose)
+from .explore import Exploring, ranked
+from .fuzzy import widen_fuzzy_terms
 
 # Passages that are not prose (bios, notes, sidebars) are kept searchable but
 # their scores are scaled down so that they never outrank prose that matches
