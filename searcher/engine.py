@@ -24,7 +24,7 @@ from .highlight import MatchTerms, find_matches
 from .hits import Hit, Stats
 
 # Query features kept in their own modules (dates, spelling, facets, similar).
-from .dates import parse_bound, within  # noqa: E402  (grouped apart on purpose)
+from .dates import parse_bound, within
 from .explore import Exploring, ranked
 from .fuzzy import widen_fuzzy_terms
 
