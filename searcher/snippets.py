@@ -10,12 +10,17 @@ after.  Pure functions, no Whoosh.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 Span = tuple[int, int]
 ELLIPSIS = "…"
 SEPARATOR = f" {ELLIPSIS} "
 MAX_FRAGMENTS = 3
+# What a sentence splitter leaves at the start of the next sentence: closing
+# quotes and brackets, footnote marks ("”[3] Competing ..."); a fragment
+# starts after them.
+LEFTOVERS = re.compile(r"(?:[”’\"')\]]+|\[\d+\])+\s+")
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,10 @@ def _pieces(text: str, sentences: list[Span], per_sentence: list[list[Span]], ru
         if end - start > budget:  # only a lone sentence can be this long
             spans = [m for i in range(first, last + 1) for m in per_sentence[i]]
             start, end = _cut_around(text, start, end, spans, budget)
+        leftover = LEFTOVERS.match(text, start, end)
+        if leftover and not any(start <= s < leftover.end() for i in range(first, last + 1)
+                                for s, _ in per_sentence[i]):
+            start = leftover.end()
         pieces.append((start, end))
     return pieces
 

@@ -133,6 +133,13 @@ def test_a_long_sentence_is_cut_at_word_boundaries_around_its_match():
     assert [shown[s:e] for s, e in spans] == ["gallium"]
 
 
+def test_a_fragment_starts_after_a_split_sentence_leftovers():
+    text = "He said “no.”[3] Chips are scarce. Nothing here."
+    start = text.index("Chips")
+    shown, _ = snippet(text, [(0, 13), (13, 34), (35, len(text))], [(start, start + 5)], max_chars=25)
+    assert shown == "… Chips are scarce. …"
+
+
 def test_no_matches_shows_the_beginning():
     text = "One sentence. Another one. A third."
     assert snippet(text, sentence_spans(text), [], max_chars=20)[0] == "One sentence. …"
