@@ -18,6 +18,7 @@ from corpus.errors import CorpusSearchError, IndexMissing
 from . import __version__
 
 PROG = "corpus-search"
+FEW_HITS = 3  # fewer passages than this in all, and `search` offers a respelt query
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -125,6 +126,20 @@ def run_indexer(index_dir: Path | None, paths: list[Path], rebuild: bool, jobs: 
             state["bar"].__exit__(None, None, None)
 
 
+def color_option(f):
+    return click.option(
+        "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+        help="Colour the matches (auto: on a terminal, unless NO_COLOR is set).",
+    )(f)
+
+
+def context_option(f):
+    return click.option(
+        "--context", type=click.IntRange(min=20), default=320, show_default=True, metavar="N",
+        help="Characters of passage text shown per hit (up to 3 fragments around the matches).",
+    )(f)
+
+
 def use_color(choice: str, as_json: bool) -> bool:
     if as_json or choice == "never":
         return False
@@ -142,6 +157,7 @@ def cli() -> None:
     Examples:
       corpus-search search "indigenous innovation"
       corpus-search search semiconductors --author "Jeffrey Ding" --limit 3
+      corpus-search similar 004_b9cf0838e2274f89:21   # passages like this one
       corpus-search index ~/reports/        # add your own documents
       corpus-search stats
     """
@@ -159,10 +175,31 @@ Query syntax:
   term~                words spelt like term (one edit; term~2 for two)
 
 \b
+When fewer than 3 passages are found, a respelling is offered on stderr:
+  did you mean: "semiconductor"?
+
+\b
+Dates (--after, --before): YYYY, YYYY-MM or YYYY-MM-DD, both inclusive,
+compared at the precision the document's date has: a report dated 2019-02
+is after 2019-02-20 and before 2019-02-01 (same month), after 2019-01-15,
+not after 2019-03.  Passages of undated documents are left out.
+
+\b
+Snippets: up to 3 fragments of whole sentences around the matches, best
+first, joined by ' … '; --context N sets the characters shown per hit.
+
+\b
+Facets (--facets): passages per author and per document over every match,
+not just this page; printed after the hits, or with --json as one JSON
+object {"facets": {"total", "authors", "documents"}} on stderr, so that
+stdout stays JSON Lines of hits.
+
+\b
 Examples:
   corpus-search search "semiconductor export controls"
   corpus-search search 'author:ding "indigenous innovation"'
   corpus-search search talent --section "foreign talent" --json
+  corpus-search search "export controls" --after 2020 --before 2023-06 --facets
 
 Exit status: 0 when something was found, 1 when nothing was, 2 on error.
 """
@@ -175,27 +212,86 @@ Exit status: 0 when something was found, 1 when nothing was, 2 on error.
 @click.option("--author", multiple=True, help="Only passages by an author whose name has all these words (repeatable).")
 @click.option("--document", multiple=True, help="Only passages of this document id (repeatable).")
 @click.option("--section", help="Only passages whose section heading has all these words.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour the matches (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--after", metavar="DATE", help="Only documents dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--before", metavar="DATE", help="Only documents dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--facets", "with_facets", is_flag=True,
+              help="Also count matching passages per author and per document (with --json: on stderr).")
+@context_option
+@color_option
 @index_option
 @json_option
 @click.pass_context
-def search(ctx, query, limit, page, author, document, section, color, index_dir, as_json):
+def search(ctx, query, limit, page, author, document, section, after, before, with_facets, context, color,
+           index_dir, as_json):
     text = " ".join(query)
+    where = {"author": list(author), "document": list(document), "section": section,
+             "after": after, "before": before}
     with open_searcher(ctx) as searcher:
-        hits = searcher.search(text, limit=limit, page=page, author=list(author),
-                               document=list(document), section=section)
+        hits = searcher.search(text, limit=limit, page=page, **where)
+        facets = searcher.facets(text, **where) if with_facets else None
+        suggestion = None
+        if len(hits) < FEW_HITS and (facets["total"] if facets else searcher.count(text, **where)) < FEW_HITS:
+            suggestion = searcher.suggest(text)
+    colored = use_color(color, as_json)
+    print_hits(hits, as_json, colored, context)
+    if not hits:
+        click.echo(f"{PROG}: no passages match {text!r}", err=True)
+    if suggestion:
+        click.echo(f"{PROG}: did you mean: {json.dumps(suggestion, ensure_ascii=False)}?", err=True)
+    if facets and hits:
+        if as_json:
+            click.echo(json.dumps({"facets": facets}, ensure_ascii=False), err=True)
+        else:
+            from .render import format_facets
+
+            click.echo("\n" + format_facets(facets, colored), color=colored)
+    ctx.exit(0 if hits else 1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("passage_id")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Passages to show.")
+@click.option("--author", multiple=True, help="Only passages by an author whose name has all these words (repeatable).")
+@click.option("--document", multiple=True, help="Only passages of this document id (repeatable).")
+@click.option("--after", metavar="DATE", help="Only documents dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--before", metavar="DATE", help="Only documents dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@context_option
+@color_option
+@index_option
+@json_option
+@click.pass_context
+def similar(ctx, passage_id, limit, author, document, after, before, context, color, index_dir, as_json):
+    """Passages like PASSAGE_ID (found by its most telling words), best first.
+
+    The passage itself and copies of it in other documents are left out; the
+    shared telling words are highlighted.  --json prints JSON Lines as
+    `search --json` does.  Exit status: 0 when something was found, 1 when
+    nothing was, 2 on error (for example an unknown passage id).
+
+    \b
+    Examples:
+      corpus-search similar 004_b9cf0838e2274f89:21
+      corpus-search similar 004_b9cf0838e2274f89:21 --limit 3 --json
+      corpus-search similar 004_b9cf0838e2274f89:21 --document 002_446d59fd56c55b2a
+    """
+    with open_searcher(ctx) as searcher:
+        hits = searcher.similar(passage_id, limit=limit, author=list(author), document=list(document),
+                                after=after, before=before)
+    print_hits(hits, as_json, use_color(color, as_json), context)
+    if not hits:
+        click.echo(f"{PROG}: no passages like {passage_id}", err=True)
+    ctx.exit(0 if hits else 1)
+
+
+def print_hits(hits, as_json: bool, colored: bool, context: int) -> None:
+    """Hits as JSON Lines, or as text with snippets."""
     if as_json:
         for hit in hits:
             click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
     elif hits:
         from .render import format_hits
 
-        colored = use_color(color, as_json)
-        click.echo(format_hits(hits, colored), color=colored)
-    else:
-        click.echo(f"{PROG}: no passages match {text!r}", err=True)
-    ctx.exit(0 if hits else 1)
+        click.echo(format_hits(hits, colored, context), color=colored)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -23,6 +23,11 @@ from indexer.schema import (
 from .highlight import MatchTerms, find_matches
 from .hits import Hit, Stats
 
+# Query features kept in their own modules (dates, spelling, facets, similar).
+from .dates import parse_bound, within
+from .explore import Exploring, ranked
+from .fuzzy import widen_fuzzy_terms
+
 # Passages that are not prose (bios, notes, sidebars) are kept searchable but
 # their scores are scaled down so that they never outrank prose that matches
 # as well.  BM25's length normalisation can favour a very short passage over
@@ -53,10 +58,11 @@ def _weighting():
     return KindWeighted(B=B, K1=K1)
 
 
-class Searcher:
+class Searcher(Exploring):
     """Ranked, highlighted passages from an index folder (default: the per-user index).
 
-    Use as a context manager, or call `close()`.
+    Use as a context manager, or call `close()`.  Besides `search`, `get` and
+    `stats`: `count`, `facets`, `suggest` and `similar` (see `searcher.explore`).
     """
 
     def __init__(self, index_dir: str | Path | None = None):
@@ -105,28 +111,30 @@ class Searcher:
         author: str | Sequence[str] | None = None,
         document: str | Sequence[str] | None = None,
         section: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
     ) -> list[Hit]:
-        """The best passages for `query`, best first (page `page` of `limit` hits)."""
+        """The best passages for `query`, best first (page `page` of `limit` hits).
+
+        `after` and `before` ("YYYY", "YYYY-MM" or "YYYY-MM-DD") keep passages
+        whose document is dated on or after / on or before them, compared at
+        the precision both dates have (see `searcher.dates`).
+        """
         if limit < 1 or page < 1:
             raise BadQuery("limit and page must be at least 1")
-        parsed = self._parse(query)
-        filters = self._filters(_as_list(author), _as_list(document), section)
+        parsed, filters = self._prepare(query, author, document, section, after, before)
         if filters is False:
             return []
         try:
-            results = self._searcher.search_page(
-                parsed, page, pagelen=limit, filter=filters,
-                collapse="text_hash", collapse_limit=1,
-            )
+            first = (page - 1) * limit
+            page_hits = ranked(self._searcher, parsed, filters, top=first + limit)[first:first + limit]
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
-        if page > 1 and results.pagenum < page:
-            return []  # past the last page
         terms = self._match_terms(parsed)
         hits = []
-        for offset, doc in enumerate(results):
+        for offset, doc in enumerate(page_hits):
             fields = doc.fields()
-            hits.append(self._hit(fields, terms, rank=results.offset + offset + 1, score=doc.score))
+            hits.append(self._hit(fields, terms, rank=first + offset + 1, score=doc.score))
         return hits
 
     def get(self, passage_id: str) -> Hit:
@@ -160,6 +168,32 @@ class Searcher:
 
     # -- the parts ---------------------------------------------------------
 
+    def _prepare(self, query: str, author=None, document=None, section=None, after=None, before=None):
+        """The parsed query and its filter (False: nothing can match); BadQuery on bad input."""
+        where = self._where(author, document, section, after, before)
+        return self._parse(query), where
+
+    def _where(self, author, document, section, after, before):
+        bounds = parse_bound(after, "--after"), parse_bound(before, "--before")
+        filters = self._filters(_as_list(author), _as_list(document), section)
+        dated = self._date_filter(*bounds)
+        if filters is False or dated is False:
+            return False
+        from whoosh import query as q
+
+        parts = [f for f in (filters, dated) if f is not None]
+        return q.And(parts) if len(parts) > 1 else (parts[0] if parts else None)
+
+    def _date_filter(self, after, before):
+        """The dates in the index that pass the bounds, as a filter (None: no bounds; False: none pass)."""
+        if after is None and before is None:
+            return None
+        from whoosh import query as q
+
+        dates = [_text(d) for d in self._searcher.reader().field_terms("date")]
+        keep = [d for d in dates if within(d, after, before)]
+        return q.Or([q.Term("date", d) for d in keep]) if keep else False
+
     def _parse(self, text: str):
         if not text or not text.strip():
             raise BadQuery("empty query; give some words to search for")
@@ -171,6 +205,7 @@ class Searcher:
         except Exception as exc:
             raise BadQuery(f"cannot parse the query {text!r}: {exc}") from None
         parsed = _exclude_negations(parsed)
+        parsed = widen_fuzzy_terms(parsed, cleaned, lambda w: [t for t, _, _ in self._tokens(w)])
         bad = sorted({f for f, _ in _query_terms(parsed)} - set(QUERY_FIELDS))
         if bad:
             raise BadQuery(f"unknown field {bad[0]!r}; fields are: {', '.join(QUERY_FIELDS)}")

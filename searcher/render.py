@@ -48,6 +48,20 @@ def format_hits(hits: Iterable[Hit], color: bool, context: int = 320) -> str:
     return "\n\n".join(format_hit(h, color, context) for h in hits)
 
 
+def format_facets(facets: dict, color: bool) -> str:
+    """Passages per author and per document, over every match."""
+    total = facets.get("total", 0)
+    lines = [_style(f"{total} passage{'s' if total != 1 else ''} match in all", DIM, color)]
+    for key, label in (("authors", "by author"), ("documents", "by document")):
+        counts = facets.get(key) or {}
+        if not counts:
+            continue
+        lines.append(f"{label}:")
+        width = max(len(name) for name in counts)
+        lines += [f"  {name.ljust(width)}  {count}" for name, count in counts.items()]
+    return "\n".join(lines)
+
+
 def format_passage(hit: Hit, color: bool) -> str:
     """A whole passage, for `show`."""
     rows = [
