@@ -18,17 +18,21 @@ def same_passage(a: frozenset[str], b: frozenset[str]) -> bool:
 def collapse(ranked: Sequence[tuple[str, frozenset[str]]]) -> tuple[list[int], dict[int, list[str]]]:
     """Which of `ranked` (document, sentence keys) to keep, best first, and what each also stands in.
 
-    Returns the indexes kept and, for each kept index, the documents of the
-    duplicates that were folded into it.
+    A passage is folded away when better passages from other documents
+    already hold at least half of its sentences: two extractions of one
+    article are chunked differently, so its copy may straddle two of them.
+    Returns the indexes kept and, for each kept index that absorbed copies,
+    the documents of those copies.
     """
     kept: list[int] = []
     also: dict[int, list[str]] = {}
     for i, (doc, keys) in enumerate(ranked):
-        twin = next(
-            (k for k in kept if ranked[k][0] != doc and same_passage(ranked[k][1], keys)), None
-        )
-        if twin is None:
+        others = [k for k in kept if ranked[k][0] != doc and ranked[k][1] & keys]
+        covered = frozenset().union(*(ranked[k][1] & keys for k in others)) if others else frozenset()
+        if not keys or not same_passage(covered, keys):
             kept.append(i)
-        elif doc not in also.setdefault(twin, []):
+            continue
+        twin = max(others, key=lambda k: len(ranked[k][1] & keys))
+        if doc not in also.setdefault(twin, []):
             also[twin].append(doc)
     return kept, also

@@ -20,6 +20,7 @@ from indexer.schema import (
     english_analyzer,
 )
 
+from .duplicates import collapse, same_passage
 from .highlight import MatchTerms, find_matches
 from .hits import Hit, Stats
 
@@ -127,7 +128,9 @@ class Searcher(Exploring):
             return []
         try:
             first = (page - 1) * limit
-            page_hits = ranked(self._searcher, parsed, filters, top=first + limit)[first:first + limit]
+            # fetch more than the page: near-duplicates folded away leave room
+            window = ranked(self._searcher, parsed, filters, top=2 * (first + limit) + 10)
+            page_hits = distinct(window)[first:first + limit]
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
         terms = self._match_terms(parsed)
@@ -287,17 +290,34 @@ class Searcher(Exploring):
         )
 
     def _also_in(self, fields: dict) -> tuple[str, ...]:
+        """Other documents holding the same passage (same text, or most of the same sentences)."""
         from whoosh import query as q
 
-        fingerprint = fields.get("text_hash")
-        if not fingerprint:
-            return ()
-        others = set()
-        for docnum in self._searcher.docs_for_query(q.Term("text_hash", fingerprint)):
-            doc = self._searcher.stored_fields(docnum).get("document")
-            if doc and doc != fields.get("document"):
-                others.add(doc)
+        document, fingerprint = fields.get("document"), fields.get("text_hash")
+        keys = _sentence_keys(fields)
+        probes = [q.Term("sentence_keys", k) for k in keys]
+        if fingerprint:
+            probes.append(q.Term("text_hash", fingerprint))
+        others: set[str] = set()
+        for docnum in self._searcher.docs_for_query(q.Or(probes)) if probes else ():
+            other = self._searcher.stored_fields(docnum)
+            name = other.get("document")
+            if not name or name == document or name in others:
+                continue
+            if other.get("text_hash") == fingerprint or same_passage(keys, _sentence_keys(other)):
+                others.add(name)
         return tuple(sorted(others))
+
+
+def _sentence_keys(fields: dict) -> frozenset[str]:
+    return frozenset((fields.get("sentence_keys") or "").split())
+
+
+def distinct(results) -> list:
+    """Whoosh hits with the same passage from another document folded into the better one."""
+    hits = list(results)
+    kept, _ = collapse([(h["document"], _sentence_keys(h.fields())) for h in hits])
+    return [hits[i] for i in kept]
 
 
 def _make_parser(schema):

@@ -34,3 +34,28 @@ def test_collapse_keeps_the_best_and_names_the_other_document():
 def test_passages_of_one_document_are_never_folded():
     kept, also = collapse([("000", keys(A)), ("000", keys(A))])
     assert kept == [0, 1] and not also
+
+
+def test_a_copy_straddling_two_kept_passages_is_folded():
+    first = "Alpha beta gamma delta epsilon zeta one. Eta theta iota kappa lambda mu two."
+    second = "Nu xi omicron pi rho sigma three. Tau upsilon phi chi psi omega four."
+    straddle = "Eta theta iota kappa lambda mu two. Nu xi omicron pi rho sigma three."
+    kept, also = collapse([("000", keys(first)), ("000", keys(second)), ("001", keys(straddle))])
+    assert kept == [0, 1]
+    assert also == {0: ["001"]} or also == {1: ["001"]}
+
+
+def test_same_passage_in_the_seed_corpus_is_shown_once_naming_the_other_document(seed_index):
+    from searcher import Searcher
+
+    with Searcher(seed_index) as s:
+        hits = s.search("Beijing Academy of Artificial Intelligence coalition", limit=10)
+    lehmann = [h for h in hits if h.authors == ("Thomas Lehmann",)]
+    assert lehmann
+    for h in lehmann:
+        other = {"000_5c84af78ccbbd290", "001_e674280208101485"} - {h.document}
+        assert h.also_in == tuple(other)
+    texts = [set(h.text.split()) for h in lehmann]
+    for i, a in enumerate(texts):  # no two hits are copies of each other
+        for b in texts[i + 1:]:
+            assert len(a & b) < 0.5 * min(len(a), len(b))
