@@ -14,6 +14,10 @@ from corpus.catalog import bundled_corpus_dir
 
 from .schema import MANIFEST_NAME, SCHEMA_VERSION
 
+# A copy of the tracked sources at the top of the index folder, so that
+# `index --rebuild` knows what to read even when the manifest is damaged.
+SOURCES_NAME = "sources.json"
+
 # The bundled corpus is tracked by this name, not by its path, so an index
 # survives the package being reinstalled somewhere else.
 BUNDLED = "bundled:"
@@ -53,12 +57,22 @@ class Manifest:
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
+        """Read a manifest; ValueError if it is not one (damaged or hand-edited)."""
         raw = json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
-        return cls(
-            sources=list(raw.get("sources", [])),
-            files={k: FileRecord(**v) for k, v in raw.get("files", {}).items()},
-            schema_version=int(raw.get("schema_version", 0)),
-        )
+        if not isinstance(raw, dict):
+            raise ValueError("the manifest is not a JSON object")
+        sources, files = raw.get("sources", []), raw.get("files", {})
+        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+            raise ValueError("the manifest's sources are not a list of paths")
+        if not isinstance(files, dict):
+            raise ValueError("the manifest's files are not an object")
+        try:
+            records = {str(k): FileRecord(**v) for k, v in files.items()}
+        except TypeError as exc:
+            raise ValueError(f"a file record is malformed: {exc}") from None
+        if any(not isinstance(r.documents, list) for r in records.values()):
+            raise ValueError("a file record's documents are not a list")
+        return cls(sources=sources, files=records, schema_version=int(raw.get("schema_version", 0)))
 
     def save(self, folder: Path) -> None:
         data = {
@@ -66,13 +80,7 @@ class Manifest:
             "sources": self.sources,
             "files": {k: vars(v) for k, v in sorted(self.files.items())},
         }
-        path = Path(folder) / MANIFEST_NAME
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(path)
+        _write_json_atomically(Path(folder) / MANIFEST_NAME, data)
 
     def add_source(self, key: str) -> None:
         if key not in self.sources:
@@ -81,3 +89,30 @@ class Manifest:
     def document_owner(self) -> dict[str, str]:
         """Which file each document id came from."""
         return {doc: key for key, rec in self.files.items() for doc in rec.documents}
+
+
+def save_sources(index_dir: Path, sources: list[str]) -> None:
+    _write_json_atomically(Path(index_dir) / SOURCES_NAME, {"sources": list(sources)})
+
+
+def salvage_sources(index_dir: Path, generation: Path | None) -> list[str]:
+    """The sources an index tracked, read as leniently as possible (for a rebuild)."""
+    candidates = [generation / MANIFEST_NAME] if generation else []
+    candidates.append(Path(index_dir) / SOURCES_NAME)
+    for path in candidates:
+        try:
+            sources = json.loads(path.read_text(encoding="utf-8")).get("sources")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(sources, list) and all(isinstance(s, str) for s in sources) and sources:
+            return list(sources)
+    return []
+
+
+def _write_json_atomically(path: Path, data: object) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
