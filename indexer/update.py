@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -252,15 +253,21 @@ class Indexer:
         else:
             ix = whoosh_index.open_dir(str(target), indexname=INDEX_NAME)
         to_read = {**plan.new, **plan.changed}
-        punkt_path = target / PUNKT_NAME
-        if punkt_path.exists():
-            params = load_params(punkt_path)
-        else:  # a fresh generation: learn sentence boundaries once, keep them
-            params = train_punkt(_training_texts(to_read.values()))
-            save_params(params, punkt_path)
-        run = _Run(splitter=span_splitter(params), skipped=list(plan.skipped),
+        run = _Run(splitter=None, skipped=list(plan.skipped),
                    owners={d: k for d, k in manifest.document_owner().items() if k not in plan.removed})
         removed_docs = sum(len(manifest.files[k].documents) for k in plan.removed)
+        if not (fresh or to_read or plan.removed):  # nothing to write: leave Whoosh alone
+            with interrupts_deferred():
+                manifest.save(target)  # records touched-but-unchanged files' new mtimes
+                mf.save_sources(self.index_dir, manifest.sources)
+            return self._report(plan, manifest, run, removed_docs)
+        punkt_path = target / PUNKT_NAME
+        if fresh:  # a fresh generation: learn sentence boundaries once, keep them
+            params = train_punkt(_training_texts(to_read.values()))
+            save_params(params, punkt_path)
+            run.splitter = span_splitter(params)
+        elif to_read:  # (deletions alone need no sentences, and no NLTK import)
+            run.splitter = span_splitter(load_params(punkt_path))
         total_bytes = sum(_size(p) for p in to_read.values()) or 1
         done_bytes = 0
         writer = ix.writer(limitmb=256)
@@ -284,7 +291,7 @@ class Indexer:
             # is the moment the run's work becomes visible; the manifest follows.
             # A kill between the two is harmless: the next run reads the same
             # files again and replaces their passages (delete by path, then add).
-            with interrupts_deferred():
+            with nullcontext() if fresh else interrupts_deferred():
                 writer.commit(optimize=False)
                 manifest.save(target)
                 if not fresh:
@@ -293,6 +300,9 @@ class Indexer:
             if not writer.is_closed:
                 writer.cancel()
             raise
+        return self._report(plan, manifest, run, removed_docs)
+
+    def _report(self, plan: _Plan, manifest: mf.Manifest, run: "_Run", removed_docs: int) -> IndexReport:
         unchanged = sum(len(manifest.files[k].documents) for k in plan.unchanged if k in manifest.files)
         return IndexReport(
             added=run.counts["added"],
@@ -378,7 +388,7 @@ class Indexer:
 class _Run:
     """What one update collects as it goes."""
 
-    splitter: Callable[[str], list[tuple[int, int]]]
+    splitter: Callable[[str], list[tuple[int, int]]] | None
     owners: dict[str, str]
     skipped: list[Skip]
     notes: list[Note] = field(default_factory=list)

@@ -58,15 +58,29 @@ class Searcher:
     """
 
     def __init__(self, index_dir: str | Path | None = None):
+        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
+        self._searcher = None
+        # A rebuild may swap generations (and delete the old one) between our
+        # reading CURRENT and opening the files: then read CURRENT again.
+        for attempt in range(5):
+            name = _generation_name(self.index_dir)
+            try:
+                generation = current_generation(self.index_dir)
+                if generation is None:
+                    raise IndexMissing(
+                        f"no index at {self.index_dir}; run `corpus-search index` to build it"
+                    )
+                self._open(generation)
+                break
+            except IndexDamaged:
+                if attempt == 4 or _generation_name(self.index_dir) == name:
+                    raise
+        self._analyzer = english_analyzer()
+        self._parser = None
+
+    def _open(self, generation: Path) -> None:
         from whoosh import index as whoosh_index
 
-        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
-        generation = current_generation(self.index_dir)
-        if generation is None:
-            raise IndexMissing(
-                f"no index at {self.index_dir}; run `corpus-search index` to build it"
-            )
-        self.generation = generation
         _check_version(generation, self.index_dir)
         try:
             self._ix = whoosh_index.open_dir(str(generation), indexname=INDEX_NAME)
@@ -76,8 +90,7 @@ class Searcher:
                 f"the index at {self.index_dir} cannot be opened ({exc.__class__.__name__}); "
                 "run `corpus-search index --rebuild`"
             ) from None
-        self._analyzer = english_analyzer()
-        self._parser = None
+        self.generation = generation
 
     # -- context manager ---------------------------------------------------
 
@@ -340,6 +353,13 @@ def _check_version(generation: Path, index_dir: Path) -> None:
             f"the index at {index_dir} was made by another version of corpus-search; "
             "run `corpus-search index --rebuild`"
         )
+
+
+def _generation_name(index_dir: Path) -> str:
+    try:
+        return (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):
+        return ""
 
 
 def index_size(folder: Path) -> int:
