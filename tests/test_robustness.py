@@ -274,10 +274,26 @@ def _write_corpus(folder: Path, count: int, seed: int, prefix: str = "doc") -> P
     return folder
 
 
+BIG = 250
+
+
 @pytest.fixture(scope="module")
 def big_corpus(tmp_path_factory) -> Path:
     """Enough documents that indexing them takes a few seconds."""
-    return _write_corpus(tmp_path_factory.mktemp("big") / "reports", 400, seed=1)
+    return _write_corpus(tmp_path_factory.mktemp("big") / "reports", BIG, seed=1)
+
+
+@pytest.fixture(scope="module")
+def big_index(tmp_path_factory, big_corpus) -> Path:
+    """An index of big_corpus, built once; tests copy it."""
+    index_dir = tmp_path_factory.mktemp("big-index") / "ix"
+    Indexer(index_dir).update([big_corpus])
+    return index_dir
+
+
+def _copy(index_dir: Path, to: Path) -> Path:
+    shutil.copytree(index_dir, to)
+    return to
 
 
 def _start(*args, **kwargs) -> subprocess.Popen:
@@ -321,14 +337,13 @@ def test_kill_9_midway_leaves_the_old_index_and_a_rerun_completes(tmp_path, tiny
     out, err = proc.communicate(timeout=240)
     assert proc.returncode == 0, err
     report = json.loads(out)
-    assert (report["added"], report["unchanged"], report["skipped"]) == (400, 3, [])
-    assert _stats(index_dir)[0] == 403
+    assert (report["added"], report["unchanged"], report["skipped"]) == (BIG, 3, [])
+    assert _stats(index_dir)[0] == BIG + 3
     assert not list(index_dir.glob("gen-*/*.tmp"))
 
 
-def test_kill_9_during_a_rebuild_keeps_the_live_generation(tmp_path, big_corpus):
-    index_dir = tmp_path / "ix"
-    Indexer(index_dir).update([big_corpus])
+def test_kill_9_during_a_rebuild_keeps_the_live_generation(tmp_path, big_index):
+    index_dir = _copy(big_index, tmp_path / "ix")
     before = _stats(index_dir)
     live = _generation(index_dir)
     proc = _start("index", "--rebuild", "--index", index_dir)
@@ -338,7 +353,7 @@ def test_kill_9_during_a_rebuild_keeps_the_live_generation(tmp_path, big_corpus)
     assert _generation(index_dir) == live and _stats(index_dir) == before
     assert len(list(index_dir.glob("gen-*"))) == 2  # the killed run's debris...
     report = Indexer(index_dir).update()  # ...which the next run removes
-    assert (report.added, report.unchanged) == (0, 400)
+    assert (report.added, report.unchanged) == (0, BIG)
     assert list(index_dir.glob("gen-*")) == [live]
 
 
@@ -387,11 +402,13 @@ def test_a_second_writer_waits_then_exits_2(tmp_path, tiny_corpus):
 
 
 @pytest.mark.parametrize("rebuild", [False, True], ids=["update", "rebuild"])
-def test_searches_during_indexing_see_the_old_or_the_new_index(tmp_path, tiny_corpus, big_corpus, rebuild):
-    index_dir = tmp_path / "ix"
-    Indexer(index_dir).update([tiny_corpus])
+def test_searches_during_indexing_see_the_old_or_the_new_index(tmp_path, tiny_corpus, big_corpus, big_index,
+                                                               rebuild):
     if rebuild:
-        Indexer(index_dir).update([big_corpus])
+        index_dir = _copy(big_index, tmp_path / "ix")
+    else:
+        index_dir = tmp_path / "ix"
+        Indexer(index_dir).update([tiny_corpus])
     old = _stats(index_dir)
     args = ["index", "--rebuild"] if rebuild else ["index", big_corpus]
     proc = _start(*args, "--index", index_dir)
@@ -399,7 +416,8 @@ def test_searches_during_indexing_see_the_old_or_the_new_index(tmp_path, tiny_co
     while proc.poll() is None:
         seen.add(_stats(index_dir))  # a search in this process, while the other writes
         with Searcher(index_dir) as s:
-            assert s.search("gallium")
+            assert s.search("semiconductor" if rebuild else "gallium")
+        time.sleep(0.05)
     _, err = proc.communicate()
     assert proc.returncode == 0, err
     new = _stats(index_dir)
