@@ -174,21 +174,28 @@ class Searcher:
     def _parse(self, text: str):
         if not text or not text.strip():
             raise BadQuery("empty query; give some words to search for")
+        if len(text) > MAX_QUERY_CHARS:
+            raise BadQuery(
+                f"the query is too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,})"
+            )
         if self._parser is None:
             self._parser = _make_parser(self._ix.schema)
         cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
         try:
             parsed = self._parser.parse(cleaned)
-        except Exception as exc:
-            raise BadQuery(f"cannot parse the query {text!r}: {exc}") from None
-        parsed = _exclude_negations(parsed)
+            parsed = _limit_fuzziness(_exclude_negations(parsed))
+        except Exception as exc:  # Whoosh's parser fails in many ways on odd input
+            raise BadQuery(
+                f"cannot understand the query {_shown(text)} ({exc.__class__.__name__}); "
+                "check its quotes, brackets and AND/OR/NOT"
+            ) from None
         bad = sorted({f for f, _ in _query_terms(parsed)} - set(QUERY_FIELDS))
         if bad:
             raise BadQuery(f"unknown field {bad[0]!r}; fields are: {', '.join(QUERY_FIELDS)}")
         from whoosh import query as q
 
         if parsed is q.NullQuery or isinstance(parsed, q.NullQuery.__class__):
-            raise BadQuery(f"the query {text!r} has no words to search for")
+            raise BadQuery(f"the query {_shown(text)} has no words to search for")
         return parsed
 
     def _filters(self, authors: list[str], documents: list[str], section: str | None):
@@ -285,6 +292,32 @@ def _make_parser(schema):
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin({"author": ["authors", "by"], "document": ["doc"]}))
     return parser
+
+
+# Longer queries are refused: Whoosh's parser takes time quadratic in the
+# length of a word, and no one types this much.
+MAX_QUERY_CHARS = 4000
+# `term~N` asks for words within N edits; past 2 the search explodes.
+MAX_FUZZY_EDITS = 2
+
+
+def _shown(text: str, width: int = 60) -> str:
+    """A query as quoted in an error message: printable and short."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return repr(text if len(text) <= width else text[: width - 3] + "...")
+
+
+def _limit_fuzziness(node):
+    """Clamp `term~N` to MAX_FUZZY_EDITS edits."""
+    from whoosh import query as q
+
+    if isinstance(node, q.FuzzyTerm):
+        if node.maxdist > MAX_FUZZY_EDITS:
+            node.maxdist = MAX_FUZZY_EDITS
+        return node
+    if not node.is_leaf():
+        return node.apply(_limit_fuzziness)
+    return node
 
 
 def _exclude_negations(node):
