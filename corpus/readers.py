@@ -10,6 +10,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -30,12 +31,38 @@ FORMATS = {
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` made encodable as UTF-8.
+
+    Python hands over the undecodable bytes of a file name as lone surrogates
+    (U+DC80..U+DCFF); each is read back as the cp1252 character it most likely
+    was.  Other lone surrogates (a JSON "\\ud800" escape) become U+FFFD.
+    """
+    if not _SURROGATE.search(text):
+        return text
+
+    def mend(m: re.Match) -> str:
+        code = ord(m.group())
+        if 0xDC80 <= code <= 0xDCFF:
+            return bytes([code - 0xDC00]).decode("cp1252", errors="replace")
+        return "\ufffd"
+
+    return _SURROGATE.sub(mend, text)
+
+
 @dataclass(frozen=True)
 class Skip:
     """A file, or part of one, that was passed over, and why."""
 
     path: str
     reason: str
+
+    def __post_init__(self) -> None:  # printable whatever the file name's bytes
+        object.__setattr__(self, "path", without_surrogates(str(self.path)))
+        object.__setattr__(self, "reason", without_surrogates(str(self.reason)))
 
 
 @dataclass(frozen=True)
@@ -159,11 +186,11 @@ def looks_binary(data: bytes, sample: int = 8192) -> bool:
 
 def document_id(path: Path) -> str:
     """A document's id: its file name without extension."""
-    name = path.name
+    name = without_surrogates(Path(path).name)
     for ext in (".jsonl.gz",) + tuple(FORMATS):
         if name.lower().endswith(ext):
             return name[: -len(ext)] or name
-    return path.stem
+    return Path(name).stem
 
 
 def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES + 1) -> bytes:
@@ -325,13 +352,13 @@ def _record_to_document(record: object, path: Path) -> RawDocument:
     if isinstance(authors, str):
         authors = [a.strip() for a in authors.split(";") if a.strip()]
     return RawDocument(
-        id=str(doc_id),
+        id=without_surrogates(str(doc_id)),
         path=str(path),
         format="jsonl",
-        text=text,
-        title=str(record.get("title") or ""),
-        authors=tuple(str(a) for a in authors),
-        date=str(record.get("date") or ""),
+        text=without_surrogates(text),
+        title=without_surrogates(str(record.get("title") or "")),
+        authors=tuple(without_surrogates(str(a)) for a in authors),
+        date=without_surrogates(str(record.get("date") or "")),
     )
 
 

@@ -42,7 +42,19 @@ def remove_leftovers(index_dir: Path, live: Path | None) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 _unlink(entry)
-    # Segment files that no TOC names are removed by Whoosh at the next commit.
+    # Segment files that no TOC names: see remove_orphan_segments.
+
+
+def remove_orphan_segments(ix) -> None:
+    """Delete the segment files of a Whoosh index that its latest TOC does not name.
+
+    A writer that was cancelled or killed leaves the files of the segment it
+    was writing; Whoosh itself removes them only at its next commit.
+    """
+    from whoosh.index import clean_files
+
+    toc = ix._read_toc()
+    clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
 
 
 def _unlink(path: Path) -> None:

@@ -9,19 +9,19 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from corpus.errors import CorpusSearchError, IndexDamaged, UnreadableDocument
 from corpus.model import RawDocument
-from corpus.readers import Note, Skip, file_digest, find_files, read_file
+from corpus.readers import Note, Skip, file_digest, find_files, read_file, without_surrogates
 
 from . import manifest as mf
 from .chunk import Passage, chunk_document
 from .lock import writer_lock
-from .safety import interrupts_deferred, is_generation_name, remove_leftovers
+from .safety import interrupts_deferred, is_generation_name, remove_leftovers, remove_orphan_segments
 from .schema import (
     CURRENT_NAME,
     INDEX_NAME,
@@ -168,6 +168,8 @@ class Indexer:
                 ix.reader().close()
             except Exception as exc:  # Whoosh raises many kinds on damaged files
                 problem = f"its Whoosh files cannot be read: {exc.__class__.__name__}"
+            else:
+                remove_orphan_segments(ix)
         if problem:
             raise IndexDamaged(
                 f"the index at {self.index_dir} is damaged ({problem}); run `corpus-search index --rebuild`"
@@ -266,15 +268,16 @@ class Indexer:
             params = train_punkt(_training_texts(to_read.values()))
             save_params(params, punkt_path)
             run.splitter = span_splitter(params)
-        elif to_read:  # (deletions alone need no sentences, and no NLTK import)
-            run.splitter = span_splitter(load_params(punkt_path))
+        elif to_read:  # loaded when a document needs it: bad files alone cost no NLTK import
+            run.splitter = _lazy_splitter(lambda: span_splitter(load_params(punkt_path)))
         total_bytes = sum(_size(p) for p in to_read.values()) or 1
         done_bytes = 0
         writer = ix.writer(limitmb=256)
         try:
             for key in plan.removed:
-                writer.delete_by_term("path", key)
+                writer.delete_by_term("path", _path_term(key))
                 del manifest.files[key]
+                run.wrote = True
             for key, path in to_read.items():
                 record = self._index_file(writer, key, path, run)
                 if record is None:
@@ -292,13 +295,20 @@ class Indexer:
             # A kill between the two is harmless: the next run reads the same
             # files again and replaces their passages (delete by path, then add).
             with nullcontext() if fresh else interrupts_deferred():
-                writer.commit(optimize=False)
+                if fresh or run.wrote:
+                    writer.commit(optimize=False)
+                else:  # every file read failed: nothing to commit
+                    writer.cancel()
+                    remove_orphan_segments(ix)
                 manifest.save(target)
                 if not fresh:
                     mf.save_sources(self.index_dir, manifest.sources)
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
+                if not fresh:  # (a fresh generation is deleted whole)
+                    with suppress(Exception):
+                        remove_orphan_segments(ix)
             raise
         return self._report(plan, manifest, run, removed_docs)
 
@@ -333,8 +343,8 @@ class Indexer:
         try:
             for raw in self._documents_of(path, key, run, docs):
                 if not replaced:
-                    writer.delete_by_term("path", key)
-                    replaced = True
+                    writer.delete_by_term("path", _path_term(key))
+                    replaced = run.wrote = True
                 passages = self._passages_of(raw, path, run)
                 for passage in passages:
                     writer.add_document(**_record(passage, key))
@@ -347,7 +357,8 @@ class Indexer:
             run.skipped.append(Skip(str(path), _reason(exc, path) + f" (kept the {len(docs)} documents before it)"))
             return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs)
         if not replaced:
-            writer.delete_by_term("path", key)
+            writer.delete_by_term("path", _path_term(key))
+            run.wrote = True
         return mf.FileRecord(stat.st_size, stat.st_mtime_ns, digest, docs)
 
     @staticmethod
@@ -394,6 +405,19 @@ class _Run:
     notes: list[Note] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: {"added": 0, "updated": 0})
     passages: int = 0
+    wrote: bool = False  # whether anything was deleted or added
+
+
+def _lazy_splitter(make: Callable[[], Callable[[str], list[tuple[int, int]]]]):
+    """A sentence splitter built on its first use."""
+    made = []
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        if not made:
+            made.append(make())
+        return made[0](text)
+
+    return spans
 
 
 def current_generation_name(index_dir: Path) -> str:
@@ -412,6 +436,11 @@ def _source_key(path: Path) -> str:
         return str(Path(os.path.abspath(path)))
 
 
+def _path_term(key: str) -> str:
+    """A file's key as Whoosh stores it (UTF-8, even for a file name that is not)."""
+    return without_surrogates(key)
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc).split("\n")[0] or exc.__class__.__name__)[:160]
 
@@ -423,7 +452,7 @@ def _unique_id(doc_id: str, key: str, owners: dict[str, str], docs: list[str]) -
     owner = owners.get(doc_id)
     if owner is None or owner == key:
         return doc_id
-    return f"{doc_id}~{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+    return f"{doc_id}~{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
 
 
 def _with_id(raw: RawDocument, doc_id: str) -> RawDocument:
@@ -437,7 +466,7 @@ def _record(p: Passage, key: str) -> dict:
     return {
         "id": p.id,
         "document": p.document,
-        "path": key,
+        "path": _path_term(key),
         "ordinal": p.ordinal,
         "kind": p.kind,
         "title": p.title,

@@ -103,7 +103,8 @@ JSONISH = st.lists(
     st.one_of(
         st.binary(max_size=40),
         st.sampled_from([b"\n", b"{", b"}", b'"_id": "x"', b'"text": "words here"', b",", b"\xff", b"\x00",
-                         b'{"_id": 1, "text": "ok"}\n', b'{"_id": "", "text": 5}\n', b"[]\n", b"\r\n"]),
+                         b'{"_id": 1, "text": "ok"}\n', b'{"_id": "", "text": 5}\n', b"[]\n", b"\r\n",
+                         b'{"_id": "\\ud800", "text": "lone \\udce9 surrogates", "authors": ["\\udfff"]}\n']),
     ),
     max_size=20,
 ).map(b"".join)

@@ -94,6 +94,27 @@ def test_index_json_lists_each_skip_and_note(tmp_path, bad_corpus):
     assert "note:" in text.stdout and "Traceback" not in text.output
 
 
+def test_file_names_and_records_that_are_not_utf8(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "café.txt").write_text("Cafe Report\n\nTractors in the café.\n")
+    name = os.fsencode(docs) + b"/r\xe9sum\xe9.txt"  # cp1252 bytes in a file name
+    with open(name, "wb") as fh:
+        fh.write(b"Resume\n\nTractors on the resume.\n")
+    with open(os.fsencode(docs) + b"/bin\xff.txt", "wb") as fh:
+        fh.write(b"\x00\x01" * 50)
+    (docs / "lone.jsonl").write_text('{"_id": "x\\ud800", "text": "Tractors plough the \\udce9 fields.", "title": "\\udfff"}\n')
+    result = run_cli("index", docs, "--index", tmp_path / "ix", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["added"] == 3
+    assert [Path(s["path"]).name for s in report["skipped"]] == ["binÿ.txt"]
+    found = run_cli("search", "tractors", "--index", tmp_path / "ix", "--json")
+    assert {json.loads(line)["document"] for line in found.stdout.splitlines()} == {"café", "résumé", "x\ufffd"}
+    again = run_cli("index", "--index", tmp_path / "ix", "--json")
+    assert json.loads(again.stdout)["unchanged"] == 3
+
+
 def test_unknown_file_type_named_explicitly_is_reported(tmp_path, tiny_corpus):
     (tmp_path / "slides.pptx").write_bytes(b"PK\x03\x04")
     report = Indexer(tmp_path / "ix").update([tiny_corpus, tmp_path / "slides.pptx", tmp_path / "missing.txt"])
@@ -315,6 +336,16 @@ def _wait_until_writing(proc: subprocess.Popen, index_dir: Path, timeout: float 
     raise AssertionError("the run never started writing")
 
 
+def _orphan_segment_files(generation: Path) -> list[str]:
+    """Whoosh files in a generation that its latest TOC does not name."""
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(generation), indexname="passages")
+    named = {seg.segment_id() for seg in ix._read_toc().segments}
+    return [p.name for p in generation.glob("passages_*.*")
+            if "WRITELOCK" not in p.name and p.name.split(".")[0] not in named]
+
+
 def _stats(index_dir: Path) -> tuple[int, int]:
     with Searcher(index_dir) as s:
         st = s.stats()
@@ -340,6 +371,7 @@ def test_kill_9_midway_leaves_the_old_index_and_a_rerun_completes(tmp_path, tiny
     assert (report["added"], report["unchanged"], report["skipped"]) == (BIG, 3, [])
     assert _stats(index_dir)[0] == BIG + 3
     assert not list(index_dir.glob("gen-*/*.tmp"))
+    assert _orphan_segment_files(_generation(index_dir)) == []
 
 
 def test_kill_9_during_a_rebuild_keeps_the_live_generation(tmp_path, big_index):
@@ -371,6 +403,7 @@ def test_ctrl_c_prints_one_line_and_keeps_the_index(tmp_path, tiny_corpus, big_c
     assert err.strip().splitlines()[-1] == "corpus-search: interrupted; the index is as it was before this run"
     assert _stats(index_dir) == before
     assert not list(index_dir.glob("gen-*/*.tmp"))
+    assert _orphan_segment_files(_generation(index_dir)) == []
 
 
 def test_a_second_writer_waits_then_exits_2(tmp_path, tiny_corpus):
