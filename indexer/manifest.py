@@ -47,6 +47,15 @@ class FileRecord:
     mtime_ns: int
     sha256: str
     documents: list[str]
+    # For a file of many documents (JSON Lines): a digest of each, so that a
+    # change re-indexes only the documents that changed.
+    digests: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        data = vars(self).copy()
+        if not data["digests"]:
+            del data["digests"]
+        return data
 
 
 @dataclass
@@ -70,15 +79,15 @@ class Manifest:
             records = {str(k): FileRecord(**v) for k, v in files.items()}
         except TypeError as exc:
             raise ValueError(f"a file record is malformed: {exc}") from None
-        if any(not isinstance(r.documents, list) for r in records.values()):
-            raise ValueError("a file record's documents are not a list")
+        if any(not isinstance(r.documents, list) or not isinstance(r.digests, dict) for r in records.values()):
+            raise ValueError("a file record's documents are malformed")
         return cls(sources=sources, files=records, schema_version=int(raw.get("schema_version", 0)))
 
     def save(self, folder: Path) -> None:
         data = {
             "schema_version": self.schema_version,
             "sources": self.sources,
-            "files": {k: vars(v) for k, v in sorted(self.files.items())},
+            "files": {k: v.as_json() for k, v in sorted(self.files.items())},
         }
         _write_json_atomically(Path(folder) / MANIFEST_NAME, data)
 

@@ -279,13 +279,11 @@ class Indexer:
                 del manifest.files[key]
                 run.wrote = True
             for key, path in to_read.items():
-                record = self._index_file(writer, key, path, run)
+                record = self._index_file(writer, key, path, manifest.files.get(key), run)
                 if record is None:
                     if key in manifest.files:
                         plan.unchanged[key] = path  # keep the version already indexed
                 else:
-                    counts_as = "updated" if key in plan.changed else "added"
-                    run.counts[counts_as] += len(record.documents)
                     manifest.files[key] = record
                 done_bytes += _size(path)
                 if progress:
@@ -317,20 +315,23 @@ class Indexer:
         return IndexReport(
             added=run.counts["added"],
             updated=run.counts["updated"],
-            removed=removed_docs,
-            unchanged=unchanged,
+            removed=removed_docs + run.counts["removed"],
+            unchanged=unchanged + run.counts["unchanged"],
             skipped=tuple(run.skipped),
             index=str(self.index_dir),
             passages=run.passages,
             notes=tuple(run.notes),
         )
 
-    def _index_file(self, writer, key: str, path: Path, run: "_Run") -> mf.FileRecord | None:
-        """Replace the passages of one file; its new record, or None if nothing could be read.
+    def _index_file(self, writer, key: str, path: Path, old: mf.FileRecord | None,
+                    run: "_Run") -> mf.FileRecord | None:
+        """Bring the passages of one file up to date; its new record, or None if nothing could be read.
 
         Documents are streamed (a JSON Lines file may be larger than memory).
-        The file's old passages are deleted only once its first document has
-        been read, so a file that cannot be read at all keeps its old version.
+        Old passages are deleted only once a document has been read, so a
+        file that cannot be read at all keeps its old version.  In a file of
+        many documents (JSON Lines) whose record has per-document digests,
+        only the documents that changed are replaced.
         """
         try:
             stat = path.stat()
@@ -338,13 +339,24 @@ class Indexer:
         except OSError as exc:
             run.skipped.append(Skip(str(path), _reason(exc, path)))
             return None
+        old_digests = old.digests if old is not None and old.digests else {}
         docs: list[str] = []
+        digests: dict[str, str] = {}
         replaced = False
         try:
             for raw in self._documents_of(path, key, run, docs):
-                if not replaced:
+                digests[raw.id] = _document_digest(raw)
+                if old_digests:
+                    if old_digests.get(raw.id) == digests[raw.id]:
+                        run.counts["unchanged"] += 1
+                        continue
+                    writer.delete_by_term("document", raw.id)
+                elif not replaced:
                     writer.delete_by_term("path", _path_term(key))
-                    replaced = run.wrote = True
+                    replaced = True
+                run.wrote = True
+                run.counts["updated" if old is not None and (raw.id in old_digests or not old_digests)
+                           else "added"] += 1
                 passages = self._passages_of(raw, path, run)
                 for passage in passages:
                     writer.add_document(**_record(passage, key))
@@ -353,13 +365,24 @@ class Indexer:
             if not docs:
                 run.skipped.append(Skip(str(path), _reason(exc, path)))
                 return None
-            # Read in part: keep what was read; a size of -1 makes the next run try again.
+            # Read in part: keep what was read (and, in a file read document by
+            # document, the old versions of the rest); a size of -1 makes the
+            # next run try again.
             run.skipped.append(Skip(str(path), _reason(exc, path) + f" (kept the {len(docs)} documents before it)"))
-            return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs)
-        if not replaced:
+            rest = {d: h for d, h in old_digests.items() if d not in digests}
+            return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs + list(rest), {**digests, **rest})
+        if old_digests:
+            for doc_id in old_digests.keys() - digests.keys():
+                writer.delete_by_term("document", doc_id)
+                run.counts["removed"] += 1
+                run.wrote = True
+        elif not replaced:
             writer.delete_by_term("path", _path_term(key))
             run.wrote = True
-        return mf.FileRecord(stat.st_size, stat.st_mtime_ns, digest, docs)
+        if old is not None and not old_digests:  # documents of the old version that are gone
+            run.counts["removed"] += len(set(old.documents) - set(docs))
+        return mf.FileRecord(stat.st_size, stat.st_mtime_ns, digest, docs,
+                             digests if len(docs) > 1 else {})
 
     @staticmethod
     def _documents_of(path: Path, key: str, run: "_Run", docs: list[str]) -> Iterator[RawDocument]:
@@ -403,7 +426,8 @@ class _Run:
     owners: dict[str, str]
     skipped: list[Skip]
     notes: list[Note] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=lambda: {"added": 0, "updated": 0})
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"added": 0, "updated": 0, "unchanged": 0, "removed": 0})
     passages: int = 0
     wrote: bool = False  # whether anything was deleted or added
 
@@ -434,6 +458,12 @@ def _source_key(path: Path) -> str:
         return mf.source_key(path)
     except (RuntimeError, OSError):
         return str(Path(os.path.abspath(path)))
+
+
+def _document_digest(raw: RawDocument) -> str:
+    """What a document's passages are made from, hashed: the same digest, the same passages."""
+    parts = (raw.text, raw.title, "\x1e".join(raw.authors), raw.date, raw.publisher, repr(raw.sections))
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _path_term(key: str) -> str:

@@ -223,3 +223,66 @@ def test_file_that_cannot_be_read_any_more_keeps_its_old_version(tmp_path, tiny_
     report = Indexer(index_dir).update()  # readable again: updated
     assert report.updated == 1
     assert not passages(index_dir, "gallium")
+
+
+def _records(path: Path, records: dict[str, str]) -> None:
+    import json
+
+    path.write_text("".join(json.dumps({"_id": k, "title": k, "text": v}) + "\n" for k, v in records.items()))
+
+
+RECORDS = {f"r{i}": f"Record {i} says tractors plough field number {i} in spring." for i in range(6)}
+
+
+def test_json_lines_file_is_updated_record_by_record(tmp_path, reads, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    _records(docs / "c.jsonl", RECORDS)
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([docs])
+    before = passages(index_dir, "tractors")
+    changed = {**RECORDS, "r1": "Record 1 now says harvesters.", "r9": "A new record about tractors."}
+    del changed["r4"]
+    _records(docs / "c.jsonl", changed)
+    built = []
+    import indexer.update as upd
+
+    real = upd.Indexer._passages_of
+
+    def spy(raw, path, run):
+        built.append(raw.id)
+        return real(raw, path, run)
+
+    monkeypatch.setattr(upd.Indexer, "_passages_of", staticmethod(spy))
+    report = Indexer(index_dir).update()
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 4)
+    assert sorted(built) == ["r1", "r9"]  # only the new and the changed record were chunked again
+    after = passages(index_dir, "tractors OR harvesters")
+    for pid, text in before.items():
+        if pid.split(":")[0] in ("r0", "r2", "r3", "r5"):
+            assert after[pid] == text
+    assert {pid.split(":")[0] for pid in after} == {"r0", "r1", "r2", "r3", "r5", "r9"}
+    fresh = tmp_path / "fresh"
+    Indexer(fresh).update([docs])
+    assert passage_count(index_dir) == passage_count(fresh)
+
+
+def test_json_lines_update_killed_before_its_manifest_converges(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    _records(docs / "c.jsonl", RECORDS)
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([docs])
+    changed = {**RECORDS, "r1": "Record 1 now says harvesters.", "r9": "A new record about tractors."}
+    del changed["r4"]
+    _records(docs / "c.jsonl", changed)
+    real_save = Manifest.save
+    monkeypatch.setattr(Manifest, "save", lambda self, folder: (_ for _ in ()).throw(SystemExit("killed")))
+    with pytest.raises(SystemExit):
+        Indexer(index_dir).update()
+    monkeypatch.setattr(Manifest, "save", real_save)
+    Indexer(index_dir).update()
+    fresh = tmp_path / "fresh"
+    Indexer(fresh).update([docs])
+    assert passage_count(index_dir) == passage_count(fresh)
+    assert passages(index_dir, "tractors OR harvesters") == passages(fresh, "tractors OR harvesters")
