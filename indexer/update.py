@@ -208,7 +208,15 @@ class Indexer:
             else:
                 plan.changed[key] = path
         if not fresh:
-            plan.removed = [key for key in manifest.files if key not in found]
+            # A file under a folder that could not be opened this time is kept as it was.
+            unopened = [_source_key(Path(s.path)) for s in plan.skipped if s.reason.startswith("cannot open folder")]
+            for key in manifest.files:
+                if key in found:
+                    continue
+                if any(key.startswith(folder.rstrip(os.sep) + os.sep) for folder in unopened):
+                    plan.unchanged[key] = Path(key)
+                else:
+                    plan.removed.append(key)
         return plan
 
     @staticmethod

@@ -286,3 +286,27 @@ def test_json_lines_update_killed_before_its_manifest_converges(tmp_path, monkey
     Indexer(fresh).update([docs])
     assert passage_count(index_dir) == passage_count(fresh)
     assert passages(index_dir, "tractors OR harvesters") == passages(fresh, "tractors OR harvesters")
+
+
+def test_files_in_a_folder_that_cannot_be_opened_now_are_kept(tmp_path, tiny_corpus, monkeypatch):
+    sub = tiny_corpus / "sub"
+    sub.mkdir()
+    (sub / "farm.txt").write_text("Farm Report\n\nTractors now drive themselves.\n")
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    import corpus.readers
+
+    real_walk = os.walk
+
+    def walk(top, *args, onerror=None, **kwargs):  # as if `sub` had become unreadable
+        for root, dirs, files in real_walk(top, *args, onerror=onerror, **kwargs):
+            if "sub" in dirs:
+                dirs.remove("sub")
+                onerror(PermissionError(13, "Permission denied", str(Path(root) / "sub")))
+            yield root, dirs, files
+
+    monkeypatch.setattr(corpus.readers.os, "walk", walk)
+    report = Indexer(index_dir).update()
+    assert [(Path(s.path).name, s.reason) for s in report.skipped] == [("sub", "cannot open folder: Permission denied")]
+    assert (report.removed, report.unchanged) == (0, 4)
+    assert passages(index_dir, "tractors")
