@@ -365,10 +365,9 @@ class Indexer:
                 run.wrote = True
                 run.counts["updated" if old is not None and (raw.id in old_digests or not old_digests)
                            else "added"] += 1
-                passages = self._passages_of(raw, path, run)
-                for passage in passages:
+                for passage in self._passages_of(raw, path, run):
                     writer.add_document(**_record(passage, key))
-                run.passages += len(passages)
+                    run.passages += 1
         except (UnreadableDocument, OSError) as exc:
             if not docs:
                 run.skipped.append(Skip(str(path), _reason(exc, path)))
@@ -413,17 +412,16 @@ class Indexer:
             yield item
 
     @staticmethod
-    def _passages_of(raw: RawDocument, path: Path, run: "_Run") -> list[Passage]:
-        """One document's passages; a document the cleaning steps choke on is reported, not fatal."""
+    def _passages_of(raw: RawDocument, path: Path, run: "_Run") -> Iterator[Passage]:
+        """One document's passages, streamed; a document the cleaning steps choke on is reported, not fatal."""
         from corpus.structure import build_document
 
         try:
-            return list(chunk_document(build_document(raw), run.splitter))
+            yield from chunk_document(build_document(raw), run.splitter)
         except (RecursionError, ValueError, TypeError, KeyError, IndexError,
                 AttributeError, AssertionError, UnicodeError) as exc:
             run.skipped.append(Skip(str(path), f"document {raw.id!r} could not be processed "
                                                f"({exc.__class__.__name__}: {_first_line(exc)})"))
-            return []
 
 
 @dataclass
