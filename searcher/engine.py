@@ -179,7 +179,7 @@ class Searcher:
                 f"the query is too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,})"
             )
         if self._parser is None:
-            self._parser = _make_parser(self._ix.schema)
+            self._parser = _make_parser(self._searcher.schema)  # (not the index: its TOC may be gone)
         cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
         try:
             parsed = self._parser.parse(cleaned)

@@ -276,6 +276,20 @@ def test_rebuild_of_a_damaged_index_with_new_paths(tmp_path, tiny_corpus):
     assert run_cli("index", tiny_corpus, "--rebuild", "--index", index_dir).exit_code == 0
 
 
+def test_an_open_searcher_keeps_its_snapshot_through_rebuilds_and_updates(tmp_path, tiny_corpus):
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    with Searcher(index_dir) as s:
+        passage = s.search("programs")[0].id
+        Indexer(index_dir).update(rebuild=True)  # deletes the generation `s` has open
+        (tiny_corpus / "farm.txt").write_text("Farm Report\n\nTractors now drive themselves.\n")
+        Indexer(index_dir).update()
+        assert s.search("gallium") and s.get(passage).id == passage and s.stats().passages == 4
+        assert s.search("tractors") == []
+    with Searcher(index_dir) as s:
+        assert s.search("tractors")
+
+
 # ---- real processes: Ctrl-C, kill -9, a second writer, readers during writes ------
 
 
