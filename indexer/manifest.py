@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from corpus.catalog import bundled_corpus_dir
@@ -30,10 +31,15 @@ def resolve_source(source: str) -> Path:
     return Path(source)
 
 
+@lru_cache(maxsize=1)
+def _bundled_dir() -> Path:
+    return bundled_corpus_dir().resolve()
+
+
 def source_key(path: Path) -> str:
     """How a file or folder is recorded: bundled files by their name, others by absolute path."""
     path = Path(path).resolve()
-    bundled = bundled_corpus_dir().resolve()
+    bundled = _bundled_dir()
     if path == bundled:
         return BUNDLED
     if path.parent == bundled:
