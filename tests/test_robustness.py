@@ -411,7 +411,10 @@ def test_ctrl_c_prints_one_line_and_keeps_the_index(tmp_path, tiny_corpus, big_c
     _wait_until_writing(proc, index_dir)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    # 130, as a shell reports it.  (A Ctrl-C that lands while NLTK's compiled
+    # dependencies are being imported makes CPython end the process by SIGINT
+    # itself after our handler ran: the shell shows 130 all the same.)
+    assert proc.returncode in (130, -signal.SIGINT), err
     assert out == ""
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1] == "corpus-search: interrupted; the index is as it was before this run"
