@@ -10,6 +10,7 @@ from typing import Iterable, Sequence
 
 from corpus.errors import BadQuery, IndexDamaged, IndexMissing, PassageNotFound
 from indexer.schema import (
+    CURRENT_NAME,
     INDEX_NAME,
     MANIFEST_NAME,
     QUERY_FIELDS,
@@ -390,7 +391,7 @@ def _check_version(generation: Path, index_dir: Path) -> None:
 
 def _generation_name(index_dir: Path) -> str:
     try:
-        return (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+        return (index_dir / CURRENT_NAME).read_text(encoding="utf-8").strip()
     except (OSError, ValueError):
         return ""
 
