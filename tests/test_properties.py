@@ -15,7 +15,7 @@ from corpus.readers import Skip, read_file
 from indexer import Indexer
 from searcher import BadQuery, Hit, Searcher
 from searcher.cli import cli
-from tests.conftest import write_tiny_corpus
+from conftest import write_tiny_corpus
 
 # Pieces of the query language, mixed with arbitrary text, so that the
 # generator reaches the parser's corners (unbalanced quotes and brackets,
