@@ -6,9 +6,11 @@ part it cannot read (a malformed JSON Lines record) so the rest goes on.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -29,12 +31,46 @@ FORMATS = {
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` made encodable as UTF-8.
+
+    Python hands over the undecodable bytes of a file name as lone surrogates
+    (U+DC80..U+DCFF); each is read back as the cp1252 character it most likely
+    was.  Other lone surrogates (a JSON "\\ud800" escape) become U+FFFD.
+    """
+    if not _SURROGATE.search(text):
+        return text
+
+    def mend(m: re.Match) -> str:
+        code = ord(m.group())
+        if 0xDC80 <= code <= 0xDCFF:
+            return bytes([code - 0xDC00]).decode("cp1252", errors="replace")
+        return "\ufffd"
+
+    return _SURROGATE.sub(mend, text)
+
+
 @dataclass(frozen=True)
 class Skip:
     """A file, or part of one, that was passed over, and why."""
 
     path: str
     reason: str
+
+    def __post_init__(self) -> None:  # printable whatever the file name's bytes
+        object.__setattr__(self, "path", without_surrogates(str(self.path)))
+        object.__setattr__(self, "reason", without_surrogates(str(self.reason)))
+
+
+@dataclass(frozen=True)
+class Note(Skip):
+    """A file that was read, with a caveat worth telling (e.g. "not UTF-8; read as cp1252").
+
+    A subclass of Skip, so code that only knows skips still reports it.
+    """
 
 
 def format_of(path: str | Path) -> str | None:
@@ -49,7 +85,7 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Path | Skip]:
     for given in paths:
         path = Path(given).expanduser()
         if path.is_symlink() and not path.exists():
-            yield Skip(str(path), "broken symbolic link")
+            yield Skip(str(path), _dangling_reason(path))
         elif path.is_dir():
             yield from _walk(path)
         elif path.is_file():
@@ -63,9 +99,24 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Path | Skip]:
             yield Skip(str(path), "no such file or folder")
 
 
+def _dangling_reason(path: Path) -> str:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return "symbolic link loop"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+    return "broken symbolic link"
+
+
 def _walk(top: Path) -> Iterator[Path | Skip]:
     seen_dirs: set[tuple[int, int]] = set()
-    for root, dirs, files in os.walk(top, followlinks=True, onerror=None):
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(top, followlinks=True, onerror=errors.append):
+        while errors:
+            exc = errors.pop()
+            yield Skip(str(exc.filename or root), f"cannot open folder: {exc.strerror or exc}")
         try:
             st = os.stat(root)
         except OSError as exc:
@@ -85,14 +136,27 @@ def _walk(top: Path) -> Iterator[Path | Skip]:
             if format_of(path) is None:
                 continue  # unknown types inside folders are passed over silently
             if path.is_symlink() and not path.exists():
-                yield Skip(str(path), "broken symbolic link")
+                yield Skip(str(path), _dangling_reason(path))
+            elif not path.is_file():  # a FIFO would block the reader forever
+                yield Skip(str(path), "not a regular file")
             else:
                 yield path.resolve()
+    while errors:
+        exc = errors.pop()
+        yield Skip(str(exc.filename or top), f"cannot open folder: {exc.strerror or exc}")
 
 
 def decode(data: bytes, path: str) -> tuple[str, str | None]:
-    """Text from bytes: UTF-8 first, then cp1252; returns (text, note about the fallback)."""
-    if b"\x00" in data[:8192]:
+    """Text from bytes: UTF-8 first, then cp1252; returns (text, note about the fallback).
+
+    Raises UnreadableDocument for bytes that are not text at all.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
+        try:
+            return data.decode("utf-16"), "UTF-16 text"
+        except UnicodeDecodeError:
+            pass
+    if looks_binary(data):
         raise UnreadableDocument(f"{path}: binary file, not text")
     try:
         return data.decode("utf-8-sig"), None
@@ -104,47 +168,85 @@ def decode(data: bytes, path: str) -> tuple[str, str | None]:
         return data.decode("latin-1"), "not UTF-8; read as latin-1"
 
 
+# Control characters that never occur in text (tab, newlines, form feed and
+# escape are allowed).
+_NON_TEXT = bytes(sorted(set(range(32)) - {9, 10, 12, 13, 27}))
+
+
+def looks_binary(data: bytes, sample: int = 8192) -> bool:
+    """True for bytes that are not text: a NUL, or many control characters, near the start."""
+    head = data[:sample]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    controls = len(head) - len(head.translate(None, _NON_TEXT))
+    return controls > max(8, len(head) // 100)
+
+
 def document_id(path: Path) -> str:
     """A document's id: its file name without extension."""
-    name = path.name
+    name = without_surrogates(Path(path).name)
     for ext in (".jsonl.gz",) + tuple(FORMATS):
         if name.lower().endswith(ext):
             return name[: -len(ext)] or name
-    return path.stem
+    return Path(name).stem
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES + 1) -> bytes:
     try:
         with open(path, "rb") as fh:
-            return fh.read(MAX_TEXT_BYTES + 1)
+            return fh.read(limit)
     except OSError as exc:
-        raise UnreadableDocument(f"{path}: cannot read ({exc.strerror})") from None
+        raise UnreadableDocument(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def read_text(path: Path) -> tuple[str, list[Note]]:
+    """A text file's contents (at most MAX_TEXT_BYTES of it) and notes on how it was read."""
+    data = read_bytes(path)
+    notes = []
+    if len(data) > MAX_TEXT_BYTES:
+        notes.append(Note(str(path), f"longer than {MAX_TEXT_BYTES // 2**20} MB; the rest was not indexed"))
+        data = data[:MAX_TEXT_BYTES]
+    text, note = decode(data, str(path))
+    del data  # one copy of a large file at a time
+    if note:
+        notes.append(Note(str(path), note))
+    return text, notes
 
 
 def read_file(path: Path, doc_id: str | None = None) -> Iterator[RawDocument | Skip]:
-    """The documents in one file; raises UnreadableDocument if none can be read."""
+    """The documents in one file, with a `Skip` (or `Note`) for each part passed over.
+
+    Raises UnreadableDocument if no document at all can be read.
+    """
+    path = Path(path)
     fmt = format_of(path)
     if fmt is None:
         raise UnreadableDocument(f"{path}: unknown file type")
     if fmt == "jsonl":
         yield from read_jsonl(path)
         return
-    data = read_bytes(path)
-    if len(data) > MAX_TEXT_BYTES:
-        yield Skip(str(path), f"longer than {MAX_TEXT_BYTES // 2**20} MB; the rest was not indexed")
-        data = data[:MAX_TEXT_BYTES]
-    text, note = decode(data, str(path))
-    if note:
-        yield Skip(str(path), note)
+    text, notes = read_text(path)
+    yield from notes
     if not text.strip():
         raise UnreadableDocument(f"{path}: empty file")
     doc_id = doc_id or document_id(path)
     if fmt == "html":
-        from .html import read_html  # BeautifulSoup is only needed here
-
-        yield read_html(str(path), text, doc_id)
+        yield _read_html(path, text, doc_id)
     else:
         yield RawDocument(id=doc_id, path=str(path), format=fmt, text=text)
+
+
+def _read_html(path: Path, text: str, doc_id: str) -> RawDocument:
+    from .html import read_html  # BeautifulSoup is only needed here
+
+    try:
+        return read_html(str(path), text, doc_id)
+    except Exception as exc:  # the parser's failures on broken markup are many and undocumented
+        raise UnreadableDocument(
+            f"{path}: malformed HTML ({exc.__class__.__name__}: {_short(exc)})"
+        ) from None
 
 
 def _open_lines(path: Path):
@@ -155,27 +257,89 @@ def _open_lines(path: Path):
     return open(path, "rb")
 
 
+# A JSON Lines record longer than this is passed over (it would have to be
+# held in memory whole).
+MAX_LINE_BYTES = 64 * 1024 * 1024
+# Malformed lines reported one by one, per file; the rest are counted.
+MAX_LINE_SKIPS = 100
+
+
 def read_jsonl(path: Path) -> Iterator[RawDocument | Skip]:
-    """One document per JSON Lines record (`_id`, `text`; optional `title`, `authors`, `date`)."""
+    """One document per JSON Lines record (`_id`, `text`; optional `title`, `authors`, `date`).
+
+    Streams: one line in memory at a time.  A malformed line is a `Skip`
+    naming its number; the other lines are read.
+    """
+    import zlib
+
     try:
         fh = _open_lines(path)
     except OSError as exc:
-        raise UnreadableDocument(f"{path}: cannot read ({exc.strerror})") from None
+        raise UnreadableDocument(f"{path}: cannot read ({exc.strerror or exc})") from None
     found = 0
+    bad: list[Skip] = []  # held back until a good record shows the file is JSON Lines at all
+    bad_count = 0
+    cp1252_lines = 0
+    number = 0
     with fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line.decode("utf-8", errors="replace"))
-                doc = _record_to_document(record, path)
-            except (ValueError, TypeError) as exc:
-                yield Skip(f"{path}:{number}", f"line {number}: {_short(exc)}")
-                continue
-            found += 1
-            yield doc
+        try:
+            head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
+            if looks_binary(head):
+                raise UnreadableDocument(f"{path}: binary file, not JSON Lines")
+            for number, line in enumerate(_lines(fh), 1):
+                if line is None:
+                    problem = f"longer than {MAX_LINE_BYTES // 2**20} MB"
+                elif not line.strip():
+                    continue
+                else:
+                    try:
+                        try:
+                            decoded = line.decode("utf-8")
+                        except UnicodeDecodeError:
+                            decoded = line.decode("cp1252", errors="replace")
+                            cp1252_lines += 1
+                        doc = _record_to_document(json.loads(decoded), path)
+                    except (ValueError, TypeError, RecursionError) as exc:
+                        problem = _short(exc)
+                    else:
+                        found += 1
+                        if bad:
+                            yield from bad
+                            bad = []
+                        yield doc
+                        continue
+                bad_count += 1
+                if bad_count <= MAX_LINE_SKIPS:
+                    skip = Skip(f"{path}:{number}", f"line {number}: {problem}")
+                    if found:
+                        yield skip
+                    else:
+                        bad.append(skip)
+        except (OSError, EOFError, zlib.error) as exc:
+            if not found:
+                raise UnreadableDocument(f"{path}: cannot read ({_short(exc)})") from None
+            raise UnreadableDocument(f"{path}: cannot read past line {number} ({_short(exc)})") from None
     if not found:
-        raise UnreadableDocument(f"{path}: no JSON Lines records with `_id` and `text`")
+        first = f"; line {bad[0].reason[5:]}" if bad else ""
+        raise UnreadableDocument(f"{path}: no JSON Lines records with `_id` and `text`{first}")
+    if bad_count > MAX_LINE_SKIPS:
+        yield Skip(str(path), f"{bad_count - MAX_LINE_SKIPS} more malformed lines not listed")
+    if cp1252_lines:
+        yield Note(str(path), f"{cp1252_lines} lines not UTF-8; read as cp1252")
+
+
+def _lines(fh) -> Iterator[bytes | None]:
+    """The file's lines; None for a line longer than MAX_LINE_BYTES (its bytes are skipped)."""
+    while True:
+        line = fh.readline(MAX_LINE_BYTES)
+        if not line:
+            return
+        if len(line) < MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):  # drain the rest of the long line
+            line = fh.readline(1 << 20)
+        yield None
 
 
 def _record_to_document(record: object, path: Path) -> RawDocument:
@@ -188,13 +352,13 @@ def _record_to_document(record: object, path: Path) -> RawDocument:
     if isinstance(authors, str):
         authors = [a.strip() for a in authors.split(";") if a.strip()]
     return RawDocument(
-        id=str(doc_id),
+        id=without_surrogates(str(doc_id)),
         path=str(path),
         format="jsonl",
-        text=text,
-        title=str(record.get("title") or ""),
-        authors=tuple(str(a) for a in authors),
-        date=str(record.get("date") or ""),
+        text=without_surrogates(text),
+        title=without_surrogates(str(record.get("title") or "")),
+        authors=tuple(without_surrogates(str(a)) for a in authors),
+        date=without_surrogates(str(record.get("date") or "")),
     )
 
 

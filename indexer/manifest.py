@@ -8,11 +8,16 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from corpus.catalog import bundled_corpus_dir
 
 from .schema import MANIFEST_NAME, SCHEMA_VERSION
+
+# A copy of the tracked sources at the top of the index folder, so that
+# `index --rebuild` knows what to read even when the manifest is damaged.
+SOURCES_NAME = "sources.json"
 
 # The bundled corpus is tracked by this name, not by its path, so an index
 # survives the package being reinstalled somewhere else.
@@ -26,10 +31,15 @@ def resolve_source(source: str) -> Path:
     return Path(source)
 
 
+@lru_cache(maxsize=1)
+def _bundled_dir() -> Path:
+    return bundled_corpus_dir().resolve()
+
+
 def source_key(path: Path) -> str:
     """How a file or folder is recorded: bundled files by their name, others by absolute path."""
     path = Path(path).resolve()
-    bundled = bundled_corpus_dir().resolve()
+    bundled = _bundled_dir()
     if path == bundled:
         return BUNDLED
     if path.parent == bundled:
@@ -43,6 +53,15 @@ class FileRecord:
     mtime_ns: int
     sha256: str
     documents: list[str]
+    # For a file of many documents (JSON Lines): a digest of each, so that a
+    # change re-indexes only the documents that changed.
+    digests: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        data = vars(self).copy()
+        if not data["digests"]:
+            del data["digests"]
+        return data
 
 
 @dataclass
@@ -53,26 +72,30 @@ class Manifest:
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
+        """Read a manifest; ValueError if it is not one (damaged or hand-edited)."""
         raw = json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
-        return cls(
-            sources=list(raw.get("sources", [])),
-            files={k: FileRecord(**v) for k, v in raw.get("files", {}).items()},
-            schema_version=int(raw.get("schema_version", 0)),
-        )
+        if not isinstance(raw, dict):
+            raise ValueError("the manifest is not a JSON object")
+        sources, files = raw.get("sources", []), raw.get("files", {})
+        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+            raise ValueError("the manifest's sources are not a list of paths")
+        if not isinstance(files, dict):
+            raise ValueError("the manifest's files are not an object")
+        try:
+            records = {str(k): FileRecord(**v) for k, v in files.items()}
+        except TypeError as exc:
+            raise ValueError(f"a file record is malformed: {exc}") from None
+        if any(not isinstance(r.documents, list) or not isinstance(r.digests, dict) for r in records.values()):
+            raise ValueError("a file record's documents are malformed")
+        return cls(sources=sources, files=records, schema_version=int(raw.get("schema_version", 0)))
 
     def save(self, folder: Path) -> None:
         data = {
             "schema_version": self.schema_version,
             "sources": self.sources,
-            "files": {k: vars(v) for k, v in sorted(self.files.items())},
+            "files": {k: v.as_json() for k, v in sorted(self.files.items())},
         }
-        path = Path(folder) / MANIFEST_NAME
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(path)
+        _write_json_atomically(Path(folder) / MANIFEST_NAME, data)
 
     def add_source(self, key: str) -> None:
         if key not in self.sources:
@@ -81,3 +104,30 @@ class Manifest:
     def document_owner(self) -> dict[str, str]:
         """Which file each document id came from."""
         return {doc: key for key, rec in self.files.items() for doc in rec.documents}
+
+
+def save_sources(index_dir: Path, sources: list[str]) -> None:
+    _write_json_atomically(Path(index_dir) / SOURCES_NAME, {"sources": list(sources)})
+
+
+def salvage_sources(index_dir: Path, generation: Path | None) -> list[str]:
+    """The sources an index tracked, read as leniently as possible (for a rebuild)."""
+    candidates = [generation / MANIFEST_NAME] if generation else []
+    candidates.append(Path(index_dir) / SOURCES_NAME)
+    for path in candidates:
+        try:
+            sources = json.loads(path.read_text(encoding="utf-8")).get("sources")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(sources, list) and all(isinstance(s, str) for s in sources) and sources:
+            return list(sources)
+    return []
+
+
+def _write_json_atomically(path: Path, data: object) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)

@@ -128,9 +128,22 @@ CURRENT_NAME = "CURRENT"
 
 
 def current_generation(index_dir: Path) -> Path | None:
-    """The live generation folder of an index, or None when there is no index."""
+    """The live generation folder of an index, or None when there is no index.
+
+    Raises IndexDamaged when CURRENT exists but cannot be read or names no
+    generation folder.
+    """
+    from corpus.errors import IndexDamaged
+
     try:
         name = (Path(index_dir) / CURRENT_NAME).read_text(encoding="utf-8").strip()
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return Path(index_dir) / name if name else None
+    except (OSError, ValueError):
+        name = ""
+    if not (name.startswith("gen-") and name[4:].isdigit()) or not (Path(index_dir) / name).is_dir():
+        raise IndexDamaged(
+            f"the index at {index_dir} is damaged (its {CURRENT_NAME} file names no generation); "
+            "run `corpus-search index --rebuild`"
+        )
+    return Path(index_dir) / name

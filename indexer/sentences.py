@@ -30,6 +30,7 @@ def train_punkt(texts: Iterable[str]):
     trainer = PunktTrainer()
     seen = 0
     for text in texts:
+        text = text[: TRAINING_CHARS - seen]  # a single huge file must not be learnt whole
         trainer.train(text, finalize=False)
         seen += len(text)
         if seen >= TRAINING_CHARS:

@@ -9,17 +9,19 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from corpus.errors import CorpusSearchError, IndexDamaged, UnreadableDocument
 from corpus.model import RawDocument
-from corpus.readers import Skip, file_digest, find_files, read_file
+from corpus.readers import Note, Skip, file_digest, find_files, read_file, without_surrogates
 
 from . import manifest as mf
 from .chunk import Passage, chunk_document
 from .lock import writer_lock
+from .safety import interrupts_deferred, is_generation_name, remove_leftovers, remove_orphan_segments
 from .schema import (
     CURRENT_NAME,
     INDEX_NAME,
@@ -44,15 +46,20 @@ class IndexReport:
     skipped: tuple[Skip, ...] = ()
     index: str = ""
     passages: int = 0  # passages written in this run
+    notes: tuple[Note, ...] = ()  # files read, but with a caveat (e.g. not UTF-8)
 
     def as_dict(self) -> dict:
-        return {
+        """The `index --json` object; `notes` appears only when there are some."""
+        out = {
             "added": self.added,
             "updated": self.updated,
             "removed": self.removed,
             "unchanged": self.unchanged,
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
         }
+        if self.notes:
+            out["notes"] = [{"path": n.path, "note": n.reason} for n in self.notes]
+        return out
 
 
 @dataclass
@@ -98,11 +105,18 @@ class Indexer:
             raise IndexDamaged(f"cannot create the index folder {self.index_dir}: {exc.strerror}") from None
 
     def _update_locked(self, paths: list[Path], rebuild: bool, progress: Progress | None) -> IndexReport:
-        live = current_generation(self.index_dir)
-        old_manifest = self._load_manifest(live) if live else None
-        fresh = rebuild or old_manifest is None
+        live = self._live_generation(tolerate_damage=rebuild)
+        remove_leftovers(self.index_dir, live)
+        if rebuild or live is None:
+            old_manifest = None
+            sources = mf.salvage_sources(self.index_dir, live)
+        else:
+            old_manifest = self._load_manifest(live)
+            self._check_generation(live)
+            sources = old_manifest.sources
+        fresh = old_manifest is None
         if fresh:
-            manifest = mf.Manifest(sources=list(old_manifest.sources) if old_manifest else [])
+            manifest = mf.Manifest(sources=list(sources))
             if not manifest.sources and not paths and self.is_default:
                 manifest.sources.append(mf.BUNDLED)
         else:
@@ -110,7 +124,7 @@ class Indexer:
         skipped: list[Skip] = []
         for path in paths:
             if path.exists() or path.is_symlink():
-                manifest.add_source(mf.source_key(path))
+                manifest.add_source(_source_key(path))
             else:
                 skipped.append(Skip(str(path), "no such file or folder"))
         if not manifest.sources:
@@ -123,20 +137,50 @@ class Indexer:
         target = self._new_generation() if fresh else live
         try:
             report = self._apply(plan, manifest, target, fresh, progress)
-        except BaseException:
             if fresh:
+                with interrupts_deferred():
+                    self._switch_to(target)
+                    mf.save_sources(self.index_dir, manifest.sources)
+        except BaseException:
+            if fresh and current_generation_name(self.index_dir) != target.name:
                 shutil.rmtree(target, ignore_errors=True)
             raise
-        if fresh:
-            self._switch_to(target)
         return report
+
+    def _live_generation(self, tolerate_damage: bool) -> Path | None:
+        try:
+            return current_generation(self.index_dir)
+        except IndexDamaged:
+            if tolerate_damage:
+                return None
+            raise
+
+    def _check_generation(self, live: Path) -> None:
+        """Refuse to update a generation whose Whoosh files or sentence model are gone."""
+        from whoosh import index as whoosh_index
+
+        problem = None
+        if not (live / PUNKT_NAME).is_file():
+            problem = "its sentence model is missing"
+        else:
+            try:
+                ix = whoosh_index.open_dir(str(live), indexname=INDEX_NAME)
+                ix.reader().close()
+            except Exception as exc:  # Whoosh raises many kinds on damaged files
+                problem = f"its Whoosh files cannot be read: {exc.__class__.__name__}"
+            else:
+                remove_orphan_segments(ix)
+        if problem:
+            raise IndexDamaged(
+                f"the index at {self.index_dir} is damaged ({problem}); run `corpus-search index --rebuild`"
+            )
 
     def _load_manifest(self, generation: Path) -> mf.Manifest:
         try:
             manifest = mf.Manifest.load(generation)
-        except (OSError, ValueError, TypeError) as exc:
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
             raise IndexDamaged(
-                f"the index at {self.index_dir} is damaged ({exc.__class__.__name__}); "
+                f"the index at {self.index_dir} is damaged (its manifest cannot be read: {exc.__class__.__name__}); "
                 "run `corpus-search index --rebuild`"
             ) from None
         if manifest.schema_version != SCHEMA_VERSION:
@@ -154,7 +198,7 @@ class Indexer:
             if isinstance(item, Skip):
                 plan.skipped.append(item)
             else:
-                found.setdefault(mf.source_key(item), item)
+                found.setdefault(_source_key(item), item)
         for key, path in found.items():
             record = None if fresh else manifest.files.get(key)
             if record is None:
@@ -164,7 +208,15 @@ class Indexer:
             else:
                 plan.changed[key] = path
         if not fresh:
-            plan.removed = [key for key in manifest.files if key not in found]
+            # A file under a folder that could not be opened this time is kept as it was.
+            unopened = [_source_key(Path(s.path)) for s in plan.skipped if s.reason.startswith("cannot open folder")]
+            for key in manifest.files:
+                if key in found:
+                    continue
+                if any(key.startswith(folder.rstrip(os.sep) + os.sep) for folder in unopened):
+                    plan.unchanged[key] = Path(key)
+                else:
+                    plan.removed.append(key)
         return plan
 
     @staticmethod
@@ -183,9 +235,7 @@ class Indexer:
         return False
 
     def _new_generation(self) -> Path:
-        numbers = [
-            int(p.name[4:]) for p in self.index_dir.glob("gen-*") if p.name[4:].isdigit()
-        ]
+        numbers = [int(p.name[4:]) for p in self.index_dir.iterdir() if is_generation_name(p.name)]
         target = self.index_dir / f"gen-{max(numbers, default=0) + 1:06d}"
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir()
@@ -200,9 +250,7 @@ class Indexer:
             fh.flush()
             os.fsync(fh.fileno())
         tmp.replace(pointer)
-        for old in self.index_dir.glob("gen-*"):
-            if old != target:
-                shutil.rmtree(old, ignore_errors=True)
+        remove_leftovers(self.index_dir, target)
 
     def _apply(self, plan: _Plan, manifest: mf.Manifest, target: Path,
                fresh: bool, progress: Progress | None) -> IndexReport:
@@ -215,81 +263,222 @@ class Indexer:
         else:
             ix = whoosh_index.open_dir(str(target), indexname=INDEX_NAME)
         to_read = {**plan.new, **plan.changed}
+        run = _Run(splitter=None, skipped=list(plan.skipped),
+                   owners={d: k for d, k in manifest.document_owner().items() if k not in plan.removed})
+        removed_docs = sum(len(manifest.files[k].documents) for k in plan.removed)
+        if not (fresh or to_read or plan.removed):  # nothing to write: leave Whoosh alone
+            with interrupts_deferred():
+                manifest.save(target)  # records touched-but-unchanged files' new mtimes
+                mf.save_sources(self.index_dir, manifest.sources)
+            return self._report(plan, manifest, run, removed_docs)
         punkt_path = target / PUNKT_NAME
-        if punkt_path.exists():
-            params = load_params(punkt_path)
-        else:
+        if fresh:  # a fresh generation: learn sentence boundaries once, keep them
             params = train_punkt(_training_texts(to_read.values()))
             save_params(params, punkt_path)
-        splitter = span_splitter(params)
-        removed_docs = sum(len(manifest.files[k].documents) for k in plan.removed)
-        counts = {"added": 0, "updated": 0}
-        skipped = list(plan.skipped)
+            run.splitter = span_splitter(params)
+        elif to_read:  # loaded when a document needs it: bad files alone cost no NLTK import
+            run.splitter = _lazy_splitter(lambda: span_splitter(load_params(punkt_path)))
         total_bytes = sum(_size(p) for p in to_read.values()) or 1
         done_bytes = 0
-        passages = 0
-        owners = {d: k for d, k in manifest.document_owner().items() if k not in plan.removed}
         writer = ix.writer(limitmb=256)
         try:
             for key in plan.removed:
-                writer.delete_by_term("path", key)
+                writer.delete_by_term("path", _path_term(key))
                 del manifest.files[key]
+                run.wrote = True
             for key, path in to_read.items():
-                docs: list[str] = []
-                try:
-                    stat = path.stat()
-                    digest = file_digest(path)
-                    pending = list(self._passages_of(path, key, owners, splitter, docs, skipped))
-                except (UnreadableDocument, OSError) as exc:
-                    skipped.append(Skip(str(path), _reason(exc, path)))
+                record = self._index_file(writer, key, path, manifest.files.get(key), run)
+                if record is None:
                     if key in manifest.files:
                         plan.unchanged[key] = path  # keep the version already indexed
-                    done_bytes += _size(path)
-                    continue
-                if key in manifest.files:
-                    writer.delete_by_term("path", key)
-                for passage in pending:
-                    writer.add_document(**_record(passage, key))
-                passages += len(pending)
-                counts["updated" if key in plan.changed else "added"] += len(docs)
-                manifest.files[key] = mf.FileRecord(stat.st_size, stat.st_mtime_ns, digest, docs)
-                done_bytes += stat.st_size
+                else:
+                    manifest.files[key] = record
+                done_bytes += _size(path)
                 if progress:
-                    progress(done_bytes, total_bytes)
-            writer.commit(optimize=False)
+                    progress(min(done_bytes, total_bytes), total_bytes)
+            # The commit (Whoosh renames its new table of contents into place)
+            # is the moment the run's work becomes visible; the manifest follows.
+            # A kill between the two is harmless: the next run reads the same
+            # files again and replaces their passages (delete by path, then add).
+            with nullcontext() if fresh else interrupts_deferred():
+                if fresh or run.wrote:
+                    writer.commit(optimize=False)
+                else:  # every file read failed: nothing to commit
+                    writer.cancel()
+                    remove_orphan_segments(ix)
+                manifest.save(target)
+                if not fresh:
+                    mf.save_sources(self.index_dir, manifest.sources)
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:
+                writer.cancel()
+                if not fresh:  # (a fresh generation is deleted whole)
+                    with suppress(Exception):
+                        remove_orphan_segments(ix)
             raise
-        manifest.save(target)
+        return self._report(plan, manifest, run, removed_docs)
+
+    def _report(self, plan: _Plan, manifest: mf.Manifest, run: "_Run", removed_docs: int) -> IndexReport:
         unchanged = sum(len(manifest.files[k].documents) for k in plan.unchanged if k in manifest.files)
         return IndexReport(
-            added=counts["added"],
-            updated=counts["updated"],
-            removed=removed_docs,
-            unchanged=unchanged,
-            skipped=tuple(skipped),
+            added=run.counts["added"],
+            updated=run.counts["updated"],
+            removed=removed_docs + run.counts["removed"],
+            unchanged=unchanged + run.counts["unchanged"],
+            skipped=tuple(run.skipped),
             index=str(self.index_dir),
-            passages=passages,
+            passages=run.passages,
+            notes=tuple(run.notes),
         )
 
-    @staticmethod
-    def _passages_of(path: Path, key: str, owners: dict[str, str], splitter,
-                     docs: list[str], skipped: list[Skip]) -> Iterator[Passage]:
-        from corpus.structure import build_document
+    def _index_file(self, writer, key: str, path: Path, old: mf.FileRecord | None,
+                    run: "_Run") -> mf.FileRecord | None:
+        """Bring the passages of one file up to date; its new record, or None if nothing could be read.
 
+        Documents are streamed (a JSON Lines file may be larger than memory).
+        Old passages are deleted only once a document has been read, so a
+        file that cannot be read at all keeps its old version.  In a file of
+        many documents (JSON Lines) whose record has per-document digests,
+        only the documents that changed are replaced.
+        """
+        try:
+            stat = path.stat()
+            digest = file_digest(path)
+        except OSError as exc:
+            run.skipped.append(Skip(str(path), _reason(exc, path)))
+            return None
+        old_digests = old.digests if old is not None and old.digests else {}
+        docs: list[str] = []
+        digests: dict[str, str] = {}
+        replaced = False
+        try:
+            for raw in self._documents_of(path, key, run, docs):
+                digests[raw.id] = _document_digest(raw)
+                if old_digests:
+                    if old_digests.get(raw.id) == digests[raw.id]:
+                        run.counts["unchanged"] += 1
+                        continue
+                    writer.delete_by_term("document", raw.id)
+                elif not replaced:
+                    writer.delete_by_term("path", _path_term(key))
+                    replaced = True
+                run.wrote = True
+                run.counts["updated" if old is not None and (raw.id in old_digests or not old_digests)
+                           else "added"] += 1
+                for passage in self._passages_of(raw, path, run):
+                    writer.add_document(**_record(passage, key))
+                    run.passages += 1
+        except (UnreadableDocument, OSError) as exc:
+            if not docs:
+                run.skipped.append(Skip(str(path), _reason(exc, path)))
+                return None
+            # Read in part: keep what was read (and, in a file read document by
+            # document, the old versions of the rest); a size of -1 makes the
+            # next run try again.
+            run.skipped.append(Skip(str(path), _reason(exc, path) + f" (kept the {len(docs)} documents before it)"))
+            rest = {d: h for d, h in old_digests.items() if d not in digests}
+            return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs + list(rest), {**digests, **rest})
+        if old_digests:
+            for doc_id in old_digests.keys() - digests.keys():
+                writer.delete_by_term("document", doc_id)
+                run.counts["removed"] += 1
+                run.wrote = True
+        elif not replaced:
+            writer.delete_by_term("path", _path_term(key))
+            run.wrote = True
+        if old is not None and not old_digests:  # documents of the old version that are gone
+            run.counts["removed"] += len(set(old.documents) - set(docs))
+        return mf.FileRecord(stat.st_size, stat.st_mtime_ns, digest, docs,
+                             digests if len(docs) > 1 else {})
+
+    @staticmethod
+    def _documents_of(path: Path, key: str, run: "_Run", docs: list[str]) -> Iterator[RawDocument]:
+        """The file's documents, with ids made unique across the index; notes and skips go to `run`."""
         for item in read_file(path):
-            if isinstance(item, Skip):
-                skipped.append(item)
+            if isinstance(item, Note):
+                run.notes.append(item)
                 continue
-            doc_id = _unique_id(item.id, key, owners, docs)
+            if isinstance(item, Skip):
+                run.skipped.append(item)
+                continue
+            doc_id = _unique_id(item.id, key, run.owners, docs)
             if doc_id is None:
-                skipped.append(Skip(f"{path}", f"duplicate document id {item.id!r} in this file"))
+                run.skipped.append(Skip(f"{path}", f"duplicate document id {item.id!r} in this file"))
                 continue
             if doc_id != item.id:
                 item = _with_id(item, doc_id)
-            owners[doc_id] = key
+            run.owners[doc_id] = key
             docs.append(doc_id)
-            yield from chunk_document(build_document(item), splitter)
+            yield item
+
+    @staticmethod
+    def _passages_of(raw: RawDocument, path: Path, run: "_Run") -> Iterator[Passage]:
+        """One document's passages, streamed; a document the cleaning steps choke on is reported, not fatal."""
+        from corpus.structure import build_document
+
+        try:
+            yield from chunk_document(build_document(raw), run.splitter)
+        except (RecursionError, ValueError, TypeError, KeyError, IndexError,
+                AttributeError, AssertionError, UnicodeError) as exc:
+            run.skipped.append(Skip(str(path), f"document {raw.id!r} could not be processed "
+                                               f"({exc.__class__.__name__}: {_first_line(exc)})"))
+
+
+@dataclass
+class _Run:
+    """What one update collects as it goes."""
+
+    splitter: Callable[[str], list[tuple[int, int]]] | None
+    owners: dict[str, str]
+    skipped: list[Skip]
+    notes: list[Note] = field(default_factory=list)
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"added": 0, "updated": 0, "unchanged": 0, "removed": 0})
+    passages: int = 0
+    wrote: bool = False  # whether anything was deleted or added
+
+
+def _lazy_splitter(make: Callable[[], Callable[[str], list[tuple[int, int]]]]):
+    """A sentence splitter built on its first use."""
+    made = []
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        if not made:
+            made.append(make())
+        return made[0](text)
+
+    return spans
+
+
+def current_generation_name(index_dir: Path) -> str:
+    """The name CURRENT holds, or "" (never raises)."""
+    try:
+        return (Path(index_dir) / CURRENT_NAME).read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):
+        return ""
+
+
+def _source_key(path: Path) -> str:
+    """How a path is recorded; a symbolic link loop is kept by its absolute path."""
+    try:
+        return mf.source_key(path)
+    except (RuntimeError, OSError):
+        return str(Path(os.path.abspath(path)))
+
+
+def _document_digest(raw: RawDocument) -> str:
+    """What a document's passages are made from, hashed: the same digest, the same passages."""
+    parts = (raw.text, raw.title, "\x1e".join(raw.authors), raw.date, raw.publisher, repr(raw.sections))
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _path_term(key: str) -> str:
+    """A file's key as Whoosh stores it (UTF-8, even for a file name that is not)."""
+    return without_surrogates(key)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).split("\n")[0] or exc.__class__.__name__)[:160]
 
 
 def _unique_id(doc_id: str, key: str, owners: dict[str, str], docs: list[str]) -> str | None:
@@ -299,7 +488,7 @@ def _unique_id(doc_id: str, key: str, owners: dict[str, str], docs: list[str]) -
     owner = owners.get(doc_id)
     if owner is None or owner == key:
         return doc_id
-    return f"{doc_id}~{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+    return f"{doc_id}~{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
 
 
 def _with_id(raw: RawDocument, doc_id: str) -> RawDocument:
@@ -313,7 +502,7 @@ def _record(p: Passage, key: str) -> dict:
     return {
         "id": p.id,
         "document": p.document,
-        "path": key,
+        "path": _path_term(key),
         "ordinal": p.ordinal,
         "kind": p.kind,
         "title": p.title,

@@ -10,6 +10,7 @@ from typing import Iterable, Sequence
 
 from corpus.errors import BadQuery, IndexDamaged, IndexMissing, PassageNotFound
 from indexer.schema import (
+    CURRENT_NAME,
     INDEX_NAME,
     MANIFEST_NAME,
     QUERY_FIELDS,
@@ -67,15 +68,29 @@ class Searcher(Exploring):
     """
 
     def __init__(self, index_dir: str | Path | None = None):
+        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
+        self._searcher = None
+        # A rebuild may swap generations (and delete the old one) between our
+        # reading CURRENT and opening the files: then read CURRENT again.
+        for attempt in range(5):
+            name = _generation_name(self.index_dir)
+            try:
+                generation = current_generation(self.index_dir)
+                if generation is None:
+                    raise IndexMissing(
+                        f"no index at {self.index_dir}; run `corpus-search index` to build it"
+                    )
+                self._open(generation)
+                break
+            except IndexDamaged:
+                if attempt == 4 or _generation_name(self.index_dir) == name:
+                    raise
+        self._analyzer = english_analyzer()
+        self._parser = None
+
+    def _open(self, generation: Path) -> None:
         from whoosh import index as whoosh_index
 
-        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
-        generation = current_generation(self.index_dir)
-        if generation is None:
-            raise IndexMissing(
-                f"no index at {self.index_dir}; run `corpus-search index` to build it"
-            )
-        self.generation = generation
         _check_version(generation, self.index_dir)
         try:
             self._ix = whoosh_index.open_dir(str(generation), indexname=INDEX_NAME)
@@ -85,8 +100,7 @@ class Searcher(Exploring):
                 f"the index at {self.index_dir} cannot be opened ({exc.__class__.__name__}); "
                 "run `corpus-search index --rebuild`"
             ) from None
-        self._analyzer = english_analyzer()
-        self._parser = None
+        self.generation = generation
 
     # -- context manager ---------------------------------------------------
 
@@ -200,14 +214,21 @@ class Searcher(Exploring):
     def _parse(self, text: str):
         if not text or not text.strip():
             raise BadQuery("empty query; give some words to search for")
+        if len(text) > MAX_QUERY_CHARS:
+            raise BadQuery(
+                f"the query is too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,})"
+            )
         if self._parser is None:
-            self._parser = _make_parser(self._ix.schema)
+            self._parser = _make_parser(self._searcher.schema)  # (not the index: its TOC may be gone)
         cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
         try:
             parsed = self._parser.parse(cleaned)
-        except Exception as exc:
-            raise BadQuery(f"cannot parse the query {text!r}: {exc}") from None
-        parsed = _exclude_negations(parsed)
+            parsed = _limit_fuzziness(_exclude_negations(parsed))
+        except Exception as exc:  # Whoosh's parser fails in many ways on odd input
+            raise BadQuery(
+                f"cannot understand the query {_shown(text)} ({exc.__class__.__name__}); "
+                "check its quotes, brackets and AND/OR/NOT"
+            ) from None
         parsed = widen_fuzzy_terms(parsed, cleaned, lambda w: [t for t, _, _ in self._tokens(w)])
         bad = sorted({f for f, _ in _query_terms(parsed)} - set(QUERY_FIELDS))
         if bad:
@@ -215,7 +236,7 @@ class Searcher(Exploring):
         from whoosh import query as q
 
         if parsed is q.NullQuery or isinstance(parsed, q.NullQuery.__class__):
-            raise BadQuery(f"the query {text!r} has no words to search for")
+            raise BadQuery(f"the query {_shown(text)} has no words to search for")
         return parsed
 
     def _filters(self, authors: list[str], documents: list[str], section: str | None):
@@ -331,6 +352,32 @@ def _make_parser(schema):
     return parser
 
 
+# Longer queries are refused: Whoosh's parser takes time quadratic in the
+# length of a word, and no one types this much.
+MAX_QUERY_CHARS = 4000
+# `term~N` asks for words within N edits; past 2 the search explodes.
+MAX_FUZZY_EDITS = 2
+
+
+def _shown(text: str, width: int = 60) -> str:
+    """A query as quoted in an error message: printable and short."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return repr(text if len(text) <= width else text[: width - 3] + "...")
+
+
+def _limit_fuzziness(node):
+    """Clamp `term~N` to MAX_FUZZY_EDITS edits."""
+    from whoosh import query as q
+
+    if isinstance(node, q.FuzzyTerm):
+        if node.maxdist > MAX_FUZZY_EDITS:
+            node.maxdist = MAX_FUZZY_EDITS
+        return node
+    if not node.is_leaf():
+        return node.apply(_limit_fuzziness)
+    return node
+
+
 def _exclude_negations(node):
     """`a b NOT c` means a or b, but never c (Whoosh's OR grouping would let c in)."""
     from whoosh import query as q
@@ -397,6 +444,13 @@ def _check_version(generation: Path, index_dir: Path) -> None:
             f"the index at {index_dir} was made by another version of corpus-search; "
             "run `corpus-search index --rebuild`"
         )
+
+
+def _generation_name(index_dir: Path) -> str:
+    try:
+        return (index_dir / CURRENT_NAME).read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):
+        return ""
 
 
 def index_size(folder: Path) -> int:

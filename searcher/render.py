@@ -98,6 +98,7 @@ def format_report(report) -> str:
     ) + f", {len(report.skipped)} skipped"
     lines = [f"{report.index}: {line} (documents)"]
     lines += [f"  skipped {s.path}: {s.reason}" for s in report.skipped]
+    lines += [f"  note: {n.path}: {n.reason}" for n in getattr(report, "notes", ())]
     return "\n".join(lines)
 
 
