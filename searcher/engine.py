@@ -20,6 +20,7 @@ from indexer.schema import (
     english_analyzer,
 )
 
+from . import ranking
 from .highlight import MatchTerms, find_matches
 from .hits import Hit, Stats
 
@@ -27,10 +28,7 @@ from .hits import Hit, Stats
 # their scores are scaled down so that they never outrank prose that matches
 # as well.
 KIND_WEIGHTS = {"bio": 0.35, "notes": 0.35, "sidebar": 0.5}
-# BM25F parameters and field weights.
-K1 = 1.2
-B = 0.75
-FIELD_BOOSTS = {"text": 1.0, "title": 0.5, "section": 0.5}
+# BM25F parameters and field weights live in searcher/ranking.py.
 
 
 def _weighting():
@@ -48,7 +46,7 @@ def _weighting():
                 searcher._kind_column = kinds
             return score * KIND_WEIGHTS.get(kinds[docnum], 1.0)
 
-    return KindWeighted(B=B, K1=K1)
+    return KindWeighted(B=ranking.B, K1=ranking.K1)
 
 
 class Searcher:
@@ -267,7 +265,7 @@ def _make_parser(schema):
     from whoosh import qparser
 
     parser = qparser.MultifieldParser(
-        list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup,
+        list(SEARCH_FIELDS), schema, fieldboosts=ranking.FIELD_BOOSTS, group=qparser.OrGroup,
     )
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin({"author": ["authors", "by"], "document": ["doc"]}))
