@@ -79,7 +79,8 @@ def ensure_index(folder: Path, rebuild: bool = False) -> Path:
     if current_generation(index_dir) is not None:
         log(f"index: cached {index_dir.relative_to(REPO)}")
         return index_dir
-    for stale in WORK.glob(f"{folder.name}-*"):
+    older = sorted(WORK.glob(f"{folder.name}-*"), key=lambda p: p.stat().st_mtime)
+    for stale in older[:-3]:  # keep a few, for switching between analyzer variants
         shutil.rmtree(stale, ignore_errors=True)
     log(f"index: building {index_dir.relative_to(REPO)} from {corpus}")
     started = time.perf_counter()

@@ -32,9 +32,7 @@ KIND_WEIGHTS = {"bio": 0.35, "notes": 0.35, "sidebar": 0.5}
 
 
 def _weighting():
-    from whoosh import scoring
-
-    class KindWeighted(scoring.BM25F):
+    class KindWeighted(ranking.bm25f()):
         """BM25F, with the final score scaled by the passage's kind."""
 
         use_final = True
