@@ -67,22 +67,22 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def ensure_index(folder: Path, rebuild: bool = False) -> Path:
-    """The cached index of a collection, built first if missing or stale."""
+def ensure_index(folder: Path, rebuild: bool = False, work: Path = WORK) -> Path:
+    """The cached index of a collection (under `work`), built first if missing or stale."""
     from indexer import Indexer
     from indexer.schema import current_generation
 
     corpus = corpus_file(folder)
-    index_dir = WORK / f"{folder.name}-{index_key(corpus)}"
+    index_dir = work / f"{folder.name}-{index_key(corpus)}"
     if rebuild and index_dir.exists():
         shutil.rmtree(index_dir)
     if current_generation(index_dir) is not None:
-        log(f"index: cached {index_dir.relative_to(REPO)}")
+        log(f"index: cached {index_dir}")
         return index_dir
-    older = sorted(WORK.glob(f"{folder.name}-*"), key=lambda p: p.stat().st_mtime)
+    older = sorted(work.glob(f"{folder.name}-*"), key=lambda p: p.stat().st_mtime)
     for stale in older[:-3]:  # keep a few, for switching between analyzer variants
         shutil.rmtree(stale, ignore_errors=True)
-    log(f"index: building {index_dir.relative_to(REPO)} from {corpus}")
+    log(f"index: building {index_dir} from {corpus}")
     started = time.perf_counter()
     shown = [-1]
 
@@ -146,9 +146,9 @@ def apply_settings(settings: list[str]) -> dict:
 
 
 def run(folder: Path, depth: int = 100, max_queries: int | None = None,
-        rebuild: bool = False) -> dict:
+        rebuild: bool = False, work: Path = WORK) -> dict:
     """Metrics (and timing) for one collection with the current settings."""
-    index_dir = ensure_index(folder, rebuild)
+    index_dir = ensure_index(folder, rebuild, work)
     qrels = load_qrels(folder / "qrels.tsv")
     queries = load_queries(folder / "queries.jsonl")
     ids = [q for q in queries if q in qrels][:max_queries]

@@ -44,7 +44,8 @@ def _weighting():
                 searcher._kind_column = kinds
             return score * KIND_WEIGHTS.get(kinds[docnum], 1.0)
 
-    return KindWeighted(B=ranking.B, K1=ranking.K1)
+    field_b = {f"{name}_B": b for name, b in ranking.FIELD_B.items()}
+    return KindWeighted(B=ranking.B, K1=ranking.K1, **field_b)
 
 
 class Searcher:

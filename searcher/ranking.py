@@ -9,9 +9,11 @@ from __future__ import annotations
 from math import log
 
 # BM25F parameters and field weights.
-K1 = 1.2
+K1 = 0.9
 B = 0.75
 FIELD_BOOSTS = {"text": 1.0, "title": 0.5, "section": 0.5}
+# Length normalisation for particular fields, where it should differ from B.
+FIELD_B: dict[str, float] = {}
 # "lucene": log(1 + (N - df + 0.5) / (df + 0.5)), as Lucene, Anserini and bm25s;
 # "whoosh": Whoosh's own log(N / (df + 1)) + 1, which keeps common words weighty.
 IDF = "lucene"
