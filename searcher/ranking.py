@@ -39,3 +39,90 @@ def bm25f():
             return idf_of(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
 
     return BM25F
+
+
+# ---- pseudo-relevance feedback (RM3-like) -----------------------------------
+# With FEEDBACK_DOCS > 0, a query of plain words is run once, the words most
+# typical of its best FEEDBACK_DOCS passages (by P(word | passage), weighted by
+# the passages' scores) are added with a total weight of FEEDBACK_WEIGHT
+# against the original words' 1 - FEEDBACK_WEIGHT, and the query is run again.
+FEEDBACK_DOCS = 0
+FEEDBACK_TERMS = 10
+FEEDBACK_WEIGHT = 0.5
+
+
+def with_feedback(parser):
+    """`parser`, or a parser whose plain-word queries get feedback when it is on."""
+    return _FeedbackParser(parser) if FEEDBACK_DOCS > 0 else parser
+
+
+class _FeedbackParser:
+    def __init__(self, parser):
+        self._parser = parser
+
+    def __getattr__(self, name):
+        return getattr(self._parser, name)
+
+    def parse(self, text, **kwargs):
+        from whoosh import query as q
+
+        parsed = self._parser.parse(text, **kwargs)
+        if isinstance(parsed, q.NullQuery.__class__) or parsed is q.NullQuery:
+            return parsed
+        if any(isinstance(node, q.Not) for node in _nodes(parsed)):
+            return parsed
+        return _feedback_query()(parsed)
+
+
+def _nodes(node):
+    yield node
+    if not node.is_leaf():
+        for child in node.children():
+            yield from _nodes(child)
+
+
+def _feedback_query():
+    from whoosh import query as q
+    from whoosh.query.wrappers import WrappingQuery
+
+    class FeedbackQuery(WrappingQuery):
+        """The wrapped query plus the words its first results suggest."""
+
+        _expanded = None
+
+        def matcher(self, searcher, context=None):
+            if self._expanded is None:
+                self._expanded = expand(searcher.get_parent(), self.child)
+            return self._expanded.matcher(searcher, context)
+
+    return FeedbackQuery
+
+
+def expand(searcher, query):
+    """`query` OR'ed with weighted feedback terms from its top passages (Whoosh objects)."""
+    from collections import Counter
+
+    from whoosh import query as q
+
+    results = searcher.search(query, limit=FEEDBACK_DOCS)
+    scored = [(hit.score, hit.fields()) for hit in results]
+    total = sum(score for score, _ in scored)
+    if not scored or total <= 0:
+        return query
+    analyzer = searcher.schema["text"].analyzer
+    model: Counter = Counter()
+    for score, fields in scored:
+        words = [t.text for t in analyzer(f"{fields.get('title', '')} {fields.get('text', '')}")]
+        if not words:
+            continue
+        for word, count in Counter(words).items():
+            model[word] += (score / total) * count / len(words)
+    original = {text for field, text in query.iter_all_terms() if field == "text"}
+    chosen = [(w, p) for w, p in model.most_common() if w not in original and not w.isdigit()]
+    chosen = chosen[:FEEDBACK_TERMS]
+    mass = sum(p for _, p in chosen)
+    if not chosen or mass <= 0 or FEEDBACK_WEIGHT >= 1:
+        return query
+    share = max(len(original), 1) * FEEDBACK_WEIGHT / (1 - FEEDBACK_WEIGHT)
+    extra = [q.Term("text", w, boost=share * p / mass) for w, p in chosen]
+    return q.Or([query] + extra)
