@@ -26,18 +26,18 @@ PUNKT_NAME = "punkt.pickle"
 # hyphenated words are split into their parts ("state-led" -> state, led).
 TOKEN_PATTERN = r"\w+(?:['’.]\w+)*"
 
-# English function words: articles, pronouns, auxiliaries, prepositions,
-# conjunctions and question words.  Content words (including "made", "china",
-# "new") are never on it, so phrases keep their meaning words.
+# English function words: articles, pronouns, auxiliaries, conjunctions and
+# question words.  Words that carry a claim's meaning are kept: negation and
+# comparison ("not", "no", "more", "only"), direction and time ("after",
+# "before", "between", "against", "under", "up"), and all content words
+# ("made", "china"), so phrases keep their meaning words.
 STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers herself him himself his
-    how i if in into is it its itself just me more most my myself no nor not of off on
-    once only or other our ours ourselves out over own same she should so some such than
-    that the their theirs them themselves then there these they this those through to
-    too under until up very was we were what when where which while who whom why will
-    with would you your yours yourself yourselves""".split()
+    """a am an and any are as at be because been being both but by can could did do does
+    doing each for from had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me my myself nor of on or our ours ourselves she
+    should so some such than that the their theirs them themselves then there these they
+    this those through to was we were what when where which while who whom why will with
+    would you your yours yourself yourselves""".split()
 )
 
 

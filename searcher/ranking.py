@@ -13,7 +13,9 @@ K1 = 0.9
 B = 0.75
 FIELD_BOOSTS = {"text": 1.0, "title": 0.5, "section": 0.5}
 # Length normalisation for particular fields, where it should differ from B.
-FIELD_B: dict[str, float] = {}
+# Titles are short and their lengths vary little; full normalisation (1.0)
+# measured slightly better than B on both collections.
+FIELD_B: dict[str, float] = {"title": 1.0}
 # "lucene": log(1 + (N - df + 0.5) / (df + 0.5)), as Lucene, Anserini and bm25s;
 # "whoosh": Whoosh's own log(N / (df + 1)) + 1, which keeps common words weighty.
 IDF = "lucene"
