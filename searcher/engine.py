@@ -268,7 +268,7 @@ def _make_parser(schema):
     )
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin({"author": ["authors", "by"], "document": ["doc"]}))
-    return ranking.with_feedback(parser)
+    return ranking.with_extras(parser)
 
 
 def _exclude_negations(node):

@@ -43,22 +43,33 @@ def bm25f():
     return BM25F
 
 
-# ---- pseudo-relevance feedback (RM3-like) -----------------------------------
-# With FEEDBACK_DOCS > 0, a query of plain words is run once, the words most
-# typical of its best FEEDBACK_DOCS passages (by P(word | passage), weighted by
-# the passages' scores) are added with a total weight of FEEDBACK_WEIGHT
-# against the original words' 1 - FEEDBACK_WEIGHT, and the query is run again.
+# ---- query-side extras ------------------------------------------------------
+# Proximity: each pair of neighbouring query words (in the text field) found
+# within PROXIMITY_SLOP words of each other adds PROXIMITY_WEIGHT times the
+# pair's score.  0 turns it off.
+PROXIMITY_WEIGHT = 0.0
+PROXIMITY_SLOP = 8
+# Pseudo-relevance feedback (RM3-like): with FEEDBACK_DOCS > 0, a query of
+# plain words is run once, the words most typical of its best FEEDBACK_DOCS
+# passages (by P(word | passage), weighted by the passages' scores) are added
+# with a total weight of FEEDBACK_WEIGHT against the original words'
+# 1 - FEEDBACK_WEIGHT, and the query is run again.  0 turns it off.
 FEEDBACK_DOCS = 0
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.5
 
 
-def with_feedback(parser):
-    """`parser`, or a parser whose plain-word queries get feedback when it is on."""
-    return _FeedbackParser(parser) if FEEDBACK_DOCS > 0 else parser
+def with_extras(parser):
+    """`parser`, or one whose queries get the query-side extras that are on.
+
+    The extras are added when the query is run, inside a wrapper whose only
+    child is the parsed query, so highlighting and field checks see the
+    user's words alone.  Queries with NOT are left as they are.
+    """
+    return _ExtrasParser(parser) if PROXIMITY_WEIGHT > 0 or FEEDBACK_DOCS > 0 else parser
 
 
-class _FeedbackParser:
+class _ExtrasParser:
     def __init__(self, parser):
         self._parser = parser
 
@@ -73,7 +84,7 @@ class _FeedbackParser:
             return parsed
         if any(isinstance(node, q.Not) for node in _nodes(parsed)):
             return parsed
-        return _feedback_query()(parsed)
+        return _extras_query()(parsed)
 
 
 def _nodes(node):
@@ -83,21 +94,38 @@ def _nodes(node):
             yield from _nodes(child)
 
 
-def _feedback_query():
-    from whoosh import query as q
+def _extras_query():
     from whoosh.query.wrappers import WrappingQuery
 
-    class FeedbackQuery(WrappingQuery):
-        """The wrapped query plus the words its first results suggest."""
+    class WithExtras(WrappingQuery):
+        """The wrapped query plus proximity pairs and feedback words, built when run."""
 
-        _expanded = None
+        _built = None
 
         def matcher(self, searcher, context=None):
-            if self._expanded is None:
-                self._expanded = expand(searcher.get_parent(), self.child)
-            return self._expanded.matcher(searcher, context)
+            if self._built is None:
+                built = with_proximity(self.child)
+                if FEEDBACK_DOCS > 0:
+                    built = expand(searcher.get_parent(), built)
+                self._built = built
+            return self._built.matcher(searcher, context)
 
-    return FeedbackQuery
+    return WithExtras
+
+
+def with_proximity(query):
+    """`query` OR'ed with a sloppy phrase for each pair of neighbouring words."""
+    from whoosh import query as q
+
+    if PROXIMITY_WEIGHT <= 0:
+        return query
+    words = []
+    for node in _nodes(query):
+        if type(node) is q.Term and node.fieldname == "text" and node.text not in words:
+            words.append(node.text)
+    pairs = [q.Phrase("text", [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT)
+             for a, b in zip(words, words[1:])]
+    return q.Or([query] + pairs) if pairs else query
 
 
 def expand(searcher, query):
