@@ -17,7 +17,7 @@ BLOCK_JOINER = "\n\n"
 # A document that is one paragraph of at most this many words (an abstract, a
 # JSON Lines record) stays one passage: splitting it would only scatter its
 # evidence over passages that each rank lower than the whole.
-WHOLE_MAX_WORDS = 400
+WHOLE_MAX_WORDS = 1000
 
 
 @dataclass(frozen=True)
