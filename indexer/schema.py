@@ -16,7 +16,7 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter,
 
 # Bump when the schema or the analysis changes: an index made by another
 # version is refused with a message asking for `corpus-search index --rebuild`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 INDEX_NAME = "passages"
 MANIFEST_NAME = "manifest.json"

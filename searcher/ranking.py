@@ -47,7 +47,7 @@ def bm25f():
 # Proximity: each pair of neighbouring query words (in the text field) found
 # within PROXIMITY_SLOP words of each other adds PROXIMITY_WEIGHT times the
 # pair's score.  0 turns it off.
-PROXIMITY_WEIGHT = 0.0
+PROXIMITY_WEIGHT = 0.1
 PROXIMITY_SLOP = 8
 # Pseudo-relevance feedback (RM3-like): with FEEDBACK_DOCS > 0, a query of
 # plain words is run once, the words most typical of its best FEEDBACK_DOCS

@@ -10,13 +10,14 @@ def test_lucene_idf_is_positive_and_falls_with_document_frequency():
     assert ranking.lucene_idf(1000, 1) > ranking.lucene_idf(1000, 100) > ranking.lucene_idf(1000, 900) > 0
 
 
-def test_extras_are_off_by_default():
-    assert ranking.FEEDBACK_DOCS == 0 and ranking.PROXIMITY_WEIGHT == 0
+def test_feedback_is_off_by_default_and_no_extras_leave_the_parser_alone(monkeypatch):
+    assert ranking.FEEDBACK_DOCS == 0
+    monkeypatch.setattr(ranking, "PROXIMITY_WEIGHT", 0.0)
     parser = object()
     assert ranking.with_extras(parser) is parser
 
 
-@pytest.mark.parametrize("setting", [{"FEEDBACK_DOCS": 2}, {"PROXIMITY_WEIGHT": 0.3},
+@pytest.mark.parametrize("setting", [{"FEEDBACK_DOCS": 2}, {"PROXIMITY_WEIGHT": 0.0},
                                      {"FEEDBACK_DOCS": 2, "PROXIMITY_WEIGHT": 0.3}])
 def test_extras_rank_and_highlight_only_the_words_asked_for(tiny_index, monkeypatch, setting):
     for name, value in setting.items():
