@@ -1,11 +1,14 @@
-"""How passages are scored: BM25F constants, field weights and the idf.
+"""How passages are scored: BM25F constants, field weights, the idf, and the
+query-side extras (a proximity bonus; pseudo-relevance feedback, off).
 
-Kept apart from the engine so that ranking can be tuned (and measured with
-benchmarks/relevance.py) without touching query handling.  Values are read at
-the moment a searcher is opened, so a benchmark may override them.
+Kept apart from the engine so that ranking can be tuned without touching query
+handling.  Every default here was measured with benchmarks/relevance.py on
+SciFact and Cranfield (benchmarks/RESULTS.md, "Relevance").  Values are read
+when a searcher is opened or a query parsed, so a benchmark may override them.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from math import log
 
 # BM25F parameters and field weights.
@@ -94,6 +97,7 @@ def _nodes(node):
             yield from _nodes(child)
 
 
+@lru_cache(maxsize=None)
 def _extras_query():
     from whoosh.query.wrappers import WrappingQuery
 
