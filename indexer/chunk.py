@@ -14,6 +14,10 @@ MAX_WORDS = 160  # a paragraph longer than this is split at sentence boundaries
 TARGET_WORDS = 110  # ...into pieces of about this many words
 MIN_WORDS = 35  # a paragraph shorter than this joins its neighbour (same section, speaker, kind)
 BLOCK_JOINER = "\n\n"
+# A document that is one paragraph of at most this many words (an abstract, a
+# JSON Lines record) stays one passage: splitting it would only scatter its
+# evidence over passages that each rank lower than the whole.
+WHOLE_MAX_WORDS = 1000
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,10 @@ def split_long(text: str, spans: list[tuple[int, int]]) -> Iterator[list[tuple[i
         yield piece
 
 
+def _one_short_paragraph(doc: Document) -> bool:
+    return len(doc.blocks) == 1 and _word_count(doc.blocks[0].text) <= WHOLE_MAX_WORDS
+
+
 def chunk_document(doc: Document, sentence_spans: SpanSplitter) -> Iterator[Passage]:
     """The passages of a document, in reading order, with ids `<document>:<n>`."""
     starts = []
@@ -116,7 +124,7 @@ def chunk_document(doc: Document, sentence_spans: SpanSplitter) -> Iterator[Pass
     ordinal = 0
     for run in group_blocks(doc.blocks):
         first = run[0][1]
-        if len(run) == 1 and _word_count(first.text) > MAX_WORDS:
+        if len(run) == 1 and _word_count(first.text) > MAX_WORDS and not _one_short_paragraph(doc):
             base = starts[run[0][0]]
             spans = sentence_spans(first.text)
             pieces = [[(s, e) for s, e in p] for p in split_long(first.text, spans)]

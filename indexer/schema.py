@@ -26,11 +26,18 @@ PUNKT_NAME = "punkt.pickle"
 # hyphenated words are split into their parts ("state-led" -> state, led).
 TOKEN_PATTERN = r"\w+(?:['’.]\w+)*"
 
-# A short English stop list: function words only, so that phrases keep their
-# content words and queries such as "made in china" still work.
+# English function words: articles, pronouns, auxiliaries, conjunctions and
+# question words.  Words that carry a claim's meaning are kept: negation and
+# comparison ("not", "no", "more", "only"), direction and time ("after",
+# "before", "between", "against", "under", "up"), and all content words
+# ("made", "china"), so phrases keep their meaning words.
 STOP_WORDS = frozenset(
-    """a an and are as at be but by for if in into is it its of on or such that the
-    their then there these they this to was were will with""".split()
+    """a am an and any are as at be because been being both but by can could did do does
+    doing each for from had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me my myself nor of on or our ours ourselves she
+    should so some such than that the their theirs them themselves then there these they
+    this those through to was we were what when where which while who whom why will with
+    would you your yours yourself yourselves""".split()
 )
 
 

@@ -21,6 +21,7 @@ from indexer.schema import (
     english_analyzer,
 )
 
+from . import ranking
 from .duplicates import collapse, same_passage
 from .highlight import MatchTerms, find_matches
 from .hits import Hit, Stats
@@ -33,19 +34,14 @@ from .fuzzy import widen_fuzzy_terms
 # Passages that are not prose (bios, notes, sidebars) are kept searchable but
 # their scores are scaled down so that they never outrank prose that matches
 # as well.  BM25's length normalisation can favour a very short passage over
-# a long one with the same matches by a factor of about 3 at most (k1 = 1.2,
-# b = 0.75), so the factors stay below 1/3.
+# a long one with the same matches by a factor of about 3 at most (with the
+# k1 and b of searcher/ranking.py), so the factors stay below 1/3.
 KIND_WEIGHTS = {"bio": 0.2, "notes": 0.2, "sidebar": 0.3}
-# BM25F parameters and field weights.
-K1 = 1.2
-B = 0.75
-FIELD_BOOSTS = {"text": 1.0, "title": 0.5, "section": 0.5}
+# BM25F parameters and field weights live in searcher/ranking.py.
 
 
 def _weighting():
-    from whoosh import scoring
-
-    class KindWeighted(scoring.BM25F):
+    class KindWeighted(ranking.bm25f()):
         """BM25F, with the final score scaled by the passage's kind."""
 
         use_final = True
@@ -57,7 +53,8 @@ def _weighting():
                 searcher._kind_column = kinds
             return score * KIND_WEIGHTS.get(kinds[docnum], 1.0)
 
-    return KindWeighted(B=B, K1=K1)
+    field_b = {f"{name}_B": b for name, b in ranking.FIELD_B.items()}
+    return KindWeighted(B=ranking.B, K1=ranking.K1, **field_b)
 
 
 class Searcher(Exploring):
@@ -345,11 +342,11 @@ def _make_parser(schema):
     from whoosh import qparser
 
     parser = qparser.MultifieldParser(
-        list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup,
+        list(SEARCH_FIELDS), schema, fieldboosts=ranking.FIELD_BOOSTS, group=qparser.OrGroup,
     )
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin({"author": ["authors", "by"], "document": ["doc"]}))
-    return parser
+    return ranking.with_extras(parser)
 
 
 # Longer queries are refused: Whoosh's parser takes time quadratic in the

@@ -1,0 +1,92 @@
+"""Ranking metrics as trec_eval defines them (ndcg_cut, recall, recip_rank, map).
+
+A run is a ranked list of document ids for one query; judgments map document
+ids to integer grades.  "Relevant" means a grade above 0.  nDCG uses the grade
+itself as the gain and a log2(rank + 1) discount; the ideal ranking is built
+from every judged document, not only the retrieved ones.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+from typing import Mapping, Sequence
+
+Judgments = Mapping[str, int]
+
+
+def dcg(gains: Sequence[float]) -> float:
+    return sum(g / math.log2(rank + 1) for rank, g in enumerate(gains, 1) if g)
+
+
+def ndcg_at(ranking: Sequence[str], judgments: Judgments, k: int) -> float:
+    """nDCG@k with gain = grade (trec_eval ndcg_cut)."""
+    ideal = dcg(sorted((g for g in judgments.values() if g > 0), reverse=True)[:k])
+    if ideal == 0:
+        return 0.0
+    return dcg([max(judgments.get(d, 0), 0) for d in ranking[:k]]) / ideal
+
+
+def recall_at(ranking: Sequence[str], judgments: Judgments, k: int) -> float:
+    relevant = {d for d, g in judgments.items() if g > 0}
+    if not relevant:
+        return 0.0
+    return len(relevant.intersection(ranking[:k])) / len(relevant)
+
+
+def reciprocal_rank_at(ranking: Sequence[str], judgments: Judgments, k: int) -> float:
+    """1/rank of the first relevant document within the top k, else 0."""
+    for rank, d in enumerate(ranking[:k], 1):
+        if judgments.get(d, 0) > 0:
+            return 1.0 / rank
+    return 0.0
+
+
+def average_precision(ranking: Sequence[str], judgments: Judgments) -> float:
+    """AP over the whole ranking; relevant documents not retrieved count as 0."""
+    relevant = sum(1 for g in judgments.values() if g > 0)
+    if not relevant:
+        return 0.0
+    found = 0
+    total = 0.0
+    for rank, d in enumerate(ranking, 1):
+        if judgments.get(d, 0) > 0:
+            found += 1
+            total += found / rank
+    return total / relevant
+
+
+def evaluate(runs: Mapping[str, Sequence[str]], qrels: Mapping[str, Judgments],
+             depth: int = 100) -> dict[str, float]:
+    """Mean of each metric over every query in `qrels` (a query with no run scores 0)."""
+    names = ("nDCG@10", f"Recall@{depth}", "MRR@10", "MAP")
+    sums = dict.fromkeys(names, 0.0)
+    for qid, judgments in qrels.items():
+        ranking = list(runs.get(qid, ()))[:depth]
+        sums["nDCG@10"] += ndcg_at(ranking, judgments, 10)
+        sums[f"Recall@{depth}"] += recall_at(ranking, judgments, depth)
+        sums["MRR@10"] += reciprocal_rank_at(ranking, judgments, 10)
+        sums["MAP"] += average_precision(ranking, judgments)
+    n = len(qrels) or 1
+    return {name: value / n for name, value in sums.items()}
+
+
+# ---- BEIR files ------------------------------------------------------------
+
+def load_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """`query-id<TAB>corpus-id<TAB>score` rows (header line skipped)."""
+    qrels: dict[str, dict[str, int]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh, delimiter="\t")
+        for i, row in enumerate(rows):
+            if not row or (i == 0 and not row[-1].strip().lstrip("-").isdigit()):
+                continue
+            qid, doc, score = row[0].strip(), row[1].strip(), int(row[2])
+            qrels.setdefault(qid, {})[doc] = score
+    return qrels
+
+
+def load_queries(path: Path) -> dict[str, str]:
+    with open(path, encoding="utf-8") as fh:
+        return {str(r["_id"]): r["text"] for r in map(json.loads, filter(str.strip, fh))}

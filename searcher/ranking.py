@@ -1,0 +1,162 @@
+"""How passages are scored: BM25F constants, field weights, the idf, and the
+query-side extras (a proximity bonus; pseudo-relevance feedback, off).
+
+Kept apart from the engine so that ranking can be tuned without touching query
+handling.  Every default here was measured with benchmarks/relevance.py on
+SciFact and Cranfield (benchmarks/RESULTS.md, "Relevance").  Values are read
+when a searcher is opened or a query parsed, so a benchmark may override them.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from math import log
+
+# BM25F parameters and field weights.
+K1 = 0.9
+B = 0.75
+FIELD_BOOSTS = {"text": 1.0, "title": 0.5, "section": 0.5}
+# Length normalisation for particular fields, where it should differ from B.
+# Titles are short and their lengths vary little; full normalisation (1.0)
+# measured slightly better than B on both collections.
+FIELD_B: dict[str, float] = {"title": 1.0}
+# "lucene": log(1 + (N - df + 0.5) / (df + 0.5)), as Lucene, Anserini and bm25s;
+# "whoosh": Whoosh's own log(N / (df + 1)) + 1, which keeps common words weighty.
+IDF = "lucene"
+
+
+def lucene_idf(doc_count: int, doc_frequency: int) -> float:
+    return log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
+
+
+def whoosh_idf(doc_count: int, doc_frequency: int) -> float:
+    return log(doc_count / (doc_frequency + 1)) + 1
+
+
+def bm25f():
+    """The BM25F weighting class to score with (a Whoosh WeightingModel subclass)."""
+    from whoosh import scoring
+
+    idf_of = lucene_idf if IDF == "lucene" else whoosh_idf
+
+    class BM25F(scoring.BM25F):
+        def idf(self, searcher, fieldname, text):
+            parent = searcher.get_parent()
+            return idf_of(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+
+    return BM25F
+
+
+# ---- query-side extras ------------------------------------------------------
+# Proximity: each pair of neighbouring query words (in the text field) found
+# within PROXIMITY_SLOP words of each other adds PROXIMITY_WEIGHT times the
+# pair's score.  0 turns it off.
+PROXIMITY_WEIGHT = 0.1
+PROXIMITY_SLOP = 8
+# Pseudo-relevance feedback (RM3-like): with FEEDBACK_DOCS > 0, a query of
+# plain words is run once, the words most typical of its best FEEDBACK_DOCS
+# passages (by P(word | passage), weighted by the passages' scores) are added
+# with a total weight of FEEDBACK_WEIGHT against the original words'
+# 1 - FEEDBACK_WEIGHT, and the query is run again.  0 turns it off.
+FEEDBACK_DOCS = 0
+FEEDBACK_TERMS = 10
+FEEDBACK_WEIGHT = 0.5
+
+
+def with_extras(parser):
+    """`parser`, or one whose queries get the query-side extras that are on.
+
+    The extras are added when the query is run, inside a wrapper whose only
+    child is the parsed query, so highlighting and field checks see the
+    user's words alone.  Queries with NOT are left as they are.
+    """
+    return _ExtrasParser(parser) if PROXIMITY_WEIGHT > 0 or FEEDBACK_DOCS > 0 else parser
+
+
+class _ExtrasParser:
+    def __init__(self, parser):
+        self._parser = parser
+
+    def __getattr__(self, name):
+        return getattr(self._parser, name)
+
+    def parse(self, text, **kwargs):
+        from whoosh import query as q
+
+        parsed = self._parser.parse(text, **kwargs)
+        if isinstance(parsed, q.NullQuery.__class__) or parsed is q.NullQuery:
+            return parsed
+        if any(isinstance(node, q.Not) for node in _nodes(parsed)):
+            return parsed
+        return _extras_query()(parsed)
+
+
+def _nodes(node):
+    yield node
+    if not node.is_leaf():
+        for child in node.children():
+            yield from _nodes(child)
+
+
+@lru_cache(maxsize=None)
+def _extras_query():
+    from whoosh.query.wrappers import WrappingQuery
+
+    class WithExtras(WrappingQuery):
+        """The wrapped query plus proximity pairs and feedback words, built when run."""
+
+        _built = None
+
+        def matcher(self, searcher, context=None):
+            if self._built is None:
+                built = with_proximity(self.child)
+                if FEEDBACK_DOCS > 0:
+                    built = expand(searcher.get_parent(), built)
+                self._built = built
+            return self._built.matcher(searcher, context)
+
+    return WithExtras
+
+
+def with_proximity(query):
+    """`query` OR'ed with a sloppy phrase for each pair of neighbouring words."""
+    from whoosh import query as q
+
+    if PROXIMITY_WEIGHT <= 0:
+        return query
+    words = []
+    for node in _nodes(query):
+        if type(node) is q.Term and node.fieldname == "text" and node.text not in words:
+            words.append(node.text)
+    pairs = [q.Phrase("text", [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT)
+             for a, b in zip(words, words[1:])]
+    return q.Or([query] + pairs) if pairs else query
+
+
+def expand(searcher, query):
+    """`query` OR'ed with weighted feedback terms from its top passages (Whoosh objects)."""
+    from collections import Counter
+
+    from whoosh import query as q
+
+    results = searcher.search(query, limit=FEEDBACK_DOCS)
+    scored = [(hit.score, hit.fields()) for hit in results]
+    total = sum(score for score, _ in scored)
+    if not scored or total <= 0:
+        return query
+    analyzer = searcher.schema["text"].analyzer
+    model: Counter = Counter()
+    for score, fields in scored:
+        words = [t.text for t in analyzer(f"{fields.get('title', '')} {fields.get('text', '')}")]
+        if not words:
+            continue
+        for word, count in Counter(words).items():
+            model[word] += (score / total) * count / len(words)
+    original = {text for field, text in query.iter_all_terms() if field == "text"}
+    chosen = [(w, p) for w, p in model.most_common() if w not in original and not w.isdigit()]
+    chosen = chosen[:FEEDBACK_TERMS]
+    mass = sum(p for _, p in chosen)
+    if not chosen or mass <= 0 or FEEDBACK_WEIGHT >= 1:
+        return query
+    share = max(len(original), 1) * FEEDBACK_WEIGHT / (1 - FEEDBACK_WEIGHT)
+    extra = [q.Term("text", w, boost=share * p / mass) for w, p in chosen]
+    return q.Or([query] + extra)
