@@ -27,7 +27,9 @@ def train_punkt(texts: Iterable[str]):
     """Punkt parameters learnt from up to TRAINING_CHARS of `texts`."""
     from nltk.tokenize.punkt import PunktTrainer
 
-    trainer = PunktTrainer()
+    from .punkt_fast import FastLanguageVars, FastToken
+
+    trainer = PunktTrainer(lang_vars=FastLanguageVars(), token_cls=FastToken)
     seen = 0
     for text in texts:
         trainer.train(text, finalize=False)
@@ -54,7 +56,9 @@ def span_splitter(params) -> SpanSplitter:
     """A function giving the (start, end) character spans of the sentences of a text."""
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-    tokenizer = PunktSentenceTokenizer(params)
+    from .punkt_fast import FastLanguageVars, FastToken
+
+    tokenizer = PunktSentenceTokenizer(params, lang_vars=FastLanguageVars(), token_cls=FastToken)
 
     def spans(text: str) -> list[tuple[int, int]]:
         return list(tokenizer.span_tokenize(text))
