@@ -18,7 +18,7 @@ from corpus.model import RawDocument
 from corpus.readers import Skip, file_digest, find_files, read_file
 
 from . import manifest as mf
-from .chunk import Passage, chunk_document
+from .chunk import Passage
 from .lock import writer_lock
 from .schema import (
     CURRENT_NAME,
@@ -80,12 +80,17 @@ class Indexer:
         *,
         rebuild: bool = False,
         progress: Progress | None = None,
+        jobs: int = 1,
     ) -> IndexReport:
-        """Add `paths` to what the index tracks, then index what is new or changed."""
+        """Add `paths` to what the index tracks, then index what is new or changed.
+
+        `jobs` > 1 cleans, chunks and analyses documents in that many worker
+        processes (the passages are the same; see `indexer.parallel`).
+        """
         paths = [Path(p).expanduser() for p in (paths or ())]
         self._make_folder()
         with writer_lock(self.index_dir, self.lock_timeout):
-            return self._update_locked(paths, rebuild, progress)
+            return self._update_locked(paths, rebuild, progress, jobs)
 
     # -- the steps ---------------------------------------------------------
 
@@ -97,7 +102,8 @@ class Indexer:
         except OSError as exc:
             raise IndexDamaged(f"cannot create the index folder {self.index_dir}: {exc.strerror}") from None
 
-    def _update_locked(self, paths: list[Path], rebuild: bool, progress: Progress | None) -> IndexReport:
+    def _update_locked(self, paths: list[Path], rebuild: bool, progress: Progress | None,
+                       jobs: int = 1) -> IndexReport:
         live = current_generation(self.index_dir)
         old_manifest = self._load_manifest(live) if live else None
         fresh = rebuild or old_manifest is None
@@ -122,7 +128,7 @@ class Indexer:
         plan.skipped[:0] = skipped
         target = self._new_generation() if fresh else live
         try:
-            report = self._apply(plan, manifest, target, fresh, progress)
+            report = self._apply(plan, manifest, target, fresh, progress, jobs)
         except BaseException:
             if fresh:
                 shutil.rmtree(target, ignore_errors=True)
@@ -205,10 +211,12 @@ class Indexer:
                 shutil.rmtree(old, ignore_errors=True)
 
     def _apply(self, plan: _Plan, manifest: mf.Manifest, target: Path,
-               fresh: bool, progress: Progress | None) -> IndexReport:
+               fresh: bool, progress: Progress | None, jobs: int = 1) -> IndexReport:
         from whoosh import index as whoosh_index
 
+        from .parallel import WRITER_LIMITMB, open_sink
         from .sentences import load_params, save_params, span_splitter, train_punkt
+        from .spool import spool
 
         if fresh:
             ix = whoosh_index.create_in(str(target), build_schema(), indexname=INDEX_NAME)
@@ -229,7 +237,8 @@ class Indexer:
         done_bytes = 0
         passages = 0
         owners = {d: k for d, k in manifest.document_owner().items() if k not in plan.removed}
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=WRITER_LIMITMB)
+        sink = open_sink(writer, target, INDEX_NAME, params, splitter, jobs, _text_size(to_read.values()))
         try:
             for key in plan.removed:
                 writer.delete_by_term("path", key)
@@ -239,7 +248,7 @@ class Indexer:
                 try:
                     stat = path.stat()
                     digest = file_digest(path)
-                    pending = list(self._passages_of(path, key, owners, splitter, docs, skipped))
+                    pending = spool(self._documents_of(path, key, owners, docs, skipped))
                 except (UnreadableDocument, OSError) as exc:
                     skipped.append(Skip(str(path), _reason(exc, path)))
                     if key in manifest.files:
@@ -248,17 +257,16 @@ class Indexer:
                     continue
                 if key in manifest.files:
                     writer.delete_by_term("path", key)
-                for passage in pending:
-                    writer.add_document(**_record(passage, key))
-                passages += len(pending)
+                sink.add(key, pending)
+                pending.close()
                 counts["updated" if key in plan.changed else "added"] += len(docs)
                 manifest.files[key] = mf.FileRecord(stat.st_size, stat.st_mtime_ns, digest, docs)
                 done_bytes += stat.st_size
                 if progress:
                     progress(done_bytes, total_bytes)
-            writer.commit(optimize=False)
+            passages = sink.commit()
         except BaseException:
-            writer.cancel()
+            sink.cancel()
             raise
         manifest.save(target)
         unchanged = sum(len(manifest.files[k].documents) for k in plan.unchanged if k in manifest.files)
@@ -273,10 +281,8 @@ class Indexer:
         )
 
     @staticmethod
-    def _passages_of(path: Path, key: str, owners: dict[str, str], splitter,
-                     docs: list[str], skipped: list[Skip]) -> Iterator[Passage]:
-        from corpus.structure import build_document
-
+    def _documents_of(path: Path, key: str, owners: dict[str, str],
+                      docs: list[str], skipped: list[Skip]) -> Iterator[RawDocument]:
         for item in read_file(path):
             if isinstance(item, Skip):
                 skipped.append(item)
@@ -289,7 +295,7 @@ class Indexer:
                 item = _with_id(item, doc_id)
             owners[doc_id] = key
             docs.append(doc_id)
-            yield from chunk_document(build_document(item), splitter)
+            yield item
 
 
 def _unique_id(doc_id: str, key: str, owners: dict[str, str], docs: list[str]) -> str | None:
@@ -341,6 +347,11 @@ def _training_texts(paths: Iterable[Path]) -> Iterator[str]:
                     yield clean_text(item.text)
         except (UnreadableDocument, OSError):
             continue
+
+
+def _text_size(paths: Iterable[Path]) -> int:
+    """Roughly how much text there is to read (a gzip file holds about 3x its size)."""
+    return sum(_size(p) * (3 if p.name.lower().endswith(".gz") else 1) for p in paths)
 
 
 def _size(path: Path) -> int:

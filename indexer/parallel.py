@@ -1,0 +1,280 @@
+"""Where documents become passages in the index: in this process, or in workers.
+
+The parent process reads files, decides document ids, deletes replaced
+passages and commits; a *sink* takes the documents of each file and turns
+them into indexed passages (clean -> structure -> chunk -> analyse -> write).
+
+- `SerialSink` does it in the parent, into the parent's Whoosh writer.
+- `ParallelSink` hands batches of documents to N worker processes.  Each
+  worker writes its own Whoosh segment (analysis and posting lists included,
+  so nothing is analysed twice and the parent does no per-passage work); at
+  commit the parent adds the workers' segments to the index's table of
+  contents.  Batches go to workers in turn, so passages keep a stable order
+  (the same index, run after run).
+
+Both give the same passages.  The Punkt parameters are shipped to each worker
+once, when it starts.
+"""
+from __future__ import annotations
+
+import os
+import queue as queue_module
+from typing import Iterable
+
+from corpus.model import RawDocument
+
+# Below this much text to read, starting workers costs more than it saves.
+MIN_PARALLEL_CHARS = 1_000_000
+# Text per batch handed to a worker; a worker holds at most QUEUE_BATCHES batches.
+BATCH_CHARS = 400_000
+QUEUE_BATCHES = 2
+# Posting buffer of the writers (MB): the parent's, and each worker's.
+WRITER_LIMITMB = 128
+WORKER_LIMITMB = 96
+# Stems remembered per analyser before the memo starts afresh (bounded memory).
+STEM_MEMO_SIZE = 200_000
+POLL_SECONDS = 0.5
+
+
+def default_jobs() -> int:
+    """Worker processes that suit this machine: one per core, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+class _StemMemo:
+    """A plain dict in front of a stemming function, emptied when it grows past `size`.
+
+    Whoosh's own LFU cache does bookkeeping in Python on every call, which costs
+    more than it saves on a corpus's long tail of words.
+    """
+
+    def __init__(self, stemfn, size: int = STEM_MEMO_SIZE):
+        self.stemfn = stemfn
+        self.size = size
+        self.memo: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        try:
+            return self.memo[word]
+        except KeyError:
+            pass
+        if len(self.memo) >= self.size:
+            self.memo.clear()
+        stem = self.memo[word] = self.stemfn(word)
+        return stem
+
+
+def memoize_stems(schema) -> None:
+    """Give every stemming filter of `schema` a fast memo (process-local; not pickled)."""
+    from whoosh.analysis import StemFilter
+
+    seen = set()
+    for name in schema.names():
+        analyzer = getattr(schema[name], "analyzer", None)
+        for item in getattr(analyzer, "items", ()):
+            if isinstance(item, StemFilter) and id(item) not in seen:
+                seen.add(id(item))
+                item._stem = _StemMemo(item._stem)
+
+
+class SerialSink:
+    """Passages written by the parent's own writer."""
+
+    def __init__(self, writer, splitter):
+        self.writer = writer
+        self.splitter = splitter
+        self.passages = 0
+        memoize_stems(writer.schema)
+
+    def add(self, key: str, documents: Iterable[RawDocument]) -> None:
+        self.passages += write_documents(self.writer, key, documents, self.splitter)
+
+    def commit(self) -> int:
+        self.writer.commit(optimize=False)
+        return self.passages
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+
+
+def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter) -> int:
+    """Clean, structure and chunk `documents`; add their passages to `writer`."""
+    from corpus.structure import build_document
+
+    from .chunk import chunk_document
+    from .update import _record
+
+    count = 0
+    for raw in documents:
+        for passage in chunk_document(build_document(raw), splitter):
+            writer.add_document(**_record(passage, key))
+            count += 1
+    return count
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process stopped without finishing its segment."""
+
+
+class ParallelSink:
+    """Passages written by `jobs` worker processes, one new segment each."""
+
+    def __init__(self, writer, index_dir: str, indexname: str, params, jobs: int):
+        import multiprocessing
+
+        self.writer = writer
+        self.jobs = jobs
+        ctx = multiprocessing.get_context()
+        self.results = ctx.Queue()
+        self.inboxes = [ctx.Queue(QUEUE_BATCHES) for _ in range(jobs)]
+        self.workers = [
+            ctx.Process(
+                target=_work,
+                args=(index_dir, indexname, params, inbox, self.results, n),
+                name=f"corpus-search-indexer-{n}",
+                daemon=True,
+            )
+            for n, inbox in enumerate(self.inboxes)
+        ]
+        for worker in self.workers:
+            worker.start()
+        self.batch: list[tuple[str, RawDocument]] = []
+        self.batch_chars = 0
+        self.turn = 0
+        self.finished: dict[int, tuple] = {}
+
+    def add(self, key: str, documents: Iterable[RawDocument]) -> None:
+        for raw in documents:
+            self.batch.append((key, raw))
+            self.batch_chars += len(raw.text)
+            if self.batch_chars >= BATCH_CHARS:
+                self._send()
+
+    def _send(self) -> None:
+        if not self.batch:
+            return
+        self._put(self.turn, self.batch)
+        self.turn = (self.turn + 1) % self.jobs
+        self.batch, self.batch_chars = [], 0
+
+    def _put(self, n: int, item) -> None:
+        while True:
+            self._check()
+            try:
+                self.inboxes[n].put(item, timeout=POLL_SECONDS)
+                return
+            except queue_module.Full:
+                continue
+
+    def _check(self, block: bool = False) -> None:
+        """Collect what workers reported; raise the first failure."""
+        while True:
+            try:
+                message = self.results.get(timeout=POLL_SECONDS) if block else self.results.get_nowait()
+            except queue_module.Empty:
+                message = None
+            if message is not None:
+                kind, n, payload = message
+                if kind == "error":
+                    raise payload
+                self.finished[n] = payload
+                continue
+            dead = [w for n, w in enumerate(self.workers) if n not in self.finished and not w.is_alive()]
+            if dead:
+                # A worker may have reported just before exiting: look once more.
+                try:
+                    message = self.results.get(timeout=POLL_SECONDS)
+                except queue_module.Empty:
+                    raise WorkerFailed(
+                        f"indexing worker {dead[0].name} stopped (exit code {dead[0].exitcode}); "
+                        "the index is as it was before this run"
+                    ) from None
+                kind, n, payload = message
+                if kind == "error":
+                    raise payload
+                self.finished[n] = payload
+                continue
+            return
+
+    def commit(self) -> int:
+        self._send()
+        for n in range(self.jobs):
+            self._put(n, None)
+        while len(self.finished) < self.jobs:
+            self._check(block=True)
+        for worker in self.workers:
+            worker.join()
+        segments = [self.finished[n][0] for n in range(self.jobs)]
+        commit_with_segments(self.writer, [s for s in segments if s is not None])
+        return sum(self.finished[n][1] for n in range(self.jobs))
+
+    def cancel(self) -> None:
+        for worker in self.workers:
+            if worker.is_alive():
+                worker.terminate()
+        for worker in self.workers:
+            worker.join(timeout=5)
+        self.writer.cancel()
+
+
+def commit_with_segments(writer, segments: list) -> None:
+    """Commit `writer` as `writer.commit(optimize=False)` does, plus finished `segments`."""
+    final = writer._merge_segments(None, False, True)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + list(segments))
+    writer._finish()
+
+
+def _work(index_dir: str, indexname: str, params, inbox, results, n: int) -> None:
+    """A worker: index batches from `inbox` into a segment of its own until told to stop."""
+    try:
+        from whoosh import index as whoosh_index
+        from whoosh.writing import SegmentWriter
+
+        from .sentences import span_splitter
+
+        ix = whoosh_index.open_dir(index_dir, indexname=indexname)
+        writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMITMB)
+        memoize_stems(writer.schema)
+        splitter = span_splitter(params)
+        count = 0
+        while True:
+            batch = inbox.get()
+            if batch is None:
+                break
+            for key, raw in batch:
+                count += write_documents(writer, key, (raw,), splitter)
+        segment = writer._finalize_segment() if writer._added else None
+        if segment is None:
+            writer._close_segment()
+        # Not writer._finish(): that would delete the temporary folder, which
+        # the parent's writer and the other workers share (the parent does it).
+        writer.is_closed = True
+        results.put(("done", n, (segment, count)))
+    except BaseException as exc:  # reported to the parent, which raises it
+        results.put(("error", n, _portable(exc)))
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """`exc` if it survives pickling, else a RuntimeError that names it."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"indexing worker failed: {exc.__class__.__name__}: {exc}")
+
+
+def open_sink(writer, target, indexname: str, params, splitter, jobs: int, text_size: int):
+    """A ParallelSink when `jobs` > 1 and there is enough to read, else a SerialSink."""
+    if jobs > 1 and text_size >= MIN_PARALLEL_CHARS:
+        return ParallelSink(writer, str(target), indexname, params, jobs)
+    return SerialSink(writer, splitter)
