@@ -247,10 +247,12 @@ def stats(ctx, index_dir, as_json):
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for cleaning and analysis [default: one per core, at most 4].")
 @index_option
 @json_option
 @click.pass_context
-def index(ctx, paths, rebuild, index_dir, as_json):
+def index(ctx, paths, rebuild, jobs, index_dir, as_json):
     """Add PATHS (files or folders) to the index and bring it up to date.
 
     With no PATHS, re-reads every source the index tracks (the bundled corpus
@@ -261,10 +263,14 @@ def index(ctx, paths, rebuild, index_dir, as_json):
     Examples:
       corpus-search index                       # update the default index
       corpus-search index ~/reports/ notes.md   # add your own documents
-      corpus-search index --rebuild
+      corpus-search index --rebuild --jobs 2
       corpus-search index data.jsonl --index ./my-index --json
     """
-    report = run_indexer(index_dir, list(paths), rebuild)
+    if jobs is None:
+        from indexer.parallel import default_jobs
+
+        jobs = default_jobs()
+    report = run_indexer(index_dir, list(paths), rebuild, jobs=jobs)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
