@@ -47,6 +47,9 @@ def child_env() -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop("CORPUS_SEARCH_INDEX", None)
+    # An installed package has its bytecode compiled; let the children cache theirs
+    # too, or every cold search would compile the project's modules from source.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["NO_COLOR"] = "1"
     return env
 

@@ -26,11 +26,15 @@ from corpus.model import RawDocument
 # Below this much text to read, starting workers costs more than it saves.
 MIN_PARALLEL_CHARS = 1_000_000
 # Text per batch handed to a worker; a worker holds at most QUEUE_BATCHES batches.
-BATCH_CHARS = 400_000
-QUEUE_BATCHES = 2
-# Posting buffer of the writers (MB): the parent's, and each worker's.
-WRITER_LIMITMB = 128
-WORKER_LIMITMB = 96
+BATCH_CHARS = 200_000
+QUEUE_BATCHES = 3
+# Posting buffers (MB).  Whoosh's estimate is close to the memory really used;
+# past the limit it sorts the buffer into a run on disk and, at commit, merges
+# every posting back from disk, which costs a third more time.  The workers
+# share one budget, so memory stays bounded whatever the number of jobs.
+WRITER_LIMITMB = 256
+WORKERS_LIMITMB = 256
+MIN_WORKER_LIMITMB = 64
 # Stems remembered per analyser before the memo starts afresh (bounded memory).
 STEM_MEMO_SIZE = 200_000
 POLL_SECONDS = 0.5
@@ -134,7 +138,8 @@ class ParallelSink:
         self.workers = [
             ctx.Process(
                 target=_work,
-                args=(index_dir, indexname, params, inbox, self.results, n),
+                args=(index_dir, indexname, params, inbox, self.results, n,
+                      max(MIN_WORKER_LIMITMB, WORKERS_LIMITMB // jobs)),
                 name=f"corpus-search-indexer-{n}",
                 daemon=True,
             )
@@ -232,7 +237,7 @@ def commit_with_segments(writer, segments: list) -> None:
     writer._finish()
 
 
-def _work(index_dir: str, indexname: str, params, inbox, results, n: int) -> None:
+def _work(index_dir: str, indexname: str, params, inbox, results, n: int, limitmb: int) -> None:
     """A worker: index batches from `inbox` into a segment of its own until told to stop."""
     try:
         from whoosh import index as whoosh_index
@@ -241,7 +246,7 @@ def _work(index_dir: str, indexname: str, params, inbox, results, n: int) -> Non
         from .sentences import span_splitter
 
         ix = whoosh_index.open_dir(index_dir, indexname=indexname)
-        writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMITMB)
+        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
         memoize_stems(writer.schema)
         splitter = span_splitter(params)
         count = 0
