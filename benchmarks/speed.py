@@ -418,7 +418,7 @@ def render(command: str, search, index, incremental, latency, jobs: int) -> str:
 def write_results(section: str) -> None:
     """Put `section` in RESULTS.md in place of the old `## Speed` section (or at the end)."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    start = text.find("## Speed")
+    start = ("\n" + text).find("\n## Speed\n")  # the heading line itself, not "## Speed notes"
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + section
     else:
@@ -472,6 +472,10 @@ def main(argv: list[str] | None = None) -> None:
         incremental = bench_incremental(3 if opts.quick else 5, jobs)
 
     command = "python benchmarks/speed.py" + ("" if not args else " " + " ".join(args))
+    raw = {"command": command, "search": search, "index": index, "incremental": incremental,
+           "latency": latency, "jobs": jobs, "machine": machine(),
+           "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    (WORK / "speed-results.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     section = render(command, search, index, incremental, latency, jobs)
     print(section)
     if not opts.no_write:

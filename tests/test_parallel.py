@@ -123,3 +123,20 @@ def test_spool_spills_to_disk_and_reads_back_in_order():
 
 def test_default_jobs_is_sensible():
     assert 1 <= parallel.default_jobs() <= 4
+
+
+def test_loading_punkt_leaves_other_imports_alone():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from indexer.sentences import span_splitter, train_punkt\n"
+        "split = span_splitter(train_punkt(['Dr. Smith went to Washington. He met Mr. Jones there.']))\n"
+        "assert split('Dr. Smith went home. Then he slept.') == [(0, 20), (21, 35)], split('Dr. Smith went home. Then he slept.')\n"
+        "assert sys.modules.get('scipy', 'absent') is not None\n"
+        "import nltk\n"
+        "assert nltk.tokenize.punkt.PunktTrainer\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-c", script], cwd=root, check=True, capture_output=True, text=True)
