@@ -85,6 +85,63 @@ def memoize_stems(schema) -> None:
                 item._stem = _StemMemo(item._stem)
 
 
+def new_writer(ix, limitmb: int, **kwargs):
+    """A Whoosh SegmentWriter that looks up field lengths once per document, not once per posting."""
+    from whoosh.writing import SegmentWriter
+
+    class LengthCachingWriter(SegmentWriter):
+        def _flush_segment(self):
+            # As SegmentWriter._flush_segment, with the lengths reader cached.
+            self.perdocwriter.close()
+            pdr = self.per_document_reader() if self.codec.length_stats else None
+            lengths = _FieldLengths(pdr, self.docnum) if pdr is not None else None
+            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            self.fieldwriter.close()
+            if pdr is not None:
+                pdr.close()
+
+    return LengthCachingWriter(ix, limitmb=limitmb, **kwargs)
+
+
+class _FieldLengths:
+    """`doc_field_length` of a per-document reader, each field's lengths read in one pass.
+
+    Whoosh asks for the length of every posting's document and field while it
+    writes posting lists; each answer goes through several Python calls and a
+    column read.  Here each field's length bytes are read once into a
+    `bytes` (one byte a document) and decoded through a 256-entry table, with
+    the same answers (including None for a zero byte).
+    """
+
+    def __init__(self, pdr, doccount: int):
+        from whoosh.util.numeric import byte_to_length
+
+        self.pdr = pdr
+        self.doccount = doccount
+        self.table = [byte_to_length(b) if b else None for b in range(256)]
+        self.fields: dict[str, bytes | None] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+        try:
+            raw = self.fields[fieldname]
+        except KeyError:
+            raw = self.fields[fieldname] = self._read(fieldname)
+        if raw is None:
+            return self.pdr.doc_field_length(docnum, fieldname, default)
+        return self.table[raw[docnum]]
+
+    def _read(self, fieldname: str) -> bytes | None:
+        from whoosh.codec import whoosh3
+
+        try:
+            reader = self.pdr._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+            if reader is None:
+                return None
+            return bytes(reader[n] for n in range(self.doccount))
+        except Exception:  # another codec: ask the reader itself each time
+            return None
+
+
 class SerialSink:
     """Passages written by the parent's own writer."""
 
@@ -241,12 +298,11 @@ def _work(index_dir: str, indexname: str, params, inbox, results, n: int, limitm
     """A worker: index batches from `inbox` into a segment of its own until told to stop."""
     try:
         from whoosh import index as whoosh_index
-        from whoosh.writing import SegmentWriter
 
         from .sentences import span_splitter
 
         ix = whoosh_index.open_dir(index_dir, indexname=indexname)
-        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+        writer = new_writer(ix, limitmb, _lk=False)
         memoize_stems(writer.schema)
         splitter = span_splitter(params)
         count = 0

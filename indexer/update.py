@@ -214,7 +214,7 @@ class Indexer:
                fresh: bool, progress: Progress | None, jobs: int = 1) -> IndexReport:
         from whoosh import index as whoosh_index
 
-        from .parallel import WRITER_LIMITMB, open_sink
+        from .parallel import WRITER_LIMITMB, new_writer, open_sink
         from .sentences import load_params, save_params, span_splitter, train_punkt
         from .spool import spool
 
@@ -237,7 +237,7 @@ class Indexer:
         done_bytes = 0
         passages = 0
         owners = {d: k for d, k in manifest.document_owner().items() if k not in plan.removed}
-        writer = ix.writer(limitmb=WRITER_LIMITMB)
+        writer = new_writer(ix, WRITER_LIMITMB)
         sink = open_sink(writer, target, INDEX_NAME, params, splitter, jobs, _text_size(to_read.values()))
         try:
             for key in plan.removed:
