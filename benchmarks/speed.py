@@ -190,9 +190,9 @@ def step_plain(source: str, index_dir: str) -> None:
 
 
 def _usage(extra: dict) -> dict:
-    me_ = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    return {**extra, "rss_mb": me_, "worker_rss_mb": kids}
+    self_, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = self_.ru_utime + self_.ru_stime + kids.ru_utime + kids.ru_stime
+    return {**extra, "rss_mb": self_.ru_maxrss // 1024, "worker_rss_mb": kids.ru_maxrss // 1024, "cpu_s": cpu}
 
 
 def step_latency(index_dir: str, queries: str) -> None:
@@ -273,6 +273,7 @@ def bench_index(corpus_list: list[tuple[str, Path]], jobs: int, reps: dict[str, 
             rows.append({
                 "corpus": name, "mb": size, "who": label, "reps": n, "seconds": s, "mbps": size / s,
                 "vs_plain": plain_s / s, "rss": median(r["rss_mb"] for r in rs),
+                "cpu": median(r["cpu_s"] for r in rs),
                 "worker_rss": median(r["worker_rss_mb"] for r in rs) if j and j > 1 else 0,
                 "passages": rs[0].get("passages", rs[0].get("documents")),
             })
@@ -397,13 +398,13 @@ def render(command: str, search, index, incremental, latency, jobs: int) -> str:
                   "analyse, write. Plain = a Whoosh writer with `StemmingAnalyzer` fed the same raw documents "
                   "(one per record or file, fields id/title/text; no cleaning, structure or chunking). "
                   "Peak RSS is the parent's; with jobs > 1 the largest worker's is shown beside it.", "",
-                  "| corpus | MB | indexer | runs | time | MB/s | vs plain (target >= 1.0) | peak RSS | passages (documents for plain) |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| corpus | MB | indexer | runs | time | MB/s | vs plain (target >= 1.0) | CPU time (all processes) | peak RSS | passages (documents for plain) |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for r in index:
             rss = f"{r['rss']} MB" + (f" + {r['worker_rss']} MB per worker" if r["worker_rss"] else "")
             vs = "" if r["who"] == "plain" else f"**{r['vs_plain']:.2f}x**"
             lines.append(f"| {r['corpus']} | {r['mb']:.1f} | {r['who']} | {r['reps']} | {r['seconds']:.1f} s | "
-                         f"{r['mbps']:.2f} | {vs} | {rss} | {r['passages']} |")
+                         f"{r['mbps']:.2f} | {vs} | {r['cpu']:.1f} s | {rss} | {r['passages']} |")
         lines.append("")
     if incremental:
         r = incremental
