@@ -1,9 +1,17 @@
 """Structured documents in, passages in a Whoosh index out.
 
 NLTK is used here (sentence boundaries) and imported only when indexing runs.
+`Indexer` and `IndexReport` are loaded on first use, so that the search side,
+which needs only `indexer.schema`, does not pay for the indexing machinery.
 """
 from corpus.errors import IndexDamaged, IndexLocked, UnreadableDocument
 
-from .update import Indexer, IndexReport
-
 __all__ = ["IndexDamaged", "IndexLocked", "Indexer", "IndexReport", "UnreadableDocument"]
+
+
+def __getattr__(name: str):
+    if name in ("Indexer", "IndexReport"):
+        from . import update
+
+        return getattr(update, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,9 +25,9 @@ SpanSplitter = Callable[[str], list[tuple[int, int]]]
 
 def train_punkt(texts: Iterable[str]):
     """Punkt parameters learnt from up to TRAINING_CHARS of `texts`."""
-    from nltk.tokenize.punkt import PunktTrainer
+    from .punkt_fast import FastLanguageVars, FastToken, load_punkt
 
-    trainer = PunktTrainer()
+    trainer = load_punkt().PunktTrainer(lang_vars=FastLanguageVars(), token_cls=FastToken)
     seen = 0
     for text in texts:
         text = text[: TRAINING_CHARS - seen]  # a single huge file must not be learnt whole
@@ -48,14 +48,17 @@ def save_params(params, path: Path) -> None:
 
 
 def load_params(path: Path):
+    from .punkt_fast import load_punkt
+
+    load_punkt()  # unpickling would import NLTK the slow way
     return pickle.loads(path.read_bytes())
 
 
 def span_splitter(params) -> SpanSplitter:
     """A function giving the (start, end) character spans of the sentences of a text."""
-    from nltk.tokenize.punkt import PunktSentenceTokenizer
+    from .punkt_fast import FastLanguageVars, FastToken, load_punkt
 
-    tokenizer = PunktSentenceTokenizer(params)
+    tokenizer = load_punkt().PunktSentenceTokenizer(params, lang_vars=FastLanguageVars(), token_cls=FastToken)
 
     def spans(text: str) -> list[tuple[int, int]]:
         return list(tokenizer.span_tokenize(text))

@@ -19,7 +19,7 @@ from corpus.model import RawDocument
 from corpus.readers import Note, Skip, file_digest, find_files, read_file, without_surrogates
 
 from . import manifest as mf
-from .chunk import Passage, chunk_document
+from .chunk import Passage
 from .lock import writer_lock
 from .safety import interrupts_deferred, is_generation_name, remove_leftovers, remove_orphan_segments
 from .schema import (
@@ -87,12 +87,13 @@ class Indexer:
         *,
         rebuild: bool = False,
         progress: Progress | None = None,
+        jobs: int = 1,
     ) -> IndexReport:
         """Add `paths` to what the index tracks, then index what is new or changed."""
         paths = [Path(p).expanduser() for p in (paths or ())]
         self._make_folder()
         with writer_lock(self.index_dir, self.lock_timeout):
-            return self._update_locked(paths, rebuild, progress)
+            return self._update_locked(paths, rebuild, progress, jobs)
 
     # -- the steps ---------------------------------------------------------
 
@@ -104,7 +105,8 @@ class Indexer:
         except OSError as exc:
             raise IndexDamaged(f"cannot create the index folder {self.index_dir}: {exc.strerror}") from None
 
-    def _update_locked(self, paths: list[Path], rebuild: bool, progress: Progress | None) -> IndexReport:
+    def _update_locked(self, paths: list[Path], rebuild: bool, progress: Progress | None,
+                       jobs: int = 1) -> IndexReport:
         live = self._live_generation(tolerate_damage=rebuild)
         remove_leftovers(self.index_dir, live)
         if rebuild or live is None:
@@ -136,7 +138,7 @@ class Indexer:
         plan.skipped[:0] = skipped
         target = self._new_generation() if fresh else live
         try:
-            report = self._apply(plan, manifest, target, fresh, progress)
+            report = self._apply(plan, manifest, target, fresh, progress, jobs)
             if fresh:
                 with interrupts_deferred():
                     self._switch_to(target)
@@ -253,9 +255,10 @@ class Indexer:
         remove_leftovers(self.index_dir, target)
 
     def _apply(self, plan: _Plan, manifest: mf.Manifest, target: Path,
-               fresh: bool, progress: Progress | None) -> IndexReport:
+               fresh: bool, progress: Progress | None, jobs: int = 1) -> IndexReport:
         from whoosh import index as whoosh_index
 
+        from .parallel import WRITER_LIMITMB, new_writer, open_sink
         from .sentences import load_params, save_params, span_splitter, train_punkt
 
         if fresh:
@@ -273,21 +276,24 @@ class Indexer:
             return self._report(plan, manifest, run, removed_docs)
         punkt_path = target / PUNKT_NAME
         if fresh:  # a fresh generation: learn sentence boundaries once, keep them
-            params = train_punkt(_training_texts(to_read.values()))
-            save_params(params, punkt_path)
-            run.splitter = span_splitter(params)
-        elif to_read:  # loaded when a document needs it: bad files alone cost no NLTK import
-            run.splitter = _lazy_splitter(lambda: span_splitter(load_params(punkt_path)))
+            trained = train_punkt(_training_texts(to_read.values()))
+            save_params(trained, punkt_path)
+            params_of = lambda: trained  # noqa: E731
+        else:  # loaded when a document needs it: bad files alone cost no NLTK import
+            params_of = _once(lambda: load_params(punkt_path))
+        run.splitter = _lazy_splitter(lambda: span_splitter(params_of()))
         total_bytes = sum(_size(p) for p in to_read.values()) or 1
         done_bytes = 0
-        writer = ix.writer(limitmb=256)
+        writer = new_writer(ix, WRITER_LIMITMB)
+        sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs,
+                         _text_size(to_read.values()))
         try:
             for key in plan.removed:
                 writer.delete_by_term("path", _path_term(key))
                 del manifest.files[key]
                 run.wrote = True
             for key, path in to_read.items():
-                record = self._index_file(writer, key, path, manifest.files.get(key), run)
+                record = self._index_file(sink, writer, key, path, manifest.files.get(key), run)
                 if record is None:
                     if key in manifest.files:
                         plan.unchanged[key] = path  # keep the version already indexed
@@ -302,16 +308,17 @@ class Indexer:
             # files again and replaces their passages (delete by path, then add).
             with nullcontext() if fresh else interrupts_deferred():
                 if fresh or run.wrote:
-                    writer.commit(optimize=False)
+                    run.passages += sink.commit()
+                    run.skipped.extend(sink.problems)
                 else:  # every file read failed: nothing to commit
-                    writer.cancel()
+                    sink.cancel()
                     remove_orphan_segments(ix)
                 manifest.save(target)
                 if not fresh:
                     mf.save_sources(self.index_dir, manifest.sources)
         except BaseException:
             if not writer.is_closed:
-                writer.cancel()
+                sink.cancel()
                 if not fresh:  # (a fresh generation is deleted whole)
                     with suppress(Exception):
                         remove_orphan_segments(ix)
@@ -331,7 +338,7 @@ class Indexer:
             notes=tuple(run.notes),
         )
 
-    def _index_file(self, writer, key: str, path: Path, old: mf.FileRecord | None,
+    def _index_file(self, sink, writer, key: str, path: Path, old: mf.FileRecord | None,
                     run: "_Run") -> mf.FileRecord | None:
         """Bring the passages of one file up to date; its new record, or None if nothing could be read.
 
@@ -365,9 +372,7 @@ class Indexer:
                 run.wrote = True
                 run.counts["updated" if old is not None and (raw.id in old_digests or not old_digests)
                            else "added"] += 1
-                for passage in self._passages_of(raw, path, run):
-                    writer.add_document(**_record(passage, key))
-                    run.passages += 1
+                sink.add(key, (raw,))  # cleaned, structured, chunked and written there
         except (UnreadableDocument, OSError) as exc:
             if not docs:
                 run.skipped.append(Skip(str(path), _reason(exc, path)))
@@ -411,18 +416,6 @@ class Indexer:
             docs.append(doc_id)
             yield item
 
-    @staticmethod
-    def _passages_of(raw: RawDocument, path: Path, run: "_Run") -> Iterator[Passage]:
-        """One document's passages, streamed; a document the cleaning steps choke on is reported, not fatal."""
-        from corpus.structure import build_document
-
-        try:
-            yield from chunk_document(build_document(raw), run.splitter)
-        except (RecursionError, ValueError, TypeError, KeyError, IndexError,
-                AttributeError, AssertionError, UnicodeError) as exc:
-            run.skipped.append(Skip(str(path), f"document {raw.id!r} could not be processed "
-                                               f"({exc.__class__.__name__}: {_first_line(exc)})"))
-
 
 @dataclass
 class _Run:
@@ -436,6 +429,18 @@ class _Run:
         default_factory=lambda: {"added": 0, "updated": 0, "unchanged": 0, "removed": 0})
     passages: int = 0
     wrote: bool = False  # whether anything was deleted or added
+
+
+def _once(make):
+    """`make()`, called on first use and remembered."""
+    made = []
+
+    def value():
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return value
 
 
 def _lazy_splitter(make: Callable[[], Callable[[str], list[tuple[int, int]]]]):
@@ -531,6 +536,11 @@ def _training_texts(paths: Iterable[Path]) -> Iterator[str]:
                     yield clean_text(item.text)
         except (UnreadableDocument, OSError):
             continue
+
+
+def _text_size(paths: Iterable[Path]) -> int:
+    """Roughly how much text there is to read (a gzip file holds about 3x its size)."""
+    return sum(_size(p) * (3 if p.name.lower().endswith(".gz") else 1) for p in paths)
 
 
 def _size(path: Path) -> int:

@@ -1,5 +1,5 @@
 """`python -m searcher ...` is `corpus-search ...`."""
-from .cli import main
+from .fastpath import main
 
 if __name__ == "__main__":
     main()

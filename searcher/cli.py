@@ -6,7 +6,6 @@ something was found, 1 when nothing was, 2 on any error (one line on stderr).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -16,9 +15,8 @@ from click.core import ParameterSource
 from corpus.errors import CorpusSearchError, IndexMissing
 
 from . import __version__
+from .output import PROG, print_hits, search_and_print, silence_stdout, use_color
 
-PROG = "corpus-search"
-FEW_HITS = 3  # fewer passages than this in all, and `search` offers a respelt query
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -42,7 +40,7 @@ class Cli(click.Group):
             _fail(str(exc))
             code = 2
         except BrokenPipeError:
-            _silence_stdout()
+            silence_stdout()
             code = 0
         except OSError as exc:
             _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
@@ -54,14 +52,6 @@ class Cli(click.Group):
 
 def _fail(message: str) -> None:
     click.echo(f"{PROG}: error: {message}", err=True)
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def index_option(f):
@@ -138,14 +128,6 @@ def context_option(f):
         "--context", type=click.IntRange(min=20), default=320, show_default=True, metavar="N",
         help="Characters of passage text shown per hit (up to 3 fragments around the matches).",
     )(f)
-
-
-def use_color(choice: str, as_json: bool) -> bool:
-    if as_json or choice == "never":
-        return False
-    if choice == "always":
-        return True
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 @click.group(cls=Cli, context_settings=CONTEXT)
@@ -227,25 +209,9 @@ def search(ctx, query, limit, page, author, document, section, after, before, wi
     where = {"author": list(author), "document": list(document), "section": section,
              "after": after, "before": before}
     with open_searcher(ctx) as searcher:
-        hits = searcher.search(text, limit=limit, page=page, **where)
-        facets = searcher.facets(text, **where) if with_facets else None
-        suggestion = None
-        if len(hits) < FEW_HITS and (facets["total"] if facets else searcher.count(text, **where)) < FEW_HITS:
-            suggestion = searcher.suggest(text)
-    colored = use_color(color, as_json)
-    print_hits(hits, as_json, colored, context)
-    if not hits:
-        click.echo(f"{PROG}: no passages match {text!r}", err=True)
-    if suggestion:
-        click.echo(f"{PROG}: did you mean: {json.dumps(suggestion, ensure_ascii=False)}?", err=True)
-    if facets and hits:
-        if as_json:
-            click.echo(json.dumps({"facets": facets}, ensure_ascii=False), err=True)
-        else:
-            from .render import format_facets
-
-            click.echo("\n" + format_facets(facets, colored), color=colored)
-    ctx.exit(0 if hits else 1)
+        code = search_and_print(searcher, text, limit=limit, page=page, where=where, with_facets=with_facets,
+                                context=context, color=color, as_json=as_json)
+    ctx.exit(code)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -281,17 +247,6 @@ def similar(ctx, passage_id, limit, author, document, after, before, context, co
     if not hits:
         click.echo(f"{PROG}: no passages like {passage_id}", err=True)
     ctx.exit(0 if hits else 1)
-
-
-def print_hits(hits, as_json: bool, colored: bool, context: int) -> None:
-    """Hits as JSON Lines, or as text with snippets."""
-    if as_json:
-        for hit in hits:
-            click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
-    elif hits:
-        from .render import format_hits
-
-        click.echo(format_hits(hits, colored, context), color=colored)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -343,10 +298,12 @@ def stats(ctx, index_dir, as_json):
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for cleaning and analysis [default: one per core, at most 4].")
 @index_option
 @json_option
 @click.pass_context
-def index(ctx, paths, rebuild, index_dir, as_json):
+def index(ctx, paths, rebuild, jobs, index_dir, as_json):
     """Add PATHS (files or folders) to the index and bring it up to date.
 
     With no PATHS, re-reads every source the index tracks (the bundled corpus
@@ -357,10 +314,14 @@ def index(ctx, paths, rebuild, index_dir, as_json):
     Examples:
       corpus-search index                       # update the default index
       corpus-search index ~/reports/ notes.md   # add your own documents
-      corpus-search index --rebuild
+      corpus-search index --rebuild --jobs 2
       corpus-search index data.jsonl --index ./my-index --json
     """
-    report = run_indexer(index_dir, list(paths), rebuild)
+    if jobs is None:
+        from indexer.parallel import default_jobs
+
+        jobs = default_jobs()
+    report = run_indexer(index_dir, list(paths), rebuild, jobs=jobs)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
     else:

@@ -45,12 +45,19 @@ def _words(text: str) -> list[str]:
 def test_long_paragraph_is_split_on_sentence_boundaries():
     sentence = "Local governments announced new artificial intelligence parks with generous subsidies."
     block = Block(text=" ".join([sentence] * 40), section="S")
-    passages = list(chunk_document(_doc(block), SPLIT))
+    tail = Block(text="A closing paragraph.", section="T")
+    passages = [p for p in chunk_document(_doc(block, tail), SPLIT) if p.section == "S"]
     assert len(passages) > 1
     for p in passages:
         assert p.text.startswith("Local") and p.text.endswith("subsidies.")
         assert len(p.text.split()) <= MAX_WORDS
     assert [p.id for p in passages] == [f"d:{i}" for i in range(1, len(passages) + 1)]
+
+
+def test_a_one_paragraph_document_of_moderate_length_stays_whole():
+    sentence = "Local governments announced new artificial intelligence parks with generous subsidies."
+    block = Block(text=" ".join([sentence] * 40))
+    assert [p.text for p in chunk_document(_doc(block), SPLIT)] == [block.text]
 
 
 def test_short_paragraphs_in_one_section_join_but_sections_never_mix():

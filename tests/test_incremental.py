@@ -245,15 +245,16 @@ def test_json_lines_file_is_updated_record_by_record(tmp_path, reads, monkeypatc
     del changed["r4"]
     _records(docs / "c.jsonl", changed)
     built = []
-    import indexer.update as upd
+    import indexer.parallel as par
 
-    real = upd.Indexer._passages_of
+    real = par.write_documents
 
-    def spy(raw, path, run):
-        built.append(raw.id)
-        return real(raw, path, run)
+    def spy(writer, key, documents, splitter, problems):
+        documents = list(documents)
+        built.extend(raw.id for raw in documents)
+        return real(writer, key, documents, splitter, problems)
 
-    monkeypatch.setattr(upd.Indexer, "_passages_of", staticmethod(spy))
+    monkeypatch.setattr(par, "write_documents", spy)
     report = Indexer(index_dir).update()
     assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 4)
     assert sorted(built) == ["r1", "r9"]  # only the new and the changed record were chunked again

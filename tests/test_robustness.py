@@ -18,7 +18,6 @@ import indexer.update as update
 from corpus.errors import UnreadableDocument
 from corpus.readers import Note, Skip, read_file
 from indexer import Indexer
-from indexer.lock import writer_lock
 from searcher import IndexDamaged, Searcher
 from searcher.cli import cli
 

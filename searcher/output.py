@@ -1,0 +1,86 @@
+"""Writing a command's results to the terminal, without click.
+
+Shared by the click CLI (searcher.cli) and the click-free fast path for plain
+searches (searcher.fastpath), so both print the same bytes.  Like click.echo,
+`write` strips colour codes unless colour was asked for.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+
+PROG = "corpus-search"
+FEW_HITS = 3  # fewer passages than this in all, and `search` offers a respelt query
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+
+
+def use_color(choice: str, as_json: bool) -> bool:
+    """Whether to colour: never with JSON; 'auto' means a terminal without NO_COLOR."""
+    if as_json or choice == "never":
+        return False
+    if choice == "always":
+        return True
+    return _isatty(sys.stdout) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def write(message: str, err: bool = False, color: bool | None = None) -> None:
+    """A line on stdout (or stderr), colour codes stripped unless `color` (None: on a terminal)."""
+    stream = sys.stderr if err else sys.stdout
+    strip = (not color) if color is not None else not _isatty(stream)
+    stream.write((_ANSI.sub("", message) if strip else message) + "\n")
+    stream.flush()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except Exception:
+        return False
+
+
+def print_hits(hits, as_json: bool, colored: bool, context: int) -> None:
+    """Hits as JSON Lines, or as text with snippets."""
+    if as_json:
+        for hit in hits:
+            write(json.dumps(hit.as_dict(), ensure_ascii=False))
+    elif hits:
+        from .render import format_hits
+
+        write(format_hits(hits, colored, context), color=colored)
+
+
+def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, where: dict | None = None,
+                     with_facets: bool = False, context: int = 320, color: str = "auto",
+                     as_json: bool = False) -> int:
+    """Run `corpus-search search` on an open Searcher; print; return the exit status (0 found, 1 not)."""
+    where = where or {}
+    hits = searcher.search(text, limit=limit, page=page, **where)
+    facets = searcher.facets(text, **where) if with_facets else None
+    suggestion = None
+    if len(hits) < FEW_HITS and (facets["total"] if facets else searcher.count(text, **where)) < FEW_HITS:
+        suggestion = searcher.suggest(text)
+    colored = use_color(color, as_json)
+    print_hits(hits, as_json, colored, context)
+    if not hits:
+        write(f"{PROG}: no passages match {text!r}", err=True)
+    if suggestion:
+        write(f"{PROG}: did you mean: {json.dumps(suggestion, ensure_ascii=False)}?", err=True)
+    if facets and hits:
+        if as_json:
+            write(json.dumps({"facets": facets}, ensure_ascii=False), err=True)
+        else:
+            from .render import format_facets
+
+            write("\n" + format_facets(facets, colored), color=colored)
+    return 0 if hits else 1
+
+
+def silence_stdout() -> None:
+    """After a broken pipe (`| head`): send the rest of stdout nowhere."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

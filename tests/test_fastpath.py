@@ -1,0 +1,84 @@
+"""The click-free fast path for `corpus-search search` prints what the click CLI prints."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from searcher import fastpath
+from searcher.cli import cli
+
+
+def both(args: list[str], capsys):
+    """(exit code, stdout, stderr) from the fast path and from click, for the same arguments."""
+    capsys.readouterr()
+    code = fastpath.run_fast(args)
+    out, err = capsys.readouterr()
+    assert code is not None, f"the fast path declined {args}"
+    result = CliRunner().invoke(cli, args)
+    return (code, out, err), (result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize("args", [
+    ["search", "semiconductor export controls"],
+    ["search", "semiconductors", "--json", "--limit", "3"],
+    ["search", "china", "--json", "-n", "2", "--page", "2"],
+    ["search", "indigenous", "innovation", "--color", "always", "--limit=4"],
+    ["search", "talent", "--color=never"],
+    ["search", "xylophonequux"],
+    ["search", "xylophonequux", "--json"],
+    ["search", "china", "--page", "999"],
+    ["search", "   "],
+    ["search", "title:(unclosed"],
+])
+def test_fast_path_matches_click(args, seed_index, capsys):
+    fast, slow = both(args + ["--index", str(seed_index)], capsys)
+    assert fast == slow
+
+
+def test_fast_path_reads_the_index_from_the_environment(seed_index, capsys, monkeypatch):
+    monkeypatch.setenv("CORPUS_SEARCH_INDEX", str(seed_index))
+    fast, slow = both(["search", "semiconductors", "--json"], capsys)
+    assert fast == slow and fast[0] == 0
+
+
+@pytest.mark.parametrize("args", [
+    [],
+    ["stats"],
+    ["search"],
+    ["search", "--help"],
+    ["search", "-h"],
+    ["search", "chips", "--author", "ding"],
+    ["search", "chips", "--section", "x"],
+    ["search", "chips", "--limit", "0"],
+    ["search", "chips", "--limit", "many"],
+    ["search", "chips", "--limit"],
+    ["search", "chips", "--color", "sometimes"],
+    ["search", "chips", "--json", "--json"],
+    ["search", "chips", "--", "-5"],
+    ["search", "chips", "--unknown"],
+])
+def test_anything_else_goes_to_click(args):
+    assert fastpath.parse_search(args) is None
+
+
+def test_a_missing_index_goes_to_click(tmp_path):
+    assert fastpath.run_fast(["search", "chips", "--index", str(tmp_path / "nothing")]) is None
+
+
+def test_python_m_searcher_search_imports_neither_click_nor_nltk(seed_index):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys\n"
+        "from searcher.fastpath import run_fast\n"
+        f"code = run_fast(['search', 'export controls', '--index', {str(seed_index)!r}])\n"
+        "assert code == 0, code\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1],
+                         capture_output=True, text=True, check=True)
+    loaded = set(out.stderr.split())
+    assert "whoosh" in loaded
+    assert not loaded & {"click", "nltk", "bs4"}

@@ -1,0 +1,148 @@
+"""Indexing with worker processes gives the same passages as indexing in one process."""
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from corpus.catalog import bundled_corpus_dir
+from indexer import Indexer, parallel
+from searcher import Searcher
+from searcher.cli import cli
+
+
+@pytest.fixture
+def always_parallel(monkeypatch):
+    """Use workers however little there is to read, with small batches (several per worker)."""
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    monkeypatch.setattr(parallel, "BATCH_CHARS", 5_000)
+
+
+def passages(index_dir: Path) -> dict[str, tuple]:
+    """Every passage of an index: id -> (document, title, section, authors, kind, text, sentences)."""
+    from whoosh import index as whoosh_index
+
+    from indexer.schema import INDEX_NAME, current_generation
+
+    ix = whoosh_index.open_dir(str(current_generation(index_dir)), indexname=INDEX_NAME)
+    with ix.searcher() as s:
+        return {
+            f["id"]: (f["document"], f["title"], f["section"], tuple(f.get("authors") or ()),
+                      f["kind"], f["text"], tuple(map(tuple, f["sentences"])))
+            for f in s.all_stored_fields()
+        }
+
+
+def build(tmp_path: Path, name: str, sources: list[Path], jobs: int) -> Path:
+    index_dir = tmp_path / name
+    report = Indexer(index_dir).update(sources, jobs=jobs)
+    assert report.passages == len(passages(index_dir))
+    return index_dir
+
+
+def test_tiny_corpus_same_passages_with_two_jobs(tmp_path, tiny_corpus, always_parallel):
+    one = passages(build(tmp_path, "one", [tiny_corpus], jobs=1))
+    two = passages(build(tmp_path, "two", [tiny_corpus], jobs=2))
+    assert one and one == two
+
+
+def test_seed_corpus_same_passages_with_two_jobs(tmp_path, always_parallel):
+    one = passages(build(tmp_path, "one", [bundled_corpus_dir()], jobs=1))
+    two = passages(build(tmp_path, "two", [bundled_corpus_dir()], jobs=2))
+    assert len(one) > 100
+    assert one == two
+
+
+def test_seed_corpus_searches_the_same_with_two_jobs(tmp_path, always_parallel):
+    one = build(tmp_path, "one", [bundled_corpus_dir()], jobs=1)
+    two = build(tmp_path, "two", [bundled_corpus_dir()], jobs=2)
+    for query in ("indigenous innovation", "semiconductor export controls", "talent"):
+        with Searcher(one) as a, Searcher(two) as b:
+            assert [(h.id, h.score, h.matches) for h in a.search(query, limit=10)] == \
+                   [(h.id, h.score, h.matches) for h in b.search(query, limit=10)]
+
+
+def test_incremental_update_with_jobs_matches_serial(tmp_path, tiny_corpus, always_parallel):
+    copies = {}
+    for jobs in (1, 2):
+        docs = tmp_path / f"docs{jobs}"
+        shutil.copytree(tiny_corpus, docs)
+        index_dir = build(tmp_path, f"ix{jobs}", [docs], jobs=jobs)
+        (docs / "talent.txt").write_text("Talent Programs\n\nVisas for engineers were eased.\n", encoding="utf-8")
+        (docs / "new.md").write_text("# Chips\n\nFoundries expanded in Arizona and Kumamoto.\n", encoding="utf-8")
+        (docs / "robots.jsonl").unlink()
+        report = Indexer(index_dir).update(jobs=jobs)
+        assert (report.added, report.updated, report.removed) == (1, 1, 1)
+        copies[jobs] = passages(index_dir)
+    assert copies[1] == copies[2]
+    assert not any(doc == "robots-1" for doc, *_ in copies[2].values())
+
+
+def test_cli_index_accepts_jobs(tmp_path, tiny_corpus, always_parallel):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["index", str(tiny_corpus), "--jobs", "2", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert "3 added" in result.stdout
+    assert "--jobs" in runner.invoke(cli, ["index", "--help"]).stdout
+    bad = runner.invoke(cli, ["index", "--jobs", "0", "--index", str(tmp_path / "ix")])
+    assert bad.exit_code == 2
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the failure is injected by forking")
+def test_a_failing_worker_leaves_the_index_as_it_was(tmp_path, tiny_corpus, always_parallel, monkeypatch):
+    index_dir = build(tmp_path, "ix", [tiny_corpus], jobs=1)
+    before = passages(index_dir)
+
+    def broken(raw):
+        raise RuntimeError("worker crashed")
+
+    import corpus.structure
+
+    monkeypatch.setattr(corpus.structure, "build_document", broken)
+    with pytest.raises(RuntimeError, match="worker crashed"):
+        Indexer(index_dir).update(rebuild=True, jobs=2)
+    assert passages(index_dir) == before
+    assert len(list(index_dir.glob("gen-*"))) == 1
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the failure is injected by forking")
+def test_a_document_the_workers_cannot_process_is_skipped_with_its_reason(
+        tmp_path, tiny_corpus, always_parallel, monkeypatch):
+    import corpus.structure
+
+    real = corpus.structure.build_document
+
+    def choke_on_talent(raw):
+        if raw.id == "talent":
+            raise ValueError("odd text")
+        return real(raw)
+
+    monkeypatch.setattr(corpus.structure, "build_document", choke_on_talent)
+    report = Indexer(tmp_path / "ix").update([tiny_corpus], jobs=2)
+    reasons = [s.reason for s in report.skipped]
+    assert any("'talent'" in r and "odd text" in r for r in reasons), reasons
+    assert {doc for doc, *_ in passages(tmp_path / "ix").values()} == {"tariffs", "robots-1"}
+
+
+def test_default_jobs_is_sensible():
+    assert 1 <= parallel.default_jobs() <= 4
+
+
+def test_loading_punkt_leaves_other_imports_alone():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from indexer.sentences import span_splitter, train_punkt\n"
+        "split = span_splitter(train_punkt(['Dr. Smith went to Washington. He met Mr. Jones there.']))\n"
+        "assert split('Dr. Smith went home. Then he slept.') == [(0, 20), (21, 35)], split('Dr. Smith went home. Then he slept.')\n"
+        "assert sys.modules.get('scipy', 'absent') is not None\n"
+        "import nltk\n"
+        "assert nltk.tokenize.punkt.PunktTrainer\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-c", script], cwd=root, check=True, capture_output=True, text=True)
