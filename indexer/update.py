@@ -91,9 +91,15 @@ class Indexer:
     ) -> IndexReport:
         """Add `paths` to what the index tracks, then index what is new or changed."""
         paths = [Path(p).expanduser() for p in (paths or ())]
+        created = not self.index_dir.exists()
         self._make_folder()
-        with writer_lock(self.index_dir, self.lock_timeout):
-            return self._update_locked(paths, rebuild, progress, jobs)
+        try:
+            with writer_lock(self.index_dir, self.lock_timeout):
+                return self._update_locked(paths, rebuild, progress, jobs)
+        except CorpusSearchError:
+            if created and current_generation_name(self.index_dir) == "":
+                shutil.rmtree(self.index_dir, ignore_errors=True)  # leave no empty index behind
+            raise
 
     # -- the steps ---------------------------------------------------------
 
@@ -130,6 +136,8 @@ class Indexer:
             else:
                 skipped.append(Skip(str(path), "no such file or folder"))
         if not manifest.sources:
+            if skipped:
+                raise CorpusSearchError(f"nothing to index: {skipped[0].path}: {skipped[0].reason}")
             raise CorpusSearchError(
                 f"nothing to index in {self.index_dir}: give the files or folders to add, "
                 "e.g. `corpus-search index reports/`"

@@ -31,7 +31,10 @@ class Cli(click.Group):
             code = exc.exit_code
         except click.UsageError as exc:
             hint = f" (see `{PROG} {exc.ctx.info_name if exc.ctx and exc.ctx.parent else ''} --help`)"
-            _fail(exc.format_message() + hint.replace("  ", " "))
+            message = exc.format_message()
+            if "\n" in message:  # click's "no arguments: here is the help" is not one line
+                message = "no command given; try search, show, similar, stats or index"
+            _fail(message + hint.replace("  ", " "))
             code = 2
         except (click.Abort, KeyboardInterrupt):
             click.echo(f"{PROG}: interrupted; the index is as it was before this run", err=True)
@@ -54,11 +57,16 @@ def _fail(message: str) -> None:
     click.echo(f"{PROG}: error: {message}", err=True)
 
 
+def _index_path(ctx, param, value: str | None) -> Path | None:
+    return Path(value) if value else None  # an empty CORPUS_SEARCH_INDEX means unset
+
+
 def index_option(f):
     return click.option(
-        "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+        "--index", "index_dir", type=click.Path(file_okay=False), callback=_index_path,
         envvar="CORPUS_SEARCH_INDEX", show_envvar=True,
-        help="Index folder [default: a per-user data folder].",
+        help="Index folder [default: a per-user data folder; CORPUS_SEARCH_INDEX moves it, "
+             "and a missing default index is built from the bundled corpus].",
     )(f)
 
 
@@ -84,7 +92,7 @@ def open_searcher(ctx: click.Context):
 
     index_dir = _index_given(ctx)
     try:
-        return Searcher(index_dir)
+        return Searcher(index_dir, build_default=False)
     except IndexMissing:
         if not _is_default_index(ctx):
             raise

@@ -64,9 +64,21 @@ class Searcher(Exploring):
     `stats`: `count`, `facets`, `suggest` and `similar` (see `searcher.explore`).
     """
 
-    def __init__(self, index_dir: str | Path | None = None):
+    def __init__(self, index_dir: str | Path | None = None, *, build_default: bool = True):
+        """Open the index in `index_dir` (default: the per-user index).
+
+        The default index is built from the bundled corpus on first use (a
+        few seconds, once), as the command line does; `build_default=False`
+        raises IndexMissing instead.  Any other missing index is an error.
+        """
         self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
         self._searcher = None
+        if self.index_dir.exists() and not self.index_dir.is_dir():
+            raise IndexDamaged(f"{self.index_dir} is a file, not an index folder; give another --index")
+        if build_default and _generation_name(self.index_dir) == "" and _is_default(self.index_dir):
+            from indexer import Indexer  # NLTK is imported only for this first build
+
+            Indexer(self.index_dir).update()
         # A rebuild may swap generations (and delete the old one) between our
         # reading CURRENT and opening the files: then read CURRENT again.
         for attempt in range(5):
@@ -74,9 +86,7 @@ class Searcher(Exploring):
             try:
                 generation = current_generation(self.index_dir)
                 if generation is None:
-                    raise IndexMissing(
-                        f"no index at {self.index_dir}; run `corpus-search index` to build it"
-                    )
+                    raise IndexMissing(_missing_advice(self.index_dir))
                 self._open(generation)
                 break
             except IndexDamaged:
@@ -132,8 +142,8 @@ class Searcher(Exploring):
         whose document is dated on or after / on or before them, compared at
         the precision both dates have (see `searcher.dates`).
         """
-        if limit < 1 or page < 1:
-            raise BadQuery("limit and page must be at least 1")
+        if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
+            raise BadQuery("limit and page must be whole numbers, at least 1")
         parsed, filters = self._prepare(query, author, document, section, after, before)
         if filters is False:
             return []
@@ -336,6 +346,17 @@ def distinct(results) -> list:
     hits = list(results)
     kept, _ = collapse([(h["document"], _sentence_keys(h.fields())) for h in hits])
     return [hits[i] for i in kept]
+
+
+def _is_default(index_dir: Path) -> bool:
+    return index_dir.resolve() == default_index_dir().resolve()
+
+
+def _missing_advice(index_dir: Path) -> str:
+    if _is_default(index_dir):
+        return f"no index at {index_dir}; run `corpus-search index` to build it"
+    return (f"no index at {index_dir}; build one with "
+            f"`corpus-search index FILES-OR-FOLDERS --index {index_dir}`")
 
 
 def _make_parser(schema):

@@ -87,7 +87,7 @@ def run_fast(args: list[str]) -> int | None:
     text = " ".join(options["words"])
     try:
         try:
-            searcher = Searcher(index)
+            searcher = Searcher(index, build_default=False)
         except IndexMissing:
             return None  # click builds the default index, or says what to do
         with searcher:

@@ -234,3 +234,37 @@ def test_version_and_help(run):
             assert result.exit_code == 0
             assert "Example" in result.stdout
     assert "author" in run("search", "--help").stdout
+
+
+def test_no_command_is_a_one_line_error(run):
+    result = run()
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "--help" in result.stderr
+
+
+def test_missing_explicit_index_advice_names_the_folder(run, tmp_path):
+    missing = tmp_path / "nowhere"
+    result = run("search", "china", "--index", missing)
+    assert f"--index {missing}" in result.stderr
+
+
+def test_indexing_only_missing_paths_says_so_and_leaves_nothing_behind(run, tmp_path):
+    index_dir = tmp_path / "new-index"
+    result = run("index", tmp_path / "no-such-folder", "--index", index_dir)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "no such file or folder" in result.stderr
+    assert not index_dir.exists()
+
+
+def test_empty_index_variable_means_the_default(run, monkeypatch, seed_index):
+    monkeypatch.setenv("CORPUS_SEARCH_INDEX", "")
+    import indexer.schema as schema
+
+    monkeypatch.setattr(schema, "user_data_dir", lambda: seed_index.parent)
+    monkeypatch.setattr(schema, "default_index_dir", lambda: seed_index)
+    import searcher.engine as engine
+
+    monkeypatch.setattr(engine, "default_index_dir", lambda: seed_index)
+    result = run("stats", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["index"] == str(seed_index)

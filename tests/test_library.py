@@ -140,3 +140,24 @@ def test_cli_search_path_imports_neither_nltk_nor_bs4(seed_index):
     """)
     assert "click" in loaded
     assert not loaded & {"nltk", "bs4"}
+
+
+def test_default_searcher_builds_the_bundled_index_on_first_use(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORPUS_SEARCH_INDEX", str(tmp_path / "default"))
+    with Searcher() as s:
+        assert s.search("PaddlePaddle", limit=1)
+    with pytest.raises(IndexMissing):
+        Searcher(tmp_path / "elsewhere")
+    monkeypatch.setenv("CORPUS_SEARCH_INDEX", str(tmp_path / "other-default"))
+    with pytest.raises(IndexMissing):
+        Searcher(build_default=False)
+
+
+def test_searcher_on_a_file_and_bad_limits_are_package_errors(tmp_path, tiny_index):
+    path = tmp_path / "file"
+    path.write_text("x")
+    with pytest.raises(CorpusSearchError, match="is a file"):
+        Searcher(path)
+    with Searcher(tiny_index) as s:
+        with pytest.raises(BadQuery):
+            s.search("chips", limit="abc")  # type: ignore[arg-type]
