@@ -29,7 +29,7 @@ def collapse(ranked: Sequence[tuple[str, frozenset[str]]]) -> tuple[list[int], d
     for i, (doc, keys) in enumerate(ranked):
         others = [k for k in kept if ranked[k][0] != doc and ranked[k][1] & keys]
         covered = frozenset().union(*(ranked[k][1] & keys for k in others)) if others else frozenset()
-        if not keys or not same_passage(covered, keys):
+        if not keys or 2 * len(covered) < len(keys):  # less than half of it is elsewhere
             kept.append(i)
             continue
         twin = max(others, key=lambda k: len(ranked[k][1] & keys))

@@ -59,3 +59,11 @@ def test_same_passage_in_the_seed_corpus_is_shown_once_naming_the_other_document
     for i, a in enumerate(texts):  # no two hits are copies of each other
         for b in texts[i + 1:]:
             assert len(a & b) < 0.5 * min(len(a), len(b))
+
+
+def test_one_shared_sentence_out_of_several_does_not_fold_a_passage():
+    kept_text = "Alpha beta gamma delta epsilon zeta one. Eta theta iota kappa lambda mu two."
+    other = ("Alpha beta gamma delta epsilon zeta one. Nu xi omicron pi rho sigma three. "
+             "Tau upsilon phi chi psi omega four.")
+    kept, also = collapse([("000", keys(kept_text)), ("001", keys(other))])
+    assert kept == [0, 1] and not also
