@@ -28,12 +28,10 @@ from metrics import evaluate, load_qrels, load_queries  # noqa: E402
 
 WORK = REPO / "benchmarks" / ".work"
 EVAL_ROOT = REPO.parent / "shared" / "eval"
-# The code whose changes alter what is in the index (analyzer, schema, cleaning,
-# structure, chunking, sentence splitting); its text keys the cached index.
-INDEX_SHAPING = (
-    "indexer/schema.py", "indexer/chunk.py", "indexer/sentences.py", "indexer/update.py",
-    "corpus/clean.py", "corpus/structure.py", "corpus/readers.py", "corpus/model.py",
-)
+# The code that shapes what is in the index (readers, cleaning, structure,
+# chunking, sentence splitting, analyzer, schema, the writers): the text of
+# every module of these packages keys the cached index.
+INDEX_SHAPING = ("corpus", "indexer")
 
 
 def collection_dir(name: str) -> Path:
@@ -55,9 +53,9 @@ def corpus_file(folder: Path) -> Path:
 
 def index_key(corpus: Path) -> str:
     h = hashlib.sha1()
-    for rel in INDEX_SHAPING:
-        path = REPO / rel
-        h.update(rel.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+    for package in INDEX_SHAPING:
+        for path in sorted((REPO / package).glob("*.py")):
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     st = corpus.stat()
     h.update(f"{corpus}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()[:12]

@@ -151,6 +151,8 @@ class _PullQuoteFinder:
 
 def find_pull_quote_lines(lines: list[str]) -> set[int]:
     """Indexes of the lines that belong to pull quotes."""
+    if not any(0 < len(line.strip()) <= PULL_QUOTE_WIDTH for line in lines):
+        return set()  # every quote line is narrow: nothing to look for (most documents)
     return _PullQuoteFinder(lines).find()
 
 

@@ -31,11 +31,18 @@ def fold_unicode(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "")
 
 
+# Runs of blanks, and single blanks other than a space (a lone space is left
+# alone: replacing every space by itself would copy the text word by word).
+_BLANKS = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]{2,}|[\t\u00a0\u2002-\u200b\u3000]")
+_TRAILING_BLANKS = re.compile(r" +\n")
+
+
 def collapse_spaces(text: str) -> str:
     """Tabs and runs of spaces become one space; a line keeps at most one leading blank."""
-    text = re.sub(r"[ \t\u00a0\u2002-\u200b\u3000]+", " ", text)
-    text = re.sub(r" +\n", "\n", text)
-    return re.sub(r" +$", "", text)
+    text = _BLANKS.sub(" ", text)
+    if " \n" in text:
+        text = _TRAILING_BLANKS.sub("\n", text)
+    return text.rstrip(" ")
 
 
 def drop_page_numbers(text: str) -> str:
@@ -46,30 +53,35 @@ def drop_page_numbers(text: str) -> str:
 # A footnote number glued to the word it annotates: "percent.94", "(AIDP).1",
 # "two3", "levels”9", "2025,2", "Ying,12".  Thousands ("1,000") and model names
 # ("A2", "P7009", "28nm") are left alone.
+# (Each pattern first looks ahead for its first character, so that the regex
+# engine tries the lookbehinds only there: 3x faster on long texts.)
 _GLUED_NOTE = re.compile(
+    r"(?=\d)(?:"
     r"(?<=[a-z]{3})\d{1,3}(?=[\s,.;:)]|$)"
     r"|(?<=[a-z)\]][.,;:])\d{1,3}(?=\s|$)"
     r"|(?<=[a-zA-Z\d],)\d{1,2}(?=\s|$)"
     r"|(?<=[”\"’)])\d{1,3}(?=\s|$)"
-    r"|(?<=[”\"’][.,])\d{1,3}(?=\s|$)",
+    r"|(?<=[”\"’][.,])\d{1,3}(?=\s|$)"
+    r")",
     re.MULTILINE,
 )
 _BRACKET_NOTE = re.compile(r"(?<=\S)\[\d{1,3}\]")
-_LOOSE_NOTE = re.compile(r"(?<=[a-z][.”]) \d{1,3}$", re.MULTILINE)
+_LOOSE_NOTE = re.compile(r"(?= \d)(?<=[a-z][.”]) \d{1,3}$", re.MULTILINE)
 _ASIDE_MARK = re.compile(r"(?<=[\w”’.])\*(?=[\s,.;:”’—]|$)", re.MULTILINE)
 
 
 def drop_footnote_markers(text: str) -> str:
     """Note numbers glued to words ('percent.94', 'two3', '[12]', 'Tieniu*') so the word is searchable."""
-    text = _BRACKET_NOTE.sub("", text)
+    if "[" in text:
+        text = _BRACKET_NOTE.sub("", text)
     text = _GLUED_NOTE.sub("", text)
     text = _LOOSE_NOTE.sub("", text)
-    return _ASIDE_MARK.sub("", text)
+    return _ASIDE_MARK.sub("", text) if "*" in text else text
 
 
 def strip_end_marks(text: str) -> str:
     """The '◆' that closes a printed article (structure uses it first, then it goes)."""
-    return re.sub(r" ?◆", "", text)
+    return re.sub(r" ?◆", "", text) if "◆" in text else text
 
 
 _BROKEN_WORD = re.compile(r"([A-Za-z]+)-\n ?([a-z][A-Za-z]*)( |(?=\n)|$)")
@@ -89,6 +101,8 @@ def rejoin_hyphenated_words(text: str) -> str:
     join if not ('pre-existing': 'pre' is no word).
     The mended word ends the first line; the rest of the second line stays.
     """
+    if "-\n" not in text:
+        return text
     words = _word_counts(_BROKEN_WORD.sub(" ", text))
 
     def keeps_hyphen(left: str, right: str) -> bool:

@@ -48,8 +48,10 @@ def is_title_case(line: str) -> bool:
 
 def is_upper_heading(line: str) -> bool:
     """A line in capitals, as reports print their headings: 'CHINESE VIEWS ON ...'."""
+    if len(line) > 300 or len(line.split()) > 14:  # (cheap tests first: most lines are prose)
+        return False
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters) and len(line.split()) <= 14
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
 def looks_like_heading(line: str) -> bool:
