@@ -48,7 +48,7 @@ def is_title_case(line: str) -> bool:
 
 def is_upper_heading(line: str) -> bool:
     """A line in capitals, as reports print their headings: 'CHINESE VIEWS ON ...'."""
-    if len(line) > 300 or len(line.split()) > 14:  # (cheap tests first: most lines are prose)
+    if len(line.split()) > 14:  # (the cheap test first: most lines are prose)
         return False
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
