@@ -45,12 +45,17 @@ class FoldFilter(Filter):
     """NFKC-fold each token and drop English possessives ("China's" -> "china")."""
 
     def __call__(self, tokens):
+        normalize = unicodedata.normalize
         for t in tokens:
-            text = unicodedata.normalize("NFKC", t.text).replace("’", "'")
+            text = t.text
+            if not text.isascii():  # (NFKC leaves ASCII as it is: most tokens skip it)
+                text = normalize("NFKC", text).replace("’", "'")
             if text.endswith("'s"):
                 text = text[:-2]
-            t.text = text.replace(".", "") if "." in text else text
-            if t.text:
+            if "." in text:
+                text = text.replace(".", "")
+            t.text = text
+            if text:
                 yield t
 
     def __eq__(self, other):
