@@ -87,7 +87,7 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         document=fields.ID(stored=True, sortable=True),
         path=fields.ID(stored=True),
-        ordinal=fields.NUMERIC(stored=True, sortable=True),
+        ordinal=fields.STORED(),  # the passage's place in its document (shown, never searched)
         kind=fields.ID(stored=True, sortable=True),
         title=fields.TEXT(analyzer=text, stored=True, field_boost=1.0),
         section=fields.TEXT(analyzer=text, stored=True, field_boost=1.0),
