@@ -47,14 +47,27 @@ def _weighting():
         use_final = True
 
         def final(self, searcher, docnum, score):
-            kinds = getattr(searcher, "_kind_column", None)
-            if kinds is None:
-                kinds = searcher.reader().column_reader("kind")
-                searcher._kind_column = kinds
-            return score * KIND_WEIGHTS.get(kinds[docnum], 1.0)
+            weights = getattr(searcher, "_kind_weights", None)
+            if weights is None:
+                weights = searcher._kind_weights = _kind_weights(searcher)
+            return score * weights.get(docnum, 1.0)
 
     field_b = {f"{name}_B": b for name, b in ranking.FIELD_B.items()}
     return KindWeighted(B=ranking.B, K1=ranking.K1, **field_b)
+
+
+def _kind_weights(searcher) -> dict[int, float]:
+    """{docnum: weight} of the passages whose kind is scaled down (found once, from the kind postings).
+
+    Reading each scored passage's kind from its column cost 8% of a query.
+    """
+    from whoosh import query as q
+
+    weights = {}
+    for kind, weight in KIND_WEIGHTS.items():
+        for docnum in searcher.docs_for_query(q.Term("kind", kind)):
+            weights[docnum] = weight
+    return weights
 
 
 class Searcher(Exploring):
@@ -155,11 +168,10 @@ class Searcher(Exploring):
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
         terms = self._match_terms(parsed)
-        hits = []
-        for offset, doc in enumerate(page_hits):
-            fields = doc.fields()
-            hits.append(self._hit(fields, terms, rank=first + offset + 1, score=doc.score))
-        return hits
+        stored = [doc.fields() for doc in page_hits]
+        also = self._also_in_all(stored)
+        return [self._hit(fields, terms, rank=first + offset + 1, score=doc.score, also_in=also[offset])
+                for offset, (doc, fields) in enumerate(zip(page_hits, stored))]
 
     def get(self, passage_id: str) -> Hit:
         """One passage by its id."""
@@ -298,7 +310,7 @@ class Searcher(Exploring):
             yield t.text, t.startchar, t.endchar
 
     def _hit(self, fields: dict, terms: MatchTerms, rank: int | None = None,
-             score: float | None = None) -> Hit:
+             score: float | None = None, also_in: tuple[str, ...] | None = None) -> Hit:
         text = fields.get("text", "")
         matches = find_matches(text, terms, self._tokens) if (terms.words or terms.phrases) else []
         return Hit(
@@ -313,28 +325,41 @@ class Searcher(Exploring):
             score=round(float(score), 4) if score is not None else None,
             kind=fields.get("kind", "body"),
             date=fields.get("date", ""),
-            also_in=self._also_in(fields),
+            also_in=self._also_in_all([fields])[0] if also_in is None else also_in,
             sentences=tuple(tuple(s) for s in fields.get("sentences") or ()),
         )
 
-    def _also_in(self, fields: dict) -> tuple[str, ...]:
-        """Other documents holding the same passage (same text, or most of the same sentences)."""
+    def _also_in_all(self, passages: list[dict]) -> list[tuple[str, ...]]:
+        """For each passage (stored fields), the other documents holding it: same text, or most of its sentences.
+
+        One query finds the candidates of every passage at once (a page of
+        hits costs one look-up, not ten); each candidate is read once.
+        """
         from whoosh import query as q
 
-        document, fingerprint = fields.get("document"), fields.get("text_hash")
-        keys = _sentence_keys(fields)
-        probes = [q.Term("sentence_keys", k) for k in keys]
-        if fingerprint:
-            probes.append(q.Term("text_hash", fingerprint))
-        others: set[str] = set()
-        for docnum in self._searcher.docs_for_query(q.Or(probes)) if probes else ():
+        wanted = [(p.get("document"), p.get("text_hash"), _sentence_keys(p)) for p in passages]
+        probes = {q.Term("sentence_keys", k) for _, _, keys in wanted for k in keys}
+        probes |= {q.Term("text_hash", h) for _, h, _ in wanted if h}
+        found: list[set[str]] = [set() for _ in passages]
+        if not probes:
+            return [()] * len(passages)
+        for docnum in self._searcher.docs_for_query(q.Or(sorted(probes, key=repr))):
             other = self._searcher.stored_fields(docnum)
             name = other.get("document")
-            if not name or name == document or name in others:
+            if not name:
                 continue
-            if other.get("text_hash") == fingerprint or same_passage(keys, _sentence_keys(other)):
-                others.add(name)
-        return tuple(sorted(others))
+            other_keys = None
+            for (document, fingerprint, keys), names in zip(wanted, found):
+                if name == document or name in names:
+                    continue
+                if fingerprint and other.get("text_hash") == fingerprint:
+                    names.add(name)
+                    continue
+                if other_keys is None:
+                    other_keys = _sentence_keys(other)
+                if same_passage(keys, other_keys):
+                    names.add(name)
+        return [tuple(sorted(names)) for names in found]
 
 
 def _sentence_keys(fields: dict) -> frozenset[str]:

@@ -99,7 +99,10 @@ class Exploring:
         like = q.Or([q.Term("text", word, boost=weight) for word, weight in keys])
         results = ranked(self._searcher, like, where, q.Or(itself), top=limit)[:limit]
         shared = MatchTerms(frozenset(_text(word) for word, _ in keys))
-        return [self._hit(doc.fields(), shared, rank=n, score=doc.score) for n, doc in enumerate(results, 1)]
+        stored = [doc.fields() for doc in results]
+        also = self._also_in_all(stored)
+        return [self._hit(fields, shared, rank=n, score=doc.score, also_in=also[n - 1])
+                for n, (doc, fields) in enumerate(zip(results, stored), 1)]
 
     # -- the parts ---------------------------------------------------------
 
