@@ -67,3 +67,31 @@ def test_one_shared_sentence_out_of_several_does_not_fold_a_passage():
              "Tau upsilon phi chi psi omega four.")
     kept, also = collapse([("000", keys(kept_text)), ("001", keys(other))])
     assert kept == [0, 1] and not also
+
+
+def test_every_hit_of_a_page_names_its_own_copies_and_get_agrees(tmp_path):
+    from indexer import Indexer
+    from searcher import Searcher
+
+    first = ("Provincial robotics funds paid for welding lines in Guangdong factories last year. "
+             "Officials counted the installed robots in every city of the province.")
+    second = ("Semiconductor export controls slowed the purchase of lithography machines by local firms. "
+              "Engineers turned to older equipment bought before the rules took effect.")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in (("a.txt", first), ("b.txt", first), ("c.txt", second), ("d.txt", second),
+                       ("e.txt", "Welding robots and lithography machines are both named here once.")):
+        (docs / name).write_text(text + "\n", encoding="utf-8")
+    Indexer(tmp_path / "ix").update([docs])
+    with Searcher(tmp_path / "ix") as s:
+        hits = s.search("welding robots lithography machines", limit=10)
+        by_document = {h.document: h for h in hits}
+        assert len(hits) == 3  # each copied passage once, plus the one of e.txt
+        copies = {h.text.split()[0]: h.also_in for h in hits}
+        assert sorted(copies) == ["Provincial", "Semiconductor", "Welding"]
+        assert len(copies["Provincial"]) == 1 and len(copies["Semiconductor"]) == 1
+        assert copies["Welding"] == ()
+        pairs = {frozenset((h.document,) + h.also_in) for h in hits if h.also_in}
+        assert pairs == {frozenset({"a", "b"}), frozenset({"c", "d"})}
+        for h in by_document.values():
+            assert s.get(h.id).also_in == h.also_in

@@ -28,3 +28,30 @@ def test_extras_rank_and_highlight_only_the_words_asked_for(tiny_index, monkeypa
         marked = {hits[0].text[a:b].lower() for a, b in hits[0].matches}
         assert marked <= {"export", "controls", "semiconductors"}
         assert s.search("chips NOT gallium")  # NOT queries are left as they are
+
+
+def test_field_lengths_read_once_equal_whooshs_own_and_scores_do_not_change(tiny_index, tiny_corpus, monkeypatch):
+    from indexer import Indexer
+
+    (tiny_corpus / "later.txt").write_text("Chip subsidies\n\nA later note on chip subsidies and robots.\n",
+                                           encoding="utf-8")
+    Indexer(tiny_index).update()  # a second segment
+    with Searcher(tiny_index) as s:
+        top = s._searcher
+        segments = [sub for sub, _ in top.subsearchers] if top.subsearchers else [top]
+        assert len(segments) == 2
+        compared = 0
+        for segment in segments:
+            reader = segment.reader()
+            for field in ("text", "title"):
+                lengths = ranking.field_lengths(reader, field)
+                assert lengths is not None
+                for docnum in range(reader.doc_count_all()):
+                    assert lengths(docnum) == reader.doc_field_length(docnum, field, 1)
+                    compared += 1
+        assert compared >= 2 * top.doc_count_all()
+        fast = [(h.id, h.score) for h in s.search("chip subsidies robots", limit=20)]
+    monkeypatch.setattr(ranking, "field_lengths", lambda reader, field: None)
+    with Searcher(tiny_index) as s:
+        slow = [(h.id, h.score) for h in s.search("chip subsidies robots", limit=20)]
+    assert fast == slow and fast
