@@ -78,11 +78,17 @@ def _read_lengths(reader, fieldname: str):
         if column is None or column._fixedlen != 1:
             return None
         raw = bytes(column._dbfile.get(column._basepos, column._count))
-        doccount = reader.doc_count_all()
     except Exception:  # another codec or reader: keep Whoosh's look-up
         return None
+    # Decoded on each look-up, not all at once: a cold search of a large index
+    # reads the bytes (fast) but must not build a list of every passage's length.
     table = [byte_to_length(b) if b else None for b in range(256)]
-    return ([table[b] for b in raw] + [None] * (doccount - len(raw))).__getitem__
+    count = len(raw)
+
+    def length(docnum: int):
+        return table[raw[docnum]] if docnum < count else None
+
+    return length
 
 
 # ---- query-side extras ------------------------------------------------------
