@@ -370,15 +370,18 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {cores} cores (load average at the end: {load}), Python {platform.python_version()}"
 
 
-def render(command: str, search, index, incremental, latency, jobs: int) -> str:
+def render(command: str, search, index, incremental, latency, jobs: int,
+           when: str | None = None, where: str | None = None) -> str:
+    when = when or time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = ["## Speed", "",
-             f"Measured with `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-             f"{machine()}. The machine is shared and noisy: every figure is the median of "
+             f"Measured with `{command}` on {when}; "
+             f"{where or machine()}. The machine is shared and noisy: every figure is the median of "
              "repetitions interleaved with its baseline, and ratios are of those medians.", ""]
     if search:
         lines += ["### Cold search (a new process per search)", "",
                   f"`python -m searcher search \"{QUERY}\" --index DIR` against `benchmarks/minimal_search.py` "
-                  "(plain Whoosh: open the index, parse, search, highlight the top 10, print).", "",
+                  "(plain Whoosh: open the index, parse, search, highlight the top 10, print). "
+                  "This table alone: `python benchmarks/speed.py --only search --no-write`.", "",
                   "| index | runs | corpus-search | with --json | minimal script | ratio (target <= 1.2) | peak RSS (ours / minimal) |",
                   "|---|---|---|---|---|---|---|"]
         for r in search:
@@ -388,7 +391,8 @@ def render(command: str, search, index, incremental, latency, jobs: int) -> str:
     if latency:
         lines += ["### Query latency in a long-lived `Searcher` (library)", "",
                   f"{latency['queries']} SciFact test queries, top 10 with highlights, after 10 warm-up queries; "
-                  "plain Whoosh = parse + search + highlight on the same index.", "",
+                  "plain Whoosh = parse + search + highlight on the same index. "
+                  "This table alone: `python benchmarks/speed.py --only latency --no-write`.", "",
                   "| | median | 95th percentile |", "|---|---|---|",
                   f"| `Searcher.search` | {latency['median_ms']:.1f} ms | {latency['p95_ms']:.1f} ms |",
                   f"| plain Whoosh | {latency['plain_median_ms']:.1f} ms | {latency['plain_p95_ms']:.1f} ms |", ""]
@@ -397,7 +401,9 @@ def render(command: str, search, index, incremental, latency, jobs: int) -> str:
                   "Ours = `Indexer.update(..., rebuild=True, jobs=N)`: read, clean, structure, train Punkt, chunk, "
                   "analyse, write. Plain = a Whoosh writer with `StemmingAnalyzer` fed the same raw documents "
                   "(one per record or file, fields id/title/text; no cleaning, structure or chunking). "
-                  "Peak RSS is the parent's; with jobs > 1 the largest worker's is shown beside it.", "",
+                  "Peak RSS is the parent's; with jobs > 1 the largest worker's is shown beside it. "
+                  "This table alone: `python benchmarks/speed.py --only index --no-write` "
+                  "(add `--quick` to leave out the 50 MB corpus).", "",
                   "| corpus | MB | indexer | runs | time | MB/s | vs plain (target >= 1.0) | CPU time (all processes) | peak RSS | passages (documents for plain) |",
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for r in index:
@@ -410,7 +416,8 @@ def render(command: str, search, index, incremental, latency, jobs: int) -> str:
         r = incremental
         lines += ["### Adding one document to an index of 5,000", "",
                   f"`corpus-search index NOTE.txt --index DIR` (a new process) against "
-                  f"`corpus-search index --rebuild --index DIR` of the same 5,000 SciFact records, jobs={jobs}.", "",
+                  f"`corpus-search index --rebuild --index DIR` of the same 5,000 SciFact records, jobs={jobs}. "
+                  "This table alone: `python benchmarks/speed.py --only incremental --no-write`.", "",
                   "| runs | add one | rebuild | ratio (target <= 5%) |", "|---|---|---|---|",
                   f"| {r['reps']} | {r['add_s']:.2f} s | {r['rebuild_s']:.1f} s | **{r['ratio'] * 100:.1f}%** |", ""]
     return "\n".join(lines) + "\n"
@@ -441,9 +448,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--big-mb", type=float, default=50.0, help="size of the generated corpus (MB)")
     ap.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     ap.add_argument("--check-punkt", action="store_true", help="compare fast Punkt with NLTK's and exit")
+    ap.add_argument("--render", action="store_true",
+                    help="write the last run's figures (benchmarks/.work/speed-results.json) again; measure nothing")
     opts = ap.parse_args(args)
     if opts.check_punkt:
         return check_punkt()
+    if opts.render:
+        raw = json.loads((WORK / "speed-results.json").read_text(encoding="utf-8"))
+        write_results(render(raw["command"], raw["search"], raw["index"], raw["incremental"],
+                             raw["latency"], raw["jobs"], raw["when"], raw["machine"]))
+        return None
     from indexer.parallel import default_jobs
 
     jobs = opts.jobs or default_jobs()
@@ -477,7 +491,7 @@ def main(argv: list[str] | None = None) -> None:
            "latency": latency, "jobs": jobs, "machine": machine(),
            "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     (WORK / "speed-results.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
-    section = render(command, search, index, incremental, latency, jobs)
+    section = render(command, search, index, incremental, latency, jobs, raw["when"], raw["machine"])
     print(section)
     if not opts.no_write:
         write_results(section)
