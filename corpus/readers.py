@@ -59,6 +59,7 @@ class Skip:
 
     path: str
     reason: str
+    document: str = ""  # the document passed over, when it is one document of the file
 
     def __post_init__(self) -> None:  # printable whatever the file name's bytes
         object.__setattr__(self, "path", without_surrogates(str(self.path)))

@@ -188,7 +188,7 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
             passages = list(chunk_document(build_document(raw), splitter))
         except DOCUMENT_ERRORS as exc:
             problems.append(Skip(raw.path, f"document {raw.id!r} could not be processed "
-                                           f"({exc.__class__.__name__}: {_first_line(exc)})"))
+                                           f"({exc.__class__.__name__}: {_first_line(exc)})", raw.id))
             continue
         for passage in passages:
             writer.add_document(**_record(passage, key))

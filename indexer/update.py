@@ -318,6 +318,7 @@ class Indexer:
                 if fresh or run.wrote:
                     run.passages += sink.commit()
                     run.skipped.extend(sink.problems)
+                    _forget_failed(manifest, run, {s.document for s in sink.problems if s.document})
                 else:  # every file read failed: nothing to commit
                     sink.cancel()
                     remove_orphan_segments(ix)
@@ -378,8 +379,9 @@ class Indexer:
                     writer.delete_by_term("path", _path_term(key))
                     replaced = True
                 run.wrote = True
-                run.counts["updated" if old is not None and (raw.id in old_digests or not old_digests)
-                           else "added"] += 1
+                label = "updated" if old is not None and raw.id in old.documents else "added"
+                run.counts[label] += 1
+                run.labels[raw.id] = label
                 sink.add(key, (raw,))  # cleaned, structured, chunked and written there
         except (UnreadableDocument, OSError) as exc:
             if not docs:
@@ -437,6 +439,24 @@ class _Run:
         default_factory=lambda: {"added": 0, "updated": 0, "unchanged": 0, "removed": 0})
     passages: int = 0
     wrote: bool = False  # whether anything was deleted or added
+    labels: dict[str, str] = field(default_factory=dict)  # document id -> "added" / "updated"
+
+
+def _forget_failed(manifest: mf.Manifest, run: _Run, failed: set[str]) -> None:
+    """Documents that could not be processed: not counted as added or updated, not
+    recorded as indexed (the next run tries them again and reports them again)."""
+    if not failed:
+        return
+    for doc_id in failed:
+        label = run.labels.pop(doc_id, None)
+        if label:
+            run.counts[label] -= 1
+    for record in manifest.files.values():
+        if failed & set(record.documents):
+            record.documents = [d for d in record.documents if d not in failed]
+            record.digests = {d: h for d, h in record.digests.items() if d not in failed}
+            if not record.documents:
+                record.size = -1  # nothing of the file is indexed: read it again next time
 
 
 def _once(make):

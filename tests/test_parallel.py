@@ -124,6 +124,7 @@ def test_a_document_the_workers_cannot_process_is_skipped_with_its_reason(
     report = Indexer(tmp_path / "ix").update([tiny_corpus], jobs=2)
     reasons = [s.reason for s in report.skipped]
     assert any("'talent'" in r and "odd text" in r for r in reasons), reasons
+    assert report.added == 2  # the document a worker skipped is not counted as added
     assert {doc for doc, *_ in passages(tmp_path / "ix").values()} == {"tariffs", "robots-1"}
 
 

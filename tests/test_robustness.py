@@ -170,8 +170,15 @@ def test_a_document_the_pipeline_chokes_on_does_not_stop_the_run(tmp_path, tiny_
     monkeypatch.setattr(corpus.structure, "build_document", chokes)
     report = Indexer(tmp_path / "ix").update([tiny_corpus])
     assert "could not be processed (ValueError: cannot structure this)" in skipped(report)["talent.txt"]
+    assert (report.added, report.updated) == (2, 0)  # the skipped document is not counted as added
     with Searcher(tmp_path / "ix") as s:
         assert s.search("gallium")
+    # It was not recorded as indexed: once it can be processed, the next run adds it.
+    monkeypatch.setattr(corpus.structure, "build_document", real)
+    again = Indexer(tmp_path / "ix").update()
+    assert (again.added, again.updated, again.unchanged, again.skipped) == (1, 0, 2, ())
+    with Searcher(tmp_path / "ix") as s:
+        assert [h.document for h in s.search("recruitment housing grants")] == ["talent"]
 
 
 def test_large_text_file_is_read_without_extra_copies(tmp_path):
