@@ -14,10 +14,26 @@ from corpus.errors import (
     PassageNotFound,
 )
 
-from .engine import Searcher
-from .hits import Hit, Stats
-
 __version__ = "0.1.0"
+
+# Loaded on first use, so that importing the package (as the `corpus-search`
+# command does before anything else) is instant and a Ctrl-C at any moment
+# meets the command's own handler rather than an import in progress.
+_LAZY = {"Searcher": ".engine", "Hit": ".hits", "Stats": ".hits"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "BadQuery",

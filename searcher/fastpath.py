@@ -23,12 +23,18 @@ COLORS = ("auto", "always", "never")
 def main(argv: list[str] | None = None) -> None:
     """`corpus-search ...`: the fast path when it applies, else the click CLI."""
     args = sys.argv[1:] if argv is None else list(argv)
-    code = run_fast(args)
-    if code is None:
-        from .cli import cli
+    try:
+        code = run_fast(args)
+        if code is None:
+            from .cli import cli
 
-        cli.main(args=args, prog_name=PROG)
-    else:
+            cli.main(args=args, prog_name=PROG)
+    except KeyboardInterrupt:  # (while modules load: the commands handle their own)
+        from .output import write
+
+        write(f"{PROG}: interrupted; the index is as it was before this run", err=True)
+        code = 130
+    if code is not None:
         sys.exit(code)
 
 

@@ -82,3 +82,40 @@ def test_python_m_searcher_search_imports_neither_click_nor_nltk(seed_index):
     loaded = set(out.stderr.split())
     assert "whoosh" in loaded
     assert not loaded & {"click", "nltk", "bs4"}
+
+
+def test_the_entry_point_loads_nothing_heavy_before_its_interrupt_handler():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys\n"
+        "import searcher.fastpath\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1],
+                         capture_output=True, text=True, check=True)
+    assert not set(out.stdout.split()) & {"whoosh", "click", "nltk", "bs4"}
+
+
+@pytest.mark.parametrize("where", ["searcher.engine", "searcher.cli"])
+def test_ctrl_c_while_modules_load_is_one_line_and_status_130(where, tmp_path, monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def interrupted(name, globals=None, locals=None, fromlist=(), level=0):
+        package = (globals or {}).get("__package__") or ""
+        full = f"{package}.{name}" if level and package else name
+        if full.rstrip(".") == where or (fromlist and f"{full}.{fromlist[0]}" == where):
+            raise KeyboardInterrupt
+        return real_import(name, globals, locals, fromlist, level)
+
+    args = ["search", "chips", "--index", str(tmp_path)] if where == "searcher.engine" else ["stats"]
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    with pytest.raises(SystemExit) as stop:
+        fastpath.main(args)
+    assert stop.value.code == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err
