@@ -104,42 +104,26 @@ def new_writer(ix, limitmb: int, **kwargs):
 
 
 class _FieldLengths:
-    """`doc_field_length` of a per-document reader, each field's lengths read in one pass.
-
-    Whoosh asks for the length of every posting's document and field while it
-    writes posting lists; each answer goes through several Python calls and a
-    column read.  Here each field's length bytes are read once into a
-    `bytes` (one byte a document) and decoded through a 256-entry table, with
-    the same answers (including None for a zero byte).
-    """
+    """`doc_field_length` of a per-document reader, each field's lengths read in one pass
+    (`indexer.schema.field_length_bytes`), with the same answers as Whoosh's."""
 
     def __init__(self, pdr, doccount: int):
-        from whoosh.util.numeric import byte_to_length
+        from .schema import length_table
 
         self.pdr = pdr
-        self.doccount = doccount
-        self.table = [byte_to_length(b) if b else None for b in range(256)]
+        self.table = length_table()
         self.fields: dict[str, bytes | None] = {}
 
     def doc_field_length(self, docnum: int, fieldname: str, default=0):
         try:
             raw = self.fields[fieldname]
         except KeyError:
-            raw = self.fields[fieldname] = self._read(fieldname)
+            from .schema import field_length_bytes
+
+            raw = self.fields[fieldname] = field_length_bytes(self.pdr, fieldname)
         if raw is None:
             return self.pdr.doc_field_length(docnum, fieldname, default)
-        return self.table[raw[docnum]]
-
-    def _read(self, fieldname: str) -> bytes | None:
-        from whoosh.codec import whoosh3
-
-        try:
-            reader = self.pdr._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-            if reader is None:
-                return None
-            return bytes(reader[n] for n in range(self.doccount))
-        except Exception:  # another codec: ask the reader itself each time
-            return None
+        return self.table[raw[docnum] if docnum < len(raw) else 0]
 
 
 class SerialSink:

@@ -108,6 +108,33 @@ def build_schema() -> fields.Schema:
     )
 
 
+def field_length_bytes(perdoc, fieldname: str) -> bytes | None:
+    """Every document's length byte for `fieldname` in a Whoosh 3 segment, read at once.
+
+    `perdoc` is the segment's per-document reader.  Whoosh reads one byte
+    through several Python calls each time it needs a length (for every
+    posting it writes or scores); both the writers and the scorer read the
+    column once instead.  Documents past the end have no length (byte 0).
+    None for another codec or a field without lengths: ask Whoosh then.
+    """
+    from whoosh.codec import whoosh3
+
+    try:
+        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        if column is None or column._fixedlen != 1:
+            return None
+        return bytes(column._dbfile.get(column._basepos, column._count))
+    except Exception:  # another codec or column layout
+        return None
+
+
+def length_table() -> list:
+    """Length byte -> field length, as Whoosh decodes it (None for 0: no length)."""
+    from whoosh.util.numeric import byte_to_length
+
+    return [byte_to_length(b) if b else None for b in range(256)]
+
+
 # The fields a query may name (`field:term`), and the fields plain words search.
 QUERY_FIELDS = ("text", "title", "section", "author", "document", "kind", "date")
 SEARCH_FIELDS = ("text", "title", "section")

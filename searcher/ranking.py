@@ -70,19 +70,15 @@ def field_lengths(reader, fieldname: str):
 
 
 def _read_lengths(reader, fieldname: str):
-    from whoosh.codec import whoosh3
-    from whoosh.util.numeric import byte_to_length
+    from indexer.schema import field_length_bytes, length_table
 
-    try:
-        column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        if column is None or column._fixedlen != 1:
-            return None
-        raw = bytes(column._dbfile.get(column._basepos, column._count))
-    except Exception:  # another codec or reader: keep Whoosh's look-up
+    perdoc = getattr(reader, "_perdoc", None)
+    raw = field_length_bytes(perdoc, fieldname) if perdoc is not None else None
+    if raw is None:
         return None
     # Decoded on each look-up, not all at once: a cold search of a large index
     # reads the bytes (fast) but must not build a list of every passage's length.
-    table = [byte_to_length(b) if b else None for b in range(256)]
+    table = length_table()
     count = len(raw)
 
     def length(docnum: int):
