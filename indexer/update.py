@@ -455,8 +455,9 @@ def _forget_failed(manifest: mf.Manifest, run: _Run, failed: set[str]) -> None:
         if failed & set(record.documents):
             record.documents = [d for d in record.documents if d not in failed]
             record.digests = {d: h for d, h in record.digests.items() if d not in failed}
-            if not record.documents:
-                record.size = -1  # nothing of the file is indexed: read it again next time
+            # Read the file again next time; with per-document digests only the
+            # documents that failed are processed again.
+            record.size = -1
 
 
 def _once(make):

@@ -181,6 +181,36 @@ def test_a_document_the_pipeline_chokes_on_does_not_stop_the_run(tmp_path, tiny_
         assert [h.document for h in s.search("recruitment housing grants")] == ["talent"]
 
 
+def test_a_record_the_pipeline_chokes_on_is_tried_again_while_its_file_is_unchanged(tmp_path, monkeypatch):
+    import json
+
+    import corpus.structure
+
+    records = [{"_id": f"r{n}", "title": f"Record {n}", "text": f"Provincial subsidy number {n} for robots."}
+               for n in range(4)]
+    records[2]["text"] = "Gallium export limits announced in the summer."
+    corpus_file = tmp_path / "records.jsonl"
+    corpus_file.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    real = corpus.structure.build_document
+
+    def chokes(raw):
+        if raw.id == "r2":
+            raise ValueError("cannot structure this")
+        return real(raw)
+
+    monkeypatch.setattr(corpus.structure, "build_document", chokes)
+    first = Indexer(tmp_path / "ix").update([corpus_file])
+    assert (first.added, first.updated) == (3, 0)
+    assert "'r2' could not be processed" in skipped(first)["records.jsonl"]
+    monkeypatch.setattr(corpus.structure, "build_document", real)
+    again = Indexer(tmp_path / "ix").update()  # the file itself is untouched
+    assert (again.added, again.updated, again.unchanged, again.skipped) == (1, 0, 3, ())
+    with Searcher(tmp_path / "ix") as s:
+        assert [h.document for h in s.search("gallium export limits")] == ["r2"]
+    third = Indexer(tmp_path / "ix").update()
+    assert (third.added, third.updated, third.unchanged) == (0, 0, 4)
+
+
 def test_large_text_file_is_read_without_extra_copies(tmp_path):
     import tracemalloc
 
