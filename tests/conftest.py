@@ -65,3 +65,22 @@ def _isolated_environment(monkeypatch, tmp_path):
     """No test touches the user's real index or inherits colour settings."""
     monkeypatch.setenv("CORPUS_SEARCH_INDEX", str(tmp_path / "default-index"))
     monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def choke_on(monkeypatch):
+    """Make the structure step fail on one document: `choke_on("talent", "odd text")`;
+    `choke_on(None)` makes it work again.  (Workers started by fork inherit it.)"""
+    import corpus.structure
+
+    real = corpus.structure.build_document
+
+    def install(doc_id: str | None, message: str = "cannot structure this") -> None:
+        def chokes(raw):
+            if raw.id == doc_id:
+                raise ValueError(message)
+            return real(raw)
+
+        monkeypatch.setattr(corpus.structure, "build_document", real if doc_id is None else chokes)
+
+    return install

@@ -110,17 +110,8 @@ def test_a_failing_worker_leaves_the_index_as_it_was(tmp_path, tiny_corpus, alwa
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the failure is injected by forking")
 def test_a_document_the_workers_cannot_process_is_skipped_with_its_reason(
-        tmp_path, tiny_corpus, always_parallel, monkeypatch):
-    import corpus.structure
-
-    real = corpus.structure.build_document
-
-    def choke_on_talent(raw):
-        if raw.id == "talent":
-            raise ValueError("odd text")
-        return real(raw)
-
-    monkeypatch.setattr(corpus.structure, "build_document", choke_on_talent)
+        tmp_path, tiny_corpus, always_parallel, choke_on):
+    choke_on("talent", "odd text")
     report = Indexer(tmp_path / "ix").update([tiny_corpus], jobs=2)
     reasons = [s.reason for s in report.skipped]
     assert any("'talent'" in r and "odd text" in r for r in reasons), reasons

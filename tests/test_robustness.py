@@ -157,52 +157,34 @@ def test_unreadable_file_is_skipped_simulated(tmp_path, tiny_corpus, monkeypatch
     assert report.added == 3
 
 
-def test_a_document_the_pipeline_chokes_on_does_not_stop_the_run(tmp_path, tiny_corpus, monkeypatch):
-    import corpus.structure
-
-    real = corpus.structure.build_document
-
-    def chokes(raw):
-        if raw.id == "talent":
-            raise ValueError("cannot structure this")
-        return real(raw)
-
-    monkeypatch.setattr(corpus.structure, "build_document", chokes)
+def test_a_document_the_pipeline_chokes_on_does_not_stop_the_run(tmp_path, tiny_corpus, choke_on):
+    choke_on("talent")
     report = Indexer(tmp_path / "ix").update([tiny_corpus])
     assert "could not be processed (ValueError: cannot structure this)" in skipped(report)["talent.txt"]
     assert (report.added, report.updated) == (2, 0)  # the skipped document is not counted as added
     with Searcher(tmp_path / "ix") as s:
         assert s.search("gallium")
     # It was not recorded as indexed: once it can be processed, the next run adds it.
-    monkeypatch.setattr(corpus.structure, "build_document", real)
+    choke_on(None)
     again = Indexer(tmp_path / "ix").update()
     assert (again.added, again.updated, again.unchanged, again.skipped) == (1, 0, 2, ())
     with Searcher(tmp_path / "ix") as s:
         assert [h.document for h in s.search("recruitment housing grants")] == ["talent"]
 
 
-def test_a_record_the_pipeline_chokes_on_is_tried_again_while_its_file_is_unchanged(tmp_path, monkeypatch):
+def test_a_record_the_pipeline_chokes_on_is_tried_again_while_its_file_is_unchanged(tmp_path, choke_on):
     import json
-
-    import corpus.structure
 
     records = [{"_id": f"r{n}", "title": f"Record {n}", "text": f"Provincial subsidy number {n} for robots."}
                for n in range(4)]
     records[2]["text"] = "Gallium export limits announced in the summer."
     corpus_file = tmp_path / "records.jsonl"
     corpus_file.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    real = corpus.structure.build_document
-
-    def chokes(raw):
-        if raw.id == "r2":
-            raise ValueError("cannot structure this")
-        return real(raw)
-
-    monkeypatch.setattr(corpus.structure, "build_document", chokes)
+    choke_on("r2")
     first = Indexer(tmp_path / "ix").update([corpus_file])
     assert (first.added, first.updated) == (3, 0)
     assert "'r2' could not be processed" in skipped(first)["records.jsonl"]
-    monkeypatch.setattr(corpus.structure, "build_document", real)
+    choke_on(None)
     again = Indexer(tmp_path / "ix").update()  # the file itself is untouched
     assert (again.added, again.updated, again.unchanged, again.skipped) == (1, 0, 3, ())
     with Searcher(tmp_path / "ix") as s:
