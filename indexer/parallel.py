@@ -86,8 +86,11 @@ def memoize_stems(schema) -> None:
 
 
 def new_writer(ix, limitmb: int, **kwargs):
-    """A Whoosh SegmentWriter that looks up field lengths once per document, not once per posting."""
+    """A Whoosh SegmentWriter with the project's codec (`indexer.codec`) that looks up
+    field lengths once per document, not once per posting."""
     from whoosh.writing import SegmentWriter
+
+    from .codec import PassageCodec
 
     class LengthCachingWriter(SegmentWriter):
         def _flush_segment(self):
@@ -100,7 +103,7 @@ def new_writer(ix, limitmb: int, **kwargs):
             if pdr is not None:
                 pdr.close()
 
-    return LengthCachingWriter(ix, limitmb=limitmb, **kwargs)
+    return LengthCachingWriter(ix, limitmb=limitmb, codec=PassageCodec(), **kwargs)
 
 
 class _FieldLengths:
