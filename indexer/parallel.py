@@ -13,7 +13,7 @@ them into indexed passages (clean -> structure -> chunk -> analyse -> write).
   (the same index, run after run).
 
 Both give the same passages.  The Punkt parameters are shipped to each worker
-once, when it starts.
+once, when it starts, as plain data.
 """
 from __future__ import annotations
 
@@ -193,6 +193,8 @@ class ParallelSink:
     def __init__(self, writer, index_dir: str, indexname: str, params, jobs: int):
         import multiprocessing
 
+        from .sentences import params_to_data
+
         self.writer = writer
         self.jobs = jobs
         ctx = multiprocessing.get_context()
@@ -201,7 +203,7 @@ class ParallelSink:
         self.workers = [
             ctx.Process(
                 target=_work,
-                args=(index_dir, indexname, params, inbox, self.results, n,
+                args=(index_dir, indexname, params_to_data(params), inbox, self.results, n,
                       max(MIN_WORKER_LIMITMB, WORKERS_LIMITMB // jobs)),
                 name=f"corpus-search-indexer-{n}",
                 daemon=True,
@@ -304,17 +306,17 @@ def commit_with_segments(writer, segments: list) -> None:
     writer._finish()
 
 
-def _work(index_dir: str, indexname: str, params, inbox, results, n: int, limitmb: int) -> None:
+def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: int, limitmb: int) -> None:
     """A worker: index batches from `inbox` into a segment of its own until told to stop."""
     try:
         from whoosh import index as whoosh_index
 
-        from .sentences import span_splitter
+        from .sentences import params_from_data, span_splitter
 
         ix = whoosh_index.open_dir(index_dir, indexname=indexname)
         writer = new_writer(ix, limitmb, _lk=False)
         memoize_stems(writer.schema)
-        splitter = span_splitter(params)
+        splitter = span_splitter(params_from_data(params_data))
         count = 0
         problems: list = []
         while True:

@@ -10,23 +10,70 @@ benchmark checks it: `benchmarks/speed.py --check-punkt`).
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 
 
-def load_punkt():
-    """`nltk.tokenize.punkt`, imported without SciPy.
+_loaded = None
 
-    Importing any part of NLTK runs `nltk/__init__`, which imports
-    `scipy.stats` (when installed) for collocation statistics that Punkt never
-    uses: about 0.7 s of every indexing run, more than adding one document
-    costs.  While NLTK loads, `scipy` is marked missing, so NLTK takes its own
-    fallbacks (only its significance tests, `nltk.metrics` fisher/betai,
-    are unavailable in this process); the mark is removed at once, so SciPy
-    itself can still be imported afterwards.
+
+def load_punkt():
+    """NLTK's Punkt module (`nltk.tokenize.punkt`), loaded as cheaply as it can be.
+
+    Importing any part of NLTK the usual way runs `nltk/__init__`, which loads
+    most of NLTK (corpora, chunkers, translation metrics and, when installed,
+    SciPy): 0.3 s without SciPy, a second with it, more than indexing a small
+    document costs.  Punkt needs a handful of NLTK's modules, so unless the
+    process has already imported NLTK they are loaded alone: `nltk` and
+    `nltk.tokenize` stand in as empty packages while Punkt is imported (0.07 s),
+    and afterwards every NLTK module loaded that way leaves `sys.modules`
+    again.  This module keeps its own reference to Punkt, and a later
+    `import nltk` by the caller loads NLTK whole and unchanged.  Should a
+    future NLTK's Punkt need more than that, the usual import is used.
     """
-    if "nltk.tokenize.punkt" in sys.modules:
-        return sys.modules["nltk.tokenize.punkt"]
+    global _loaded
+    if _loaded is None:
+        _loaded = sys.modules.get("nltk.tokenize.punkt") or _import_alone() or _import_with_nltk()
+    return _loaded
+
+
+def _import_alone():
+    """`nltk.tokenize.punkt` imported without running NLTK's package `__init__`s; None if it fails."""
+    import importlib
+    import importlib.util
+    import types
+
+    if "nltk" in sys.modules:
+        return None
+    spec = importlib.util.find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    before = set(sys.modules)
+    for name, sub in (("nltk", ""), ("nltk.tokenize", "tokenize")):
+        package = types.ModuleType(name)
+        package.__path__ = [os.path.join(p, sub) if sub else p for p in spec.submodule_search_locations]
+        package.__package__ = name
+        sys.modules[name] = package
+    try:
+        return importlib.import_module("nltk.tokenize.punkt")
+    except Exception:
+        return None
+    finally:
+        for name in set(sys.modules) - before:
+            if name == "nltk" or name.startswith("nltk."):
+                del sys.modules[name]
+
+
+def _import_with_nltk():
+    """`nltk.tokenize.punkt` imported the usual way, with SciPy kept out.
+
+    `nltk/__init__` imports `scipy.stats` (when installed) for collocation
+    statistics that Punkt never uses.  While NLTK loads, `scipy` is marked
+    missing, so NLTK takes its own fallbacks (only its significance tests,
+    `nltk.metrics` fisher/betai, are unavailable in this process); the mark is
+    removed at once, so SciPy itself can still be imported afterwards.
+    """
     block = "scipy" not in sys.modules
     if block:
         sys.modules["scipy"] = None  # makes `import scipy...` raise ImportError

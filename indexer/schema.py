@@ -20,7 +20,8 @@ SCHEMA_VERSION = 2
 
 INDEX_NAME = "passages"
 MANIFEST_NAME = "manifest.json"
-PUNKT_NAME = "punkt.pickle"
+PUNKT_NAME = "punkt.json"  # the sentence model (indexer.sentences)
+LEGACY_PUNKT_NAME = "punkt.pickle"  # its file in indexes made before 2026-12
 
 # Words joined by an apostrophe or a dot stay one token ("U.S.", "don't");
 # hyphenated words are split into their parts ("state-led" -> state, led).

@@ -2,11 +2,13 @@
 
 No downloaded model exists on users' machines, so the parameters are learnt
 from the corpus itself (unsupervised) and seeded with abbreviations that the
-reports use ("U.S.", "Dr.").  They are kept in the index so that re-indexing
-an unchanged document gives the same passages.
+reports use ("U.S.", "Dr.").  They are kept in the index (as JSON) so that
+re-indexing an unchanged document gives the same passages.
 """
 from __future__ import annotations
 
+import io
+import json
 import pickle
 from pathlib import Path
 from typing import Callable, Iterable
@@ -44,17 +46,69 @@ def train_punkt(texts: Iterable[str]):
     return params
 
 
+def params_to_data(params) -> dict:
+    """Punkt parameters as plain JSON-ready data (sorted, so the same parameters give the same file)."""
+    return {
+        "abbrev_types": sorted(params.abbrev_types),
+        "collocations": sorted([first, second] for first, second in params.collocations),
+        "sent_starters": sorted(params.sent_starters),
+        "ortho_context": dict(sorted(params.ortho_context.items())),
+    }
+
+
+def params_from_data(data: dict):
+    """The Punkt parameters that `params_to_data` gave `data` for."""
+    from .punkt_fast import load_punkt
+
+    params = load_punkt().PunktParameters()
+    params.abbrev_types = set(data["abbrev_types"])
+    params.collocations = {(first, second) for first, second in data["collocations"]}
+    params.sent_starters = set(data["sent_starters"])
+    params.ortho_context.update(data["ortho_context"])
+    return params
+
+
 def save_params(params, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(params))
+    tmp.write_text(json.dumps(params_to_data(params), ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
 
 
-def load_params(path: Path):
-    from .punkt_fast import load_punkt
+def model_path(generation: Path) -> Path | None:
+    """The sentence model kept in an index generation (JSON; indexes made before 2026-12 have a pickle)."""
+    from .schema import LEGACY_PUNKT_NAME, PUNKT_NAME
 
-    load_punkt()  # unpickling would import NLTK the slow way
-    return pickle.loads(path.read_bytes())
+    for name in (PUNKT_NAME, LEGACY_PUNKT_NAME):
+        if (generation / name).is_file():
+            return generation / name
+    return None
+
+
+def load_params(path: Path):
+    if path.suffix != ".pickle":
+        return params_from_data(json.loads(path.read_text(encoding="utf-8")))
+    return _ParamsUnpickler(io.BytesIO(path.read_bytes())).load()
+
+
+class _ParamsUnpickler(pickle.Unpickler):
+    """Reads the pickled Punkt parameters of older indexes, and nothing else.
+
+    The classes a pickle names are looked up here: Punkt's parameters and the
+    containers they hold.  Anything else in the file is refused, so an index
+    folder cannot make indexing run code.
+    """
+
+    ALLOWED = {("collections", "defaultdict"), ("builtins", "set"), ("builtins", "frozenset"),
+               ("builtins", "int"), ("builtins", "tuple")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) == ("nltk.tokenize.punkt", "PunktParameters"):
+            from .punkt_fast import load_punkt
+
+            return load_punkt().PunktParameters
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"unexpected {module}.{name} in a sentence model")
 
 
 def span_splitter(params) -> SpanSplitter:

@@ -170,7 +170,9 @@ class Indexer:
         from whoosh import index as whoosh_index
 
         problem = None
-        if not (live / PUNKT_NAME).is_file():
+        from .sentences import model_path
+
+        if model_path(live) is None:
             problem = "its sentence model is missing"
         else:
             try:
@@ -262,12 +264,25 @@ class Indexer:
         tmp.replace(pointer)
         remove_leftovers(self.index_dir, target)
 
+    def _load_model(self, generation: Path):
+        """The sentence model kept in `generation`, or IndexDamaged if it cannot be read."""
+        from .sentences import load_params, model_path
+
+        path = model_path(generation) or generation / PUNKT_NAME
+        try:
+            return load_params(path)
+        except Exception as exc:  # unreadable, not JSON, a pickle of something else...
+            raise IndexDamaged(
+                f"the index at {self.index_dir} is damaged (its sentence model {path.name} cannot be read: "
+                f"{exc.__class__.__name__}); run `corpus-search index --rebuild`"
+            ) from None
+
     def _apply(self, plan: _Plan, manifest: mf.Manifest, target: Path,
                fresh: bool, progress: Progress | None, jobs: int = 1) -> IndexReport:
         from whoosh import index as whoosh_index
 
         from .parallel import WRITER_LIMITMB, new_writer, open_sink
-        from .sentences import load_params, save_params, span_splitter, train_punkt
+        from .sentences import save_params, span_splitter, train_punkt
 
         if fresh:
             ix = whoosh_index.create_in(str(target), build_schema(), indexname=INDEX_NAME)
@@ -288,7 +303,7 @@ class Indexer:
             save_params(trained, punkt_path)
             params_of = lambda: trained  # noqa: E731
         else:  # loaded when a document needs it: bad files alone cost no NLTK import
-            params_of = _once(lambda: load_params(punkt_path))
+            params_of = _once(lambda: self._load_model(target))
         run.splitter = _lazy_splitter(lambda: span_splitter(params_of()))
         total_bytes = sum(_size(p) for p in to_read.values()) or 1
         done_bytes = 0

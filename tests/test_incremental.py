@@ -311,3 +311,51 @@ def test_files_in_a_folder_that_cannot_be_opened_now_are_kept(tmp_path, tiny_cor
     assert [(Path(s.path).name, s.reason) for s in report.skipped] == [("sub", "cannot open folder: Permission denied")]
     assert (report.removed, report.unchanged) == (0, 4)
     assert passages(index_dir, "tractors")
+
+
+def test_sentence_model_is_kept_as_json_and_reads_back_the_same(tmp_path):
+    from corpus.catalog import bundled_corpus_dir
+    from indexer.sentences import load_params, params_to_data, save_params, span_splitter, train_punkt
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(bundled_corpus_dir().glob("*.txt"))]
+    trained = train_punkt(texts)
+    save_params(trained, tmp_path / "punkt.json")
+    loaded = load_params(tmp_path / "punkt.json")
+    assert params_to_data(loaded) == params_to_data(trained)
+    assert loaded.abbrev_types and loaded.collocations and loaded.ortho_context  # something was learnt
+    split_trained, split_loaded = span_splitter(trained), span_splitter(loaded)
+    for text in texts:
+        assert split_loaded(text) == split_trained(text)
+
+
+def test_an_index_whose_sentence_model_is_a_pickle_still_updates(tmp_path, tiny_corpus):
+    """Indexes made before the model was kept as JSON have punkt.pickle; they stay usable."""
+    import subprocess
+    import sys
+
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    generation = live_generation(index_dir)
+    # Pickled by NLTK's own class, as the old code did (in a process that imports NLTK whole).
+    script = ("import json, pickle, sys\n"
+              "from nltk.tokenize.punkt import PunktParameters\n"
+              "data = json.load(open(sys.argv[1]))\n"
+              "p = PunktParameters()\n"
+              "p.abbrev_types = set(data['abbrev_types']) | {'farmr'}\n"
+              "p.collocations = {tuple(c) for c in data['collocations']}\n"
+              "p.sent_starters = set(data['sent_starters'])\n"
+              "p.ortho_context.update(data['ortho_context'])\n"
+              "open(sys.argv[2], 'wb').write(pickle.dumps(p))\n")
+    subprocess.run([sys.executable, "-c", script, str(generation / "punkt.json"), str(generation / "punkt.pickle")],
+                   check=True)
+    (generation / "punkt.json").unlink()
+    (tiny_corpus / "farm.txt").write_text("Farm Report\n\nAsk Farmr. Tractors now drive themselves.\n")
+    assert Indexer(index_dir).update().added == 1
+    assert list(passages(index_dir, "tractors").values()) == ["Ask Farmr. Tractors now drive themselves."]
+    from whoosh import index
+
+    ix = index.open_dir(str(generation), indexname="passages")
+    with ix.searcher() as s:
+        stored = s.document(document="farm")
+    # One sentence: "Farmr." is an abbreviation only in the pickled model.
+    assert stored["sentences"] == [[0, 41]]

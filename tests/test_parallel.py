@@ -123,7 +123,7 @@ def test_default_jobs_is_sensible():
     assert 1 <= parallel.default_jobs() <= 4
 
 
-def test_loading_punkt_leaves_other_imports_alone():
+def test_loading_punkt_leaves_nltk_and_scipy_to_load_as_usual():
     import subprocess
     import sys
 
@@ -133,8 +133,11 @@ def test_loading_punkt_leaves_other_imports_alone():
         "split = span_splitter(train_punkt(['Dr. Smith went to Washington. He met Mr. Jones there.']))\n"
         "assert split('Dr. Smith went home. Then he slept.') == [(0, 20), (21, 35)], split('Dr. Smith went home. Then he slept.')\n"
         "assert sys.modules.get('scipy', 'absent') is not None\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'nltk'], 'NLTK loaded whole'\n"
         "import nltk\n"
-        "assert nltk.tokenize.punkt.PunktTrainer\n"
+        "import nltk.tokenize.punkt\n"
+        "assert nltk.tokenize.punkt.PunktTrainer and nltk.internals.overridden and nltk.pathsec\n"
+        "assert nltk.sent_tokenize and nltk.FreqDist and nltk.probability.FreqDist is nltk.FreqDist\n"
     )
     root = Path(__file__).resolve().parents[1]
     subprocess.run([sys.executable, "-c", script], cwd=root, check=True, capture_output=True, text=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import random
 import shutil
 import signal
@@ -492,3 +493,43 @@ def test_searches_during_indexing_see_the_old_or_the_new_index(tmp_path, tiny_co
     assert proc.returncode == 0, err
     new = _stats(index_dir)
     assert old in seen and seen <= {old, new}
+
+
+class _RunsCode:
+    """A pickle that would create a file when loaded."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def _model_garbage(generation: Path, tmp_path: Path) -> None:
+    (generation / "punkt.json").write_text('{"abbrev_types": [')
+
+
+def _model_not_punkt(generation: Path, tmp_path: Path) -> None:
+    (generation / "punkt.json").unlink()
+    (generation / "punkt.pickle").write_bytes(pickle.dumps(_RunsCode(tmp_path / "ran")))
+
+
+def _model_missing(generation: Path, tmp_path: Path) -> None:
+    (generation / "punkt.json").unlink()
+
+
+@pytest.mark.parametrize("damage", [_model_garbage, _model_not_punkt, _model_missing])
+def test_a_damaged_sentence_model_stops_an_update_with_one_line_and_loses_nothing(tmp_path, tiny_corpus, damage):
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    before = run_cli("search", "chips OR robots OR programs", "--index", index_dir, "--json").stdout
+    damage(_generation(index_dir), tmp_path)
+    (tiny_corpus / "farm.txt").write_text("Farm Report\n\nTractors now drive themselves. Dr. Ding said so.\n")
+    result = run_cli("index", "--index", index_dir)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "sentence model" in lines[0] and "--rebuild" in lines[0], result.stderr
+    assert not (tmp_path / "ran").exists()  # the pickle's code was not run
+    assert run_cli("search", "chips OR robots OR programs", "--index", index_dir, "--json").stdout == before
+    assert run_cli("index", "--rebuild", "--index", index_dir).exit_code == 0
+    assert "Tractors" in run_cli("search", "tractors", "--index", index_dir).stdout
