@@ -56,9 +56,15 @@ def _import_alone():
         package.__package__ = name
         sys.modules[name] = package
     try:
-        return importlib.import_module("nltk.tokenize.punkt")
+        punkt = importlib.import_module("nltk.tokenize.punkt")
     except Exception:
         return None
+    else:
+        # Our own copy, so its one module-level pattern (used by the trainer's
+        # abbreviation step) can be swapped for the same pattern compiled with `re`.
+        if hasattr(punkt, "_re_non_punct"):
+            punkt._re_non_punct = re.compile(_source(punkt._re_non_punct), re.UNICODE)
+        return punkt
     finally:
         for name in set(sys.modules) - before:
             if name == "nltk" or name.startswith("nltk."):
@@ -85,12 +91,12 @@ def _import_with_nltk():
     return punkt
 
 
-_punkt = load_punkt()
-PunktLanguageVars, PunktToken = _punkt.PunktLanguageVars, _punkt.PunktToken
-
-
 def _source(pattern) -> str:
     return getattr(pattern, "pattern", pattern)
+
+
+_punkt = load_punkt()
+PunktLanguageVars, PunktToken = _punkt.PunktLanguageVars, _punkt.PunktToken
 
 
 _ELLIPSIS = re.compile(r"\.\.+$")

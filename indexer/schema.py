@@ -21,7 +21,7 @@ SCHEMA_VERSION = 2
 INDEX_NAME = "passages"
 MANIFEST_NAME = "manifest.json"
 PUNKT_NAME = "punkt.json"  # the sentence model (indexer.sentences)
-LEGACY_PUNKT_NAME = "punkt.pickle"  # its file in indexes made before 2026-12
+LEGACY_PUNKT_NAME = "punkt.pickle"  # its file in indexes made by earlier versions
 
 # Words joined by an apostrophe or a dot stay one token ("U.S.", "don't");
 # hyphenated words are split into their parts ("state-led" -> state, led).

@@ -75,7 +75,7 @@ def save_params(params, path: Path) -> None:
 
 
 def model_path(generation: Path) -> Path | None:
-    """The sentence model kept in an index generation (JSON; indexes made before 2026-12 have a pickle)."""
+    """The sentence model kept in an index generation (JSON; indexes made by earlier versions have a pickle)."""
     from .schema import LEGACY_PUNKT_NAME, PUNKT_NAME
 
     for name in (PUNKT_NAME, LEGACY_PUNKT_NAME):

@@ -169,9 +169,9 @@ class Indexer:
         """Refuse to update a generation whose Whoosh files or sentence model are gone."""
         from whoosh import index as whoosh_index
 
-        problem = None
         from .sentences import model_path
 
+        problem = None
         if model_path(live) is None:
             problem = "its sentence model is missing"
         else:

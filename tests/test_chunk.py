@@ -103,3 +103,38 @@ def test_chunking_loses_no_words_and_offsets_point_into_the_document(paragraphs)
 def test_fingerprint_ignores_case_and_spacing_only():
     assert text_fingerprint("The  Plan\nworks.") == text_fingerprint("the plan works")
     assert text_fingerprint("the plan works") != text_fingerprint("the plan failed")
+
+
+def test_fast_punkt_learns_and_splits_exactly_as_nltks_punkt():
+    """Our Punkt (its own copy of NLTK's module, with `re` patterns) against NLTK's, whole.
+
+    Run in a fresh process, loading ours first as indexing does.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import sys
+from corpus.catalog import bundled_corpus_dir
+from corpus.clean import clean_text
+from indexer.sentences import KNOWN_ABBREVIATIONS, params_to_data, span_splitter, train_punkt
+texts = [clean_text(p.read_text(encoding="utf-8")) for p in sorted(bundled_corpus_dir().glob("*.txt"))]
+ours = train_punkt(texts)
+assert "nltk" not in sys.modules
+from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTrainer
+trainer = PunktTrainer()
+for text in texts:
+    trainer.train(text, finalize=False)
+trainer.finalize_training()
+theirs = trainer.get_params()
+theirs.abbrev_types.update(KNOWN_ABBREVIATIONS)
+assert params_to_data(ours) == params_to_data(theirs)
+assert len(theirs.abbrev_types) > len(KNOWN_ABBREVIATIONS) and theirs.ortho_context
+nltk_split, split = PunktSentenceTokenizer(theirs), span_splitter(ours)
+for text in texts:
+    assert split(text) == list(nltk_split.span_tokenize(text))
+"""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
