@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from corpus.catalog import bundled_corpus_dir
 from indexer import Indexer, parallel
+from indexer.schema import current_generation
 from searcher import Searcher
 from searcher.cli import cli
 
@@ -141,3 +142,28 @@ def test_loading_punkt_leaves_nltk_and_scipy_to_load_as_usual():
     )
     root = Path(__file__).resolve().parents[1]
     subprocess.run([sys.executable, "-c", script], cwd=root, check=True, capture_output=True, text=True)
+
+
+def test_workers_started_by_spawning_give_the_same_passages(tmp_path):
+    """macOS and Windows start workers by spawning (arguments are pickled): the sentence model goes as data."""
+    import subprocess
+    import sys
+
+    script = (
+        "import multiprocessing, sys\n"
+        "if __name__ == '__main__':\n"
+        "    multiprocessing.set_start_method('spawn')\n"
+        "    import indexer.parallel as parallel\n"
+        "    from corpus.catalog import bundled_corpus_dir\n"
+        "    from indexer import Indexer\n"
+        "    parallel.MIN_PARALLEL_CHARS, parallel.BATCH_CHARS = 0, 20_000\n"
+        "    Indexer(sys.argv[1]).update([bundled_corpus_dir()], jobs=2)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "spawned")], cwd=root,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    spawned = passages(tmp_path / "spawned")
+    assert len(spawned) > 100
+    assert len(list(current_generation(tmp_path / "spawned").glob("*.seg"))) == 2  # one per worker
+    assert spawned == passages(build(tmp_path, "one", [bundled_corpus_dir()], jobs=1))
