@@ -379,6 +379,7 @@ class Indexer:
             run.skipped.append(Skip(str(path), _reason(exc, path)))
             return None
         old_digests = old.digests if old is not None and old.digests else {}
+        old_documents = set(old.documents) if old is not None else set()
         docs: list[str] = []
         digests: dict[str, str] = {}
         replaced = False
@@ -394,7 +395,7 @@ class Indexer:
                     writer.delete_by_term("path", _path_term(key))
                     replaced = True
                 run.wrote = True
-                label = "updated" if old is not None and raw.id in old.documents else "added"
+                label = "updated" if raw.id in old_documents else "added"
                 run.counts[label] += 1
                 run.labels[raw.id] = label
                 sink.add(key, (raw,))  # cleaned, structured, chunked and written there
@@ -424,6 +425,7 @@ class Indexer:
     @staticmethod
     def _documents_of(path: Path, key: str, run: "_Run", docs: list[str]) -> Iterator[RawDocument]:
         """The file's documents, with ids made unique across the index; notes and skips go to `run`."""
+        taken = set(docs)  # `docs` as a set: a JSON Lines file may hold millions of records
         for item in read_file(path):
             if isinstance(item, Note):
                 run.notes.append(item)
@@ -431,7 +433,7 @@ class Indexer:
             if isinstance(item, Skip):
                 run.skipped.append(item)
                 continue
-            doc_id = _unique_id(item.id, key, run.owners, docs)
+            doc_id = _unique_id(item.id, key, run.owners, taken)
             if doc_id is None:
                 run.skipped.append(Skip(f"{path}", f"duplicate document id {item.id!r} in this file"))
                 continue
@@ -439,6 +441,7 @@ class Indexer:
                 item = _with_id(item, doc_id)
             run.owners[doc_id] = key
             docs.append(doc_id)
+            taken.add(doc_id)
             yield item
 
 
@@ -530,9 +533,10 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).split("\n")[0] or exc.__class__.__name__)[:160]
 
 
-def _unique_id(doc_id: str, key: str, owners: dict[str, str], docs: list[str]) -> str | None:
-    """The id itself if free; else one made unique by the file it comes from."""
-    if doc_id in docs:
+def _unique_id(doc_id: str, key: str, owners: dict[str, str], taken: set[str]) -> str | None:
+    """The id itself if free; else one made unique by the file it comes from (None: already
+    in this file, `taken`)."""
+    if doc_id in taken:
         return None
     owner = owners.get(doc_id)
     if owner is None or owner == key:

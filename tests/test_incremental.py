@@ -1,6 +1,7 @@
 """Incremental indexing: only what changed is read, and a run cut short converges when re-run."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -359,3 +360,25 @@ def test_an_index_whose_sentence_model_is_a_pickle_still_updates(tmp_path, tiny_
         stored = s.document(document="farm")
     # One sentence: "Farmr." is an abbreviation only in the pickled model.
     assert stored["sentences"] == [[0, 41]]
+
+
+def test_document_ids_repeated_in_a_file_or_across_files(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    lines = [{"_id": "x", "title": "First", "text": "Tractors plough the northern fields."},
+             {"_id": "x", "title": "Again", "text": "Harvesters cut the southern wheat."},
+             {"_id": "y", "title": "Other", "text": "Tractors need diesel."}]
+    (docs / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    (docs / "b.jsonl").write_text(json.dumps({"_id": "y", "title": "Elsewhere", "text": "Tractors rust."}) + "\n",
+                                  encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    report = Indexer(index_dir).update([docs])
+    # The second "x" of a.jsonl is skipped; b.jsonl's "y" is kept under an id of its own.
+    assert [s.reason for s in report.skipped] == ["duplicate document id 'x' in this file"]
+    found = passages(index_dir, "tractors OR harvesters")
+    ids = sorted({pid.split(":")[0] for pid in found})
+    assert ids[:2] == ["x", "y"] and len(ids) == 3 and ids[2].startswith("y~")
+    assert not any("Harvesters" in text for text in found.values())
+    again = Indexer(index_dir).update()
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 3)
+    assert passages(index_dir, "tractors OR harvesters") == found  # the same ids, run after run
