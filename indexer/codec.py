@@ -36,9 +36,14 @@ class PassageCodec(W3Codec):
 
 class _PostingsWriter(W3PostingsWriter):
     def finish_postings(self):
-        if (self.written() or len(self._ids) >= self._inlinelimit
+        # Term vectors (byte ids) keep their blocks: Whoosh reads a vector by its extent.
+        if (self.written() or len(self._ids) >= self._inlinelimit or self._byteids
                 or len(self._values) not in (0, len(self._ids))):
-            return super().finish_postings()
+            limit, self._inlinelimit = self._inlinelimit, 0  # (never Whoosh's broken inlining)
+            try:
+                return super().finish_postings()
+            finally:
+                self._inlinelimit = limit
         terminfo = self._terminfo
         terminfo.add_block(self)
         # Every posting carries a value, as one read from a block does (None for a

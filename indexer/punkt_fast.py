@@ -10,6 +10,7 @@ benchmark checks it: `benchmarks/speed.py --check-punkt`).
 """
 from __future__ import annotations
 
+import copyreg
 import os
 import re
 import sys
@@ -25,12 +26,12 @@ def load_punkt():
     most of NLTK (corpora, chunkers, translation metrics and, when installed,
     SciPy): 0.3 s without SciPy, a second with it, more than indexing a small
     document costs.  Punkt needs a handful of NLTK's modules, so unless the
-    process has already imported NLTK they are loaded alone: `nltk` and
-    `nltk.tokenize` stand in as empty packages while Punkt is imported (0.07 s),
-    and afterwards every NLTK module loaded that way leaves `sys.modules`
-    again.  This module keeps its own reference to Punkt, and a later
-    `import nltk` by the caller loads NLTK whole and unchanged.  Should a
-    future NLTK's Punkt need more than that, the usual import is used.
+    process has already imported NLTK, or runs other threads, they are loaded
+    alone: `nltk` and `nltk.tokenize` stand in as empty packages while Punkt
+    is imported (0.07 s), and afterwards every NLTK module loaded that way
+    leaves `sys.modules` again.  This module keeps its own reference to Punkt,
+    and a later `import nltk` by the caller loads NLTK whole and unchanged.
+    Should a future NLTK's Punkt need more than that, the usual import is used.
     """
     global _loaded
     if _loaded is None:
@@ -42,9 +43,12 @@ def _import_alone():
     """`nltk.tokenize.punkt` imported without running NLTK's package `__init__`s; None if it fails."""
     import importlib
     import importlib.util
+    import threading
     import types
 
-    if "nltk" in sys.modules:
+    # The stand-in packages are briefly visible to the whole process: only
+    # when no other thread could import NLTK meanwhile.
+    if "nltk" in sys.modules or threading.active_count() > 1:
         return None
     spec = importlib.util.find_spec("nltk")
     if spec is None or not spec.submodule_search_locations:
@@ -64,11 +68,20 @@ def _import_alone():
         # abbreviation step) can be swapped for the same pattern compiled with `re`.
         if hasattr(punkt, "_re_non_punct"):
             punkt._re_non_punct = re.compile(_source(punkt._re_non_punct), re.UNICODE)
+        # Pickle can only name classes it finds in sys.modules: parameters of
+        # this copy pickle as their plain data (indexer.sentences).
+        copyreg.pickle(punkt.PunktParameters, _reduce_params)
         return punkt
     finally:
         for name in set(sys.modules) - before:
             if name == "nltk" or name.startswith("nltk."):
                 del sys.modules[name]
+
+
+def _reduce_params(params):
+    from .sentences import params_from_data, params_to_data
+
+    return params_from_data, (params_to_data(params),)
 
 
 def _import_with_nltk():

@@ -308,8 +308,19 @@ class Indexer:
         total_bytes = sum(_size(p) for p in to_read.values()) or 1
         done_bytes = 0
         writer = new_writer(ix, WRITER_LIMITMB)
-        sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs,
-                         _text_size(to_read.values()))
+
+        def abandon(cancel) -> None:
+            cancel()
+            if not fresh:  # (a fresh generation is deleted whole)
+                with suppress(Exception):
+                    remove_orphan_segments(ix)
+
+        try:  # (workers get the sentence model when they start: it may be unreadable)
+            sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs,
+                             _text_size(to_read.values()))
+        except BaseException:
+            abandon(writer.cancel)
+            raise
         try:
             for key in plan.removed:
                 writer.delete_by_term("path", _path_term(key))
@@ -342,10 +353,7 @@ class Indexer:
                     mf.save_sources(self.index_dir, manifest.sources)
         except BaseException:
             if not writer.is_closed:
-                sink.cancel()
-                if not fresh:  # (a fresh generation is deleted whole)
-                    with suppress(Exception):
-                        remove_orphan_segments(ix)
+                abandon(sink.cancel)
             raise
         return self._report(plan, manifest, run, removed_docs)
 

@@ -116,3 +116,14 @@ def test_the_passage_index_is_written_with_the_codec(tiny_index):
     assert segments and all(isinstance(s.codec(), PassageCodec) for s in segments)
     with ix.reader() as reader:
         assert any(reader.term_info(*t).is_inlined() for t in reader.all_terms())
+
+
+def test_term_vectors_keep_their_blocks(tmp_path):
+    """Whoosh reads a document's term vector by its place in the postings file: never inlined."""
+    schema = fields.Schema(id=fields.ID(stored=True), t=fields.TEXT(vector=True))
+    ix = index.create_in(tmp_path, schema)
+    write(ix, PassageCodec(), [{"id": "one", "t": "single"}, {"id": "two", "t": "chips and more chips"}])
+    with ix.searcher() as s:
+        vectors = {s.stored_fields(n)["id"]: list(s.vector_as("frequency", n, "t")) for n in range(2)}
+    assert vectors["one"] == [("single", 1)]
+    assert ("chips", 2) in vectors["two"]

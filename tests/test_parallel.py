@@ -167,3 +167,40 @@ def test_workers_started_by_spawning_give_the_same_passages(tmp_path):
     assert len(spawned) > 100
     assert len(list(current_generation(tmp_path / "spawned").glob("*.seg"))) == 2  # one per worker
     assert spawned == passages(build(tmp_path, "one", [bundled_corpus_dir()], jobs=1))
+
+
+def test_punkt_parameters_of_the_private_copy_pickle_as_data():
+    import subprocess
+    import sys
+
+    script = (
+        "import pickle, sys\n"
+        "from indexer.sentences import params_to_data, train_punkt\n"
+        "params = train_punkt(['Dr. Smith went to Washington. He met Mr. Jones there.'])\n"
+        "copy = pickle.loads(pickle.dumps(params))\n"
+        "assert params_to_data(copy) == params_to_data(params)\n"
+        "assert type(copy) is type(params)\n"
+        "assert 'nltk' not in sys.modules, 'pickling loaded NLTK whole'\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_punkt_is_loaded_the_usual_way_while_other_threads_run():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, threading\n"
+        "stop = threading.Event()\n"
+        "t = threading.Thread(target=stop.wait); t.start()\n"
+        "from indexer.punkt_fast import load_punkt\n"
+        "punkt = load_punkt()\n"
+        "stop.set(); t.join()\n"
+        "import nltk\n"
+        "assert sys.modules['nltk.tokenize.punkt'] is punkt and nltk.sent_tokenize\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -518,15 +518,22 @@ def _model_missing(generation: Path, tmp_path: Path) -> None:
     (generation / "punkt.json").unlink()
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("damage", [_model_garbage, _model_not_punkt, _model_missing])
-def test_a_damaged_sentence_model_stops_an_update_with_one_line_and_loses_nothing(tmp_path, tiny_corpus, damage):
+def test_a_damaged_sentence_model_stops_an_update_with_one_line_and_loses_nothing(
+        tmp_path, tiny_corpus, damage, jobs, monkeypatch):
+    import indexer.parallel
+
+    monkeypatch.setattr(indexer.parallel, "MIN_PARALLEL_CHARS", 0)  # jobs=2: workers even for a tiny corpus
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
     before = run_cli("search", "chips OR robots OR programs", "--index", index_dir, "--json").stdout
     damage(_generation(index_dir), tmp_path)
+    files = sorted(p.name for p in _generation(index_dir).iterdir())
     (tiny_corpus / "farm.txt").write_text("Farm Report\n\nTractors now drive themselves. Dr. Ding said so.\n")
-    result = run_cli("index", "--index", index_dir)
+    result = run_cli("index", "--index", index_dir, "--jobs", str(jobs))
     assert result.exit_code == 2, result.output
+    assert sorted(p.name for p in _generation(index_dir).iterdir()) == files  # nothing left behind
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "sentence model" in lines[0] and "--rebuild" in lines[0], result.stderr
     assert not (tmp_path / "ran").exists()  # the pickle's code was not run
