@@ -3,8 +3,8 @@
 Every figure is a median over repetitions run side by side with its baseline
 (interleaved), so that a noisy machine slows both alike; ratios are of medians.
 
-    python benchmarks/speed.py                 # everything (about 10 minutes on 2 cores)
-    python benchmarks/speed.py --quick         # seed + SciFact, fewer repetitions (a few minutes)
+    python benchmarks/speed.py                 # everything (12-15 minutes on 2 shared cores)
+    python benchmarks/speed.py --quick         # seed + SciFact, fewer repetitions (about 4 minutes)
     python benchmarks/speed.py --only search,latency
     python benchmarks/speed.py --check-punkt   # fast Punkt == NLTK's Punkt on the corpora
 
