@@ -1,6 +1,8 @@
 """Shared fixtures: a tiny hand-written corpus and the real seed corpus index."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -84,3 +86,15 @@ def choke_on(monkeypatch):
         monkeypatch.setattr(corpus.structure, "build_document", real if doc_id is None else chokes)
 
     return install
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_fresh_python(script: str, *args: str) -> subprocess.CompletedProcess:
+    """Run `script` in a new Python process from the repository root (imports as a user's
+    program would see them); the test fails with the script's error if it fails."""
+    done = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done

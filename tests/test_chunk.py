@@ -10,6 +10,7 @@ from corpus.catalog import bundled_corpus_dir
 from corpus.model import Block, Document
 from indexer.chunk import BLOCK_JOINER, MAX_WORDS, chunk_document, text_fingerprint
 from indexer.sentences import span_splitter, train_punkt
+from conftest import run_fresh_python
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(bundled_corpus_dir().glob("*.txt"))]
 SPLIT = span_splitter(train_punkt(SEED_TEXTS))
@@ -110,10 +111,6 @@ def test_fast_punkt_learns_and_splits_exactly_as_nltks_punkt():
 
     Run in a fresh process, loading ours first as indexing does.
     """
-    import subprocess
-    import sys
-    from pathlib import Path
-
     script = """
 import sys
 from corpus.catalog import bundled_corpus_dir
@@ -135,6 +132,4 @@ nltk_split, split = PunktSentenceTokenizer(theirs), span_splitter(ours)
 for text in texts:
     assert split(text) == list(nltk_split.span_tokenize(text))
 """
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
+    run_fresh_python(script)

@@ -11,6 +11,7 @@ import indexer.update as update
 from indexer import Indexer
 from indexer.manifest import Manifest
 from searcher import Searcher
+from conftest import run_fresh_python
 
 ALL = "chips OR robots OR programs OR gallium OR tractors OR weather"
 
@@ -331,9 +332,6 @@ def test_sentence_model_is_kept_as_json_and_reads_back_the_same(tmp_path):
 
 def test_an_index_whose_sentence_model_is_a_pickle_still_updates(tmp_path, tiny_corpus):
     """Indexes made before the model was kept as JSON have punkt.pickle; they stay usable."""
-    import subprocess
-    import sys
-
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
     generation = live_generation(index_dir)
@@ -347,8 +345,7 @@ def test_an_index_whose_sentence_model_is_a_pickle_still_updates(tmp_path, tiny_
               "p.sent_starters = set(data['sent_starters'])\n"
               "p.ortho_context.update(data['ortho_context'])\n"
               "open(sys.argv[2], 'wb').write(pickle.dumps(p))\n")
-    subprocess.run([sys.executable, "-c", script, str(generation / "punkt.json"), str(generation / "punkt.pickle")],
-                   check=True)
+    run_fresh_python(script, str(generation / "punkt.json"), str(generation / "punkt.pickle"))
     (generation / "punkt.json").unlink()
     (tiny_corpus / "farm.txt").write_text("Farm Report\n\nAsk Farmr. Tractors now drive themselves.\n")
     assert Indexer(index_dir).update().added == 1

@@ -13,6 +13,7 @@ from indexer import Indexer, parallel
 from indexer.schema import current_generation
 from searcher import Searcher
 from searcher.cli import cli
+from conftest import run_fresh_python
 
 
 @pytest.fixture
@@ -125,9 +126,6 @@ def test_default_jobs_is_sensible():
 
 
 def test_loading_punkt_leaves_nltk_and_scipy_to_load_as_usual():
-    import subprocess
-    import sys
-
     script = (
         "import sys\n"
         "from indexer.sentences import span_splitter, train_punkt\n"
@@ -140,15 +138,11 @@ def test_loading_punkt_leaves_nltk_and_scipy_to_load_as_usual():
         "assert nltk.tokenize.punkt.PunktTrainer and nltk.internals.overridden and nltk.pathsec\n"
         "assert nltk.sent_tokenize and nltk.FreqDist and nltk.probability.FreqDist is nltk.FreqDist\n"
     )
-    root = Path(__file__).resolve().parents[1]
-    subprocess.run([sys.executable, "-c", script], cwd=root, check=True, capture_output=True, text=True)
+    run_fresh_python(script)
 
 
 def test_workers_started_by_spawning_give_the_same_passages(tmp_path):
     """macOS and Windows start workers by spawning (arguments are pickled): the sentence model goes as data."""
-    import subprocess
-    import sys
-
     script = (
         "import multiprocessing, sys\n"
         "if __name__ == '__main__':\n"
@@ -159,10 +153,7 @@ def test_workers_started_by_spawning_give_the_same_passages(tmp_path):
         "    parallel.MIN_PARALLEL_CHARS, parallel.BATCH_CHARS = 0, 20_000\n"
         "    Indexer(sys.argv[1]).update([bundled_corpus_dir()], jobs=2)\n"
     )
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "spawned")], cwd=root,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
+    run_fresh_python(script, str(tmp_path / "spawned"))
     spawned = passages(tmp_path / "spawned")
     assert len(spawned) > 100
     assert len(list(current_generation(tmp_path / "spawned").glob("*.seg"))) == 2  # one per worker
@@ -170,9 +161,6 @@ def test_workers_started_by_spawning_give_the_same_passages(tmp_path):
 
 
 def test_punkt_parameters_of_the_private_copy_pickle_as_data():
-    import subprocess
-    import sys
-
     script = (
         "import pickle, sys\n"
         "from indexer.sentences import params_to_data, train_punkt\n"
@@ -182,15 +170,10 @@ def test_punkt_parameters_of_the_private_copy_pickle_as_data():
         "assert type(copy) is type(params)\n"
         "assert 'nltk' not in sys.modules, 'pickling loaded NLTK whole'\n"
     )
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
+    run_fresh_python(script)
 
 
 def test_punkt_is_loaded_the_usual_way_while_other_threads_run():
-    import subprocess
-    import sys
-
     script = (
         "import sys, threading\n"
         "stop = threading.Event()\n"
@@ -201,6 +184,4 @@ def test_punkt_is_loaded_the_usual_way_while_other_threads_run():
         "import nltk\n"
         "assert sys.modules['nltk.tokenize.punkt'] is punkt and nltk.sent_tokenize\n"
     )
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
+    run_fresh_python(script)
