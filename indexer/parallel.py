@@ -348,10 +348,57 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 def open_sink(writer, target, indexname: str, params_of, splitter, jobs: int, text_size: int):
-    """A ParallelSink when `jobs` > 1 and there is enough to read, else a SerialSink.
+    """Where this run's documents go: a SerialSink when `jobs` is 1 or there is little to
+    read, else a DeferredSink (workers once enough documents need indexing).
 
     `params_of()` gives the Punkt parameters (shipped to the workers).
     """
     if jobs > 1 and text_size >= MIN_PARALLEL_CHARS:
-        return ParallelSink(writer, str(target), indexname, params_of(), jobs)
+        return DeferredSink(lambda: ParallelSink(writer, str(target), indexname, params_of(), jobs),
+                            lambda: SerialSink(writer, splitter))
     return SerialSink(writer, splitter)
+
+
+class DeferredSink:
+    """Workers only once there is enough to index.
+
+    The files to read may be large while the documents to index are few: an
+    update that changed one record of a large JSON Lines file indexes that
+    record alone.  Documents are held until MIN_PARALLEL_CHARS of their text
+    has come, then handed, in order, to a ParallelSink; a run that never gets
+    there writes them in this process (starting workers would cost more).
+    """
+
+    def __init__(self, parallel, serial):
+        self.open_parallel, self.open_serial = parallel, serial
+        self.sink = None
+        self.held: list[tuple[str, RawDocument]] = []
+        self.held_chars = 0
+
+    @property
+    def problems(self) -> list:
+        return self.sink.problems if self.sink is not None else []
+
+    def add(self, key: str, documents: Iterable[RawDocument]) -> None:
+        if self.sink is not None:
+            self.sink.add(key, documents)
+            return
+        for raw in documents:
+            self.held.append((key, raw))
+            self.held_chars += len(raw.text)
+        if self.held_chars >= MIN_PARALLEL_CHARS:
+            self._start(self.open_parallel())
+
+    def _start(self, sink) -> None:
+        self.sink = sink
+        held, self.held = self.held, []
+        for key, raw in held:
+            sink.add(key, (raw,))
+
+    def commit(self) -> int:
+        if self.sink is None:
+            self._start(self.open_serial())
+        return self.sink.commit()
+
+    def cancel(self) -> None:
+        (self.sink if self.sink is not None else self.open_serial()).cancel()

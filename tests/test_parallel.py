@@ -185,3 +185,36 @@ def test_punkt_is_loaded_the_usual_way_while_other_threads_run():
         "assert sys.modules['nltk.tokenize.punkt'] is punkt and nltk.sent_tokenize\n"
     )
     run_fresh_python(script)
+
+
+def test_workers_start_only_when_enough_documents_need_indexing(tmp_path, monkeypatch):
+    """Changing one record of a large JSON Lines file indexes that record in this process."""
+    import json
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 3_000)
+    monkeypatch.setattr(parallel, "BATCH_CHARS", 1_000)
+    started = []
+
+    class CountedSink(parallel.ParallelSink):
+        def __init__(self, *args, **kwargs):
+            started.append(True)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "ParallelSink", CountedSink)
+
+    def write(records):
+        (docs / "c.jsonl").write_text("".join(json.dumps({"_id": k, "title": k, "text": v}) + "\n"
+                                              for k, v in records.items()))
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    records = {f"r{i}": f"Record {i} says tractors plough field number {i} in the spring rains." for i in range(80)}
+    write(records)
+    Indexer(tmp_path / "ix").update([docs], jobs=2)
+    assert started == [True]  # about 6,000 characters: workers
+    write({**records, "r7": "Record 7 now says harvesters."})
+    report = Indexer(tmp_path / "ix").update(jobs=2)
+    assert (report.updated, report.unchanged) == (1, 79)
+    assert started == [True]  # one short record: no workers this time
+    fresh = build(tmp_path, "fresh", [docs], jobs=1)
+    assert passages(tmp_path / "ix") == passages(fresh)
