@@ -42,20 +42,24 @@ STOP_WORDS = frozenset(
 )
 
 
+def fold(text: str) -> str:
+    """NFKC-fold a token and drop an English possessive and dots ("China's" -> "China",
+    "U.S." -> "US"); may give "" (the token is dropped)."""
+    if not text.isascii():  # (NFKC leaves ASCII as it is: most tokens skip it)
+        text = unicodedata.normalize("NFKC", text).replace("’", "'")
+    if text.endswith("'s"):
+        text = text[:-2]
+    if "." in text:
+        text = text.replace(".", "")
+    return text
+
+
 class FoldFilter(Filter):
-    """NFKC-fold each token and drop English possessives ("China's" -> "china")."""
+    """`fold` each token; tokens that fold to nothing are dropped."""
 
     def __call__(self, tokens):
-        normalize = unicodedata.normalize
         for t in tokens:
-            text = t.text
-            if not text.isascii():  # (NFKC leaves ASCII as it is: most tokens skip it)
-                text = normalize("NFKC", text).replace("’", "'")
-            if text.endswith("'s"):
-                text = text[:-2]
-            if "." in text:
-                text = text.replace(".", "")
-            t.text = text
+            t.text = text = fold(t.text)
             if text:
                 yield t
 
@@ -114,18 +118,11 @@ def _fusable_steps(field):
 
 
 def _english_postings(value, finditer, stops, minsize, stem_filter, fmt):
-    normalize = unicodedata.normalize
     stem = stem_filter._stem  # looked up per call: indexing may swap in a memo
     positions: dict[str, list[int]] = {}
     pos = None
     for n, match in enumerate(finditer(value)):
-        word = match.group().lower()
-        if not word.isascii():
-            word = normalize("NFKC", word).replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if "." in word:
-            word = word.replace(".", "")
+        word = fold(match.group().lower())
         if not word or len(word) < minsize or word in stops:
             continue
         # Stop words are dropped and the positions renumbered: the first word
