@@ -33,6 +33,10 @@ class RawDocument:
     authors: tuple[str, ...] = ()
     date: str = ""  # ISO 8601, as precise as known ("2019", "2019-02", "2019-10-29")
     publisher: str = ""
+    url: str = ""  # where the document was published, when the file says (or a sidecar does)
+    # Paged formats (PDF): the printed label of each page, in order, and `text`
+    # separates pages with a form feed ("\f").  Empty for formats without pages.
+    page_labels: tuple[str, ...] = ()
     # Pre-parsed structure, for readers (HTML) that find it in markup: a tuple
     # of (section heading, paragraph text) pairs.  Empty means "parse `text`".
     sections: tuple[tuple[str, str], ...] = ()
@@ -47,6 +51,7 @@ class Block:
     section: str = ""
     title: str = ""  # title of the article the block belongs to
     authors: tuple[str, ...] = ()  # whose words these are
+    page: str = ""  # page label as printed ("12", or "12-13" across a break); "" when unpaged
 
 
 @dataclass(frozen=True)
@@ -59,4 +64,5 @@ class Document:
     authors: tuple[str, ...] = ()
     date: str = ""
     publisher: str = ""
+    url: str = ""
     blocks: tuple[Block, ...] = field(default_factory=tuple)
