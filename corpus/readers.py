@@ -235,6 +235,10 @@ def read_file(path: Path, doc_id: str | None = None) -> Iterator[RawDocument | S
     doc_id = doc_id or document_id(path)
     if fmt == "html":
         yield _read_html(path, text, doc_id)
+    elif fmt == "markdown":
+        from .markdown import read_markdown
+
+        yield read_markdown(str(path), text, doc_id)
     else:
         yield RawDocument(id=doc_id, path=str(path), format=fmt, text=text)
 

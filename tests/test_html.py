@@ -46,20 +46,25 @@ def test_no_page_furniture(page):
         assert word not in everything
 
 
-def test_page_without_main_finds_the_densest_text():
+def test_page_without_main_keeps_every_region_of_text_and_drops_named_menus():
+    # No <main>: the two chapters sit side by side (as DocBook prints them) and
+    # both are content; the menu and the tooltip name themselves furniture.
     html = """<html><body>
-      <div class="links"><p>Home</p><p>About</p></div>
-      <div id="story">
+      <div class="menu"><p>Home</p><p>About</p></div>
+      <div class="chapter">
         <h2>Findings</h2>
         <p>The first paragraph of the story is long enough to outweigh the menu links.</p>
-        <p>A second paragraph carries on with more of the story's findings.</p>
+      </div>
+      <div class="chapter">
+        <h2>Users</h2>
+        <p>The www-data user runs the web server.</p>
       </div>
       <div class="tooltip">Helpword pops up on hover.</div>
     </body></html>"""
     raw = read_html("story.html", html, "story")
     assert raw.sections == (
         ("Findings", "The first paragraph of the story is long enough to outweigh the menu links."),
-        ("Findings", "A second paragraph carries on with more of the story's findings."),
+        ("Users", "The www-data user runs the web server."),
     )
     assert "Home" not in raw.text and "Helpword" not in raw.text
 

@@ -1,0 +1,198 @@
+"""A web page's bibliographic metadata: Highwire citation_*, Dublin Core, Open Graph, JSON-LD, bylines.
+
+Think-tank and journal pages say who wrote them, when and for whom in
+<meta> tags (Highwire's `citation_*`, Dublin Core's `DC.*`/`dcterms.*`,
+Open Graph's `og:*`/`article:*`) and in JSON-LD scripts (schema.org
+`Article`, `Report`, ...).  The most specific source wins: Highwire, then
+JSON-LD, then Dublin Core, then Open Graph and plain `<meta name=...>`;
+byline markup is the last resort for authors.
+
+Works on a parsed BeautifulSoup tree without importing bs4 (corpus.html parses).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+__all__ = ["PageMetadata", "byline_names", "page_metadata"]
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    date: str = ""
+    publisher: str = ""
+    url: str = ""
+    page_title: str = ""  # the <title> element, which often carries the site's name too
+
+
+_BYLINE_NAMES = re.compile(r"(?:^|[-_ ])(?:byline|author|authors|author-name|contributor)(?:$|[-_ ])", re.I)
+_ISO_DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?")
+_ARTICLE_TYPES = {
+    "article", "newsarticle", "report", "scholarlyarticle", "blogposting", "techarticle", "creativework",
+    "webpage", "book", "chapter", "publicationissue", "analysisnewsarticle", "reportagenewsarticle",
+}
+
+
+def _meta_values(soup) -> dict[str, list[str]]:
+    """Every <meta name|property|itemprop=... content=...>, keyed by the lower-cased key."""
+    found: dict[str, list[str]] = {}
+    for tag in soup.find_all("meta"):
+        content = " ".join((tag.get("content") or "").split())
+        if not content:
+            continue
+        for attr in ("name", "property", "itemprop"):
+            key = tag.get(attr)
+            if isinstance(key, str) and key.strip():
+                for one in key.split():  # RDFa allows several properties in one attribute
+                    found.setdefault(one.lower(), []).append(content)
+    return found
+
+
+def _first(meta: dict[str, list[str]], *keys: str) -> str:
+    for key in keys:
+        for value in meta.get(key, ()):
+            if value:
+                return value
+    return ""
+
+
+def iso_date(value: str) -> str:
+    """'2019/10/29', '2019-10-29T08:00:00Z' -> '2019-10-29'; '2019' stays; '' if no date."""
+    match = _ISO_DATE.match(value.strip())
+    if not match or not 1000 <= int(match.group(1)) <= 2999:
+        return ""
+    year, month, day = match.groups()
+    if month and not 1 <= int(month) <= 12:
+        return year
+    parts = [year] + [f"{int(p):02d}" for p in (month, day) if p]
+    return "-".join(parts)
+
+
+def split_names(text: str) -> list[str]:
+    """'By Helen Toner and Lorand Laskai' -> ['Helen Toner', 'Lorand Laskai']."""
+    text = re.sub(r"(?i)^\s*(?:written\s+)?by\s+", "", " ".join(text.split()))
+    parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", text)
+    return [p.strip() for p in parts if p.strip() and not p.startswith("http") and len(p.split()) <= 5]
+
+
+def one_name(value: str) -> list[str]:
+    """A citation_author/DC.creator value names one person: 'Toner, Helen' -> 'Helen Toner'."""
+    value = " ".join(value.split())
+    if not value or value.startswith("http"):
+        return []
+    parts = [p.strip() for p in value.split(",")]
+    if len(parts) == 2 and all(parts) and len(parts[0].split()) <= 3 and len(parts[1].split()) <= 3:
+        return [f"{parts[1]} {parts[0]}"]
+    return split_names(value) if ("," in value or " and " in value or ";" in value) else [value]
+
+
+def _json_ld_objects(soup) -> list[dict]:
+    objects: list[dict] = []
+    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+        try:
+            data = json.loads(script.string or script.get_text() or "")
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack and len(objects) < 200:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                objects.append(item)
+                if isinstance(item.get("@graph"), list):
+                    stack.extend(reversed(item["@graph"]))
+    return objects
+
+
+def _types(obj: dict) -> set[str]:
+    kind = obj.get("@type", "")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).lower() for k in kinds}
+
+
+def _names(value) -> list[str]:
+    if isinstance(value, str):
+        return one_name(value)
+    if isinstance(value, dict):
+        return _names(value.get("name", ""))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _json_ld(soup) -> PageMetadata:
+    """Title, authors, date, publisher and url of the page's main schema.org work."""
+    works = [o for o in _json_ld_objects(soup) if _types(o) & _ARTICLE_TYPES]
+    # An Article beats a WebPage when both are there.
+    works.sort(key=lambda o: 0 if _types(o) - {"webpage", "creativework"} else 1)
+    if not works:
+        return PageMetadata()
+    work = works[0]
+    title = work.get("headline") or work.get("name") or ""
+    publisher = work.get("publisher")
+    publisher_name = publisher.get("name", "") if isinstance(publisher, dict) else publisher
+    url = work.get("url") or ""
+    return PageMetadata(
+        title=" ".join(str(title).split()) if isinstance(title, str) else "",
+        authors=tuple(dict.fromkeys(_names(work.get("author")))),
+        date=iso_date(str(work.get("datePublished") or work.get("dateCreated") or "")),
+        publisher=publisher_name if isinstance(publisher_name, str) else "",
+        url=url if isinstance(url, str) else "",
+    )
+
+
+def byline_names(soup) -> list[str]:
+    """Authors named in byline markup: rel/itemprop 'author', or a class such as 'byline'."""
+    found: list[str] = []
+    marked = soup.find_all(attrs={"rel": "author"}) + soup.find_all(attrs={"itemprop": "author"})
+    marked += soup.find_all(class_=_BYLINE_NAMES)
+    for tag in marked:
+        name = tag.find(attrs={"itemprop": "name"}) or tag
+        text = name.get_text(" ", strip=True)
+        if len(text) <= 80:  # a byline, not an author's bio
+            found.extend(split_names(text))
+    return found
+
+
+def page_metadata(soup) -> PageMetadata:
+    """Everything the page says about itself, the most specific source first."""
+    meta = _meta_values(soup)
+    ld = _json_ld(soup)
+    page_title = " ".join(soup.title.get_text(" ").split()) if soup.title else ""
+
+    title = _first(meta, "citation_title") or ld.title or _first(meta, "dc.title", "dcterms.title", "og:title",
+                                                                  "twitter:title")
+    highwire = [n for v in meta.get("citation_author", ()) for n in one_name(v)]
+    dublin = [n for k in ("dc.creator", "dcterms.creator", "dc.contributor") for v in meta.get(k, ())
+              for n in one_name(v)]
+    plain = [n for k in ("author", "article:author", "parsely-author", "sailthru.author") for v in meta.get(k, ())
+             for n in split_names(v)]
+    authors = highwire or list(ld.authors) or dublin or plain or byline_names(soup)
+
+    dates = [_first(meta, "citation_publication_date", "citation_date", "citation_online_date"), ld.date,
+             _first(meta, "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dcterms.created"),
+             _first(meta, "article:published_time", "date", "pubdate", "publish-date", "datepublished",
+                    "parsely-pub-date")]
+    dates += [t.get("datetime", "") for t in soup.find_all("time")]
+    date = next((d for d in map(iso_date, dates) if d), "")
+
+    publisher = (_first(meta, "citation_publisher", "citation_technical_report_institution") or ld.publisher
+                 or _first(meta, "dc.publisher", "dcterms.publisher", "og:site_name"))
+    canonical = soup.find("link", attrs={"rel": "canonical"})
+    url = (_first(meta, "citation_public_url", "citation_abstract_html_url", "citation_fulltext_html_url")
+           or ld.url or _first(meta, "dc.identifier", "dcterms.identifier", "og:url")
+           or (canonical.get("href", "") if canonical else ""))
+    if not url.startswith(("http://", "https://")):
+        url = ""
+    return PageMetadata(
+        title=title,
+        authors=tuple(dict.fromkeys(authors)),
+        date=date,
+        publisher=publisher,
+        url=url,
+        page_title=page_title,
+    )
