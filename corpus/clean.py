@@ -19,6 +19,7 @@ __all__ = [
     "collapse_spaces",
     "drop_footnote_markers",
     "drop_page_numbers",
+    "drop_rule_lines",
     "drop_web_boilerplate",
     "fold_unicode",
     "rejoin_hyphenated_words",
@@ -44,6 +45,11 @@ def collapse_spaces(text: str) -> str:
     if " \n" in text:
         text = _TRAILING_BLANKS.sub("\n", text)
     return text.rstrip(" ")
+
+
+def drop_rule_lines(text: str) -> str:
+    """Lines drawn with '-', '=', '~', '_', '*' or '#' alone (underlines and rules): no words in them."""
+    return re.sub(r"(?m)^ ?([-=~_*#])\1{2,} *$", "", text) if "\n" in text else text
 
 
 def drop_page_numbers(text: str) -> str:
@@ -155,7 +161,7 @@ def clean_text(text: str, *, from_pdf: bool = True) -> str:
     Footnote numbers are taken off words only in text exported from a PDF
     (`from_pdf`); in any other text a number after a word is part of it.
     """
-    steps = [fold_unicode, collapse_spaces, drop_web_boilerplate, drop_page_numbers]
+    steps = [fold_unicode, collapse_spaces, drop_rule_lines, drop_web_boilerplate, drop_page_numbers]
     if from_pdf:
         steps.append(drop_footnote_markers)
     steps.append(rejoin_hyphenated_words)

@@ -2,9 +2,7 @@
 
 The main content is the page's <main> (or role="main") if it has one, else
 its one <article> if that holds most of the text, else the whole body.
-Nothing inside the main content is judged by its class or id: a class named
-"header" on a heading's link (as mdBook prints every heading) or "related"
-on a section about related work is content.  What goes, anywhere:
+What goes, anywhere:
 
 - page furniture by structure: scripts, styles, forms' controls, <nav>,
   landmark roles (navigation, banner, search, ...), anything hidden;
@@ -12,13 +10,17 @@ on a section about related work is content.  What goes, anywhere:
   (Sphinx, MkDocs, texinfo, Docusaurus heading anchors);
 - navigation panels: blocks made only of next/previous/up links
   (`rel`/`accesskey`) and words such as "Next:", "Up", "Contents" (texinfo);
-- small widgets named as such (share, social, cookie, newsletter, popup,
-  tooltip) and a byline, whose names are kept as the authors.
+- regions of the layout that say what they are: <header>, <footer>,
+  <aside>, or a class or id naming a header, footer, menu, sidebar,
+  breadcrumbs, share buttons, related links, comments...
+- a byline, whose names are kept as the authors.
 
-Outside the main content (or on a page without one: in a region that holds
-no heading and under half the page's text) <header>, <footer>, <aside> and
-blocks whose class or id says header, footer, menu, sidebar, breadcrumbs,
-related, comments... go too.
+A class or id is read only on layout regions: never on an element inside a
+heading, paragraph, list item or table cell (mdBook prints every heading as
+`<a class="header">`), nor on a region holding a heading or half the page's
+text (a section on "related work").  Inside a page's marked main content,
+only widget names count (share, social, cookie, popup, tooltip, pagination)
+and <header>/<footer>/<aside> stay, as parts of the article.
 
 Every pass over the tree is an explicit loop (no recursion), so the time is
 linear in the page and 100,000 nested elements are read like any other page.
@@ -30,10 +32,11 @@ deep nesting (lxml's own tree stops at 255 levels and drops the text below).
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Iterator
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import PreformattedString
 
 from .html_meta import byline_names, page_metadata, split_names
@@ -63,7 +66,8 @@ _REGION_NAMES = re.compile(
 )
 # Widgets that are furniture even inside the main content (when small and holding no heading).
 _WIDGET_NAMES = re.compile(
-    r"(?:^|[-_ ])(?:pop-?up|modal|tooltip|cookies?|share|sharing|social|newsletter|advert\w*|skip-link)(?:$|[-_ ])",
+    r"(?:^|[-_ ])(?:pop-?up|modal|tooltip|cookies?|share|sharing|social|newsletter|advert\w*|skip-link|"
+    r"pagination|prev-next(?:-area)?|footer-article\w*|bd-footer\w*)(?:$|[-_ ])",
     re.I,
 )
 _BYLINE = re.compile(r"(?:^|[-_ ])(?:byline|author|authors|author-name|contributor)(?:$|[-_ ])", re.I)
@@ -75,6 +79,7 @@ _NAV_WORDS = re.compile(
     r"(?i)(?:[\s\[\]|,:;»«<>←→‹›()\u00a0-]|next|prev(?:ious)?|up|home|top|contents|index|page|chapter|section)*"
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SECTIONING = frozenset({"article", "section", "aside", "nav"})
 # Elements that end a paragraph where they start and where they end.
 _BLOCKS = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dir", "div",
@@ -89,7 +94,9 @@ _SHORT = 120  # characters of text kept per element for the small-block tests
 
 
 def parse_html(text: str) -> BeautifulSoup:
-    return BeautifulSoup(text, "lxml")
+    with warnings.catch_warnings():  # XHTML read as HTML is what a browser does too
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(text, "lxml")
 
 
 def _attr(tag: Tag, name: str) -> str:
@@ -206,9 +213,13 @@ def choose_main(body: Tag, stats: dict[int, _Stats]) -> tuple[Tag, bool]:
     return body, False
 
 
+def _small_region(stats: _Stats, page_chars: int) -> bool:
+    return not stats.headings and stats.chars * 2 < page_chars
+
+
 def _region_furniture(tag: Tag, stats: _Stats, page_chars: int, names: re.Pattern) -> bool:
     """A block that names itself furniture by class or id, holds no heading and little of the text."""
-    if stats.headings or stats.chars * 2 >= page_chars:
+    if not _small_region(stats, page_chars):
         return False
     if tag.name in _REGION_TAGS and names is _REGION_NAMES:
         return True
@@ -248,12 +259,17 @@ def walk_content(main: Tag, stats: dict[int, _Stats], marked: bool, out: Outline
     page_chars = max(1, stats[id(main)].chars)
     stack: list = [main]
     text_depth = 0  # how many text holders (paragraphs, list items, headings...) enclose the walk
+    # How many <article>/<section>s enclose it: a <header> or <footer> outside
+    # them belongs to the page, not to an article (as HTML defines their scope).
+    section_depth = 1 if main.name in _SECTIONING else 0
     while stack:
         node = stack.pop()
         if isinstance(node, tuple):  # the end of an element
             tag = node[1]
             if tag.name in _TEXT_HOLDERS:
                 text_depth -= 1
+            if tag.name in _SECTIONING:
+                section_depth -= 1
             if tag.name in _HEADINGS:
                 out.end_heading()
             elif tag.name in _BLOCKS:
@@ -268,9 +284,9 @@ def walk_content(main: Tag, stats: dict[int, _Stats], marked: bool, out: Outline
             continue
         tag, tag_stats = node, stats[id(node)]
         if tag is not main and text_depth == 0:
-            if _region_furniture(tag, tag_stats, page_chars, _WIDGET_NAMES):
+            if _region_furniture(tag, tag_stats, page_chars, _WIDGET_NAMES if marked else _REGION_NAMES):
                 continue
-            if not marked and _region_furniture(tag, tag_stats, page_chars, _REGION_NAMES):
+            if tag.name in ("header", "footer") and not section_depth and _small_region(tag_stats, page_chars):
                 continue
             if _is_byline(tag, tag_stats, authors):
                 continue  # the byline's names are the document's authors
@@ -282,16 +298,21 @@ def walk_content(main: Tag, stats: dict[int, _Stats], marked: bool, out: Outline
             out.text("\n")
         if tag.name in _TEXT_HOLDERS:
             text_depth += 1
+        if tag.name in _SECTIONING:
+            section_depth += 1
         stack.append(("end", tag))
         stack.extend(reversed(tag.contents))
 
 
 def _title(meta_title: str, page_title: str, sections: tuple[tuple[str, str], ...], first_h1: str) -> str:
-    """The page's own title: its metadata, else the h1 (when <title> starts with it), else <title>."""
+    """The page's own title: its metadata, else its first heading when <title> starts with it
+    ("Usage and example | Node.js Documentation" -> "Usage and example"), else <title>."""
     if meta_title:
         return meta_title
-    if first_h1 and (not page_title or page_title.startswith(first_h1)):
-        return first_h1
+    first_heading = sections[0][0].split(" / ")[0] if sections and sections[0][0] else ""
+    for heading in (first_h1, first_heading):
+        if heading and (not page_title or page_title.startswith(heading)):
+            return heading
     return page_title or first_h1
 
 
@@ -327,7 +348,7 @@ def read_html(path: str, text: str, doc_id: str) -> RawDocument:
         path=path,
         format="html",
         text=plain,
-        title=_title(meta.title, meta.page_title, sections, _first_h1(main, stats)),
+        title=_title(meta.title, meta.page_title, sections, _first_h1(body, stats)),
         authors=authors,
         date=meta.date,
         publisher=meta.publisher,

@@ -75,13 +75,19 @@ def split_names(text: str) -> list[str]:
     """'By Helen Toner and Lorand Laskai' -> ['Helen Toner', 'Lorand Laskai']."""
     text = re.sub(r"(?i)^\s*(?:written\s+)?by\s+", "", " ".join(text.split()))
     parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", text)
-    return [p.strip() for p in parts if p.strip() and not p.startswith("http") and len(p.split()) <= 5]
+    return [p.strip() for p in parts if _is_name(p.strip())]
+
+
+def _is_name(text: str) -> bool:
+    """A person's or body's name: words with letters, no digits, no address ('v1.11.1', 'a@b.org' are not)."""
+    return bool(text) and len(text.split()) <= 6 and not re.search(r"[\d@/<>{}=]|^http", text) \
+        and any(c.isalpha() for c in text)
 
 
 def one_name(value: str) -> list[str]:
     """A citation_author/DC.creator value names one person: 'Toner, Helen' -> 'Helen Toner'."""
     value = " ".join(value.split())
-    if not value or value.startswith("http"):
+    if not _is_name(value) and "," not in value:
         return []
     parts = [p.strip() for p in value.split(",")]
     if len(parts) == 2 and all(parts) and len(parts[0].split()) <= 3 and len(parts[1].split()) <= 3:

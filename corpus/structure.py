@@ -84,7 +84,9 @@ def _text_blocks(
 ) -> tuple[str, list[Block]]:
     """The title (found in the text if the caller had none) and the blocks of a text document."""
     lines = clean_text(raw.text, from_pdf=from_pdf).split("\n")
-    lines = drop_pull_quotes(take_out_sidebars(lines))
+    lines = take_out_sidebars(lines)
+    if from_pdf:  # a line printed twice is a pull quote only on a printed page
+        lines = drop_pull_quotes(lines)
     if is_edited_volume(lines):
         return title, volume_blocks(lines, title, authors)
     if title:
