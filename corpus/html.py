@@ -41,7 +41,7 @@ from bs4.element import PreformattedString
 
 from .html_meta import byline_names, page_metadata, split_names
 from .model import RawDocument
-from .outline import OutlineBuilder
+from .outline import OutlineBuilder, without_title
 
 __all__ = ["content_sections", "fragment_into", "parse_html", "read_html"]
 
@@ -214,7 +214,8 @@ def choose_main(body: Tag, stats: dict[int, _Stats]) -> tuple[Tag, bool]:
 
 
 def _small_region(stats: _Stats, page_chars: int) -> bool:
-    return not stats.headings and stats.chars * 2 < page_chars
+    """No heading, and not the bulk of the page's text (a few words of chrome may outweigh a tiny page's)."""
+    return not stats.headings and (stats.chars * 2 < page_chars or stats.chars < 200)
 
 
 def _region_furniture(tag: Tag, stats: _Stats, page_chars: int, names: re.Pattern) -> bool:
@@ -342,13 +343,15 @@ def read_html(path: str, text: str, doc_id: str) -> RawDocument:
     main, marked = choose_main(body, stats)
     authors = meta.authors or tuple(dict.fromkeys(byline_names(soup)))
     sections = content_sections(main, stats, marked, authors)
+    title = _title(meta.title, meta.page_title, sections, _first_h1(body, stats))
+    sections = without_title(sections, title)
     plain = "\n\n".join(f"{h}\n{p}" if h else p for h, p in sections)
     return RawDocument(
         id=doc_id,
         path=path,
         format="html",
         text=plain,
-        title=_title(meta.title, meta.page_title, sections, _first_h1(body, stats)),
+        title=title,
         authors=authors,
         date=meta.date,
         publisher=meta.publisher,

@@ -22,7 +22,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .model import RawDocument
-from .outline import OutlineBuilder
+from .outline import OutlineBuilder, without_title
 
 __all__ = ["FOOTNOTES", "read_markdown"]
 
@@ -127,7 +127,7 @@ def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
         elif kind == "heading_close":
             out.end_heading()
             if heading_level == 1 and not first_h1:
-                first_h1 = out.heading.rsplit(" / ", 1)[-1]
+                first_h1 = out.heading.split(" / ")[-1]
         elif kind == "inline":
             words = inline_text(token.children)
             if not _MYST_TARGET.fullmatch(words.strip()):
@@ -142,15 +142,15 @@ def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
             out.start_section(FOOTNOTES)
         elif kind.endswith(("_open", "_close")) and token.block:
             out.flush()
-    sections = out.finish()
-    title = str(meta.get("title") or "").strip() or first_h1
+    title = " ".join(str(meta.get("title") or "").split()) or first_h1
+    sections = without_title(out.finish(), title)
     plain = "\n\n".join(f"{h}\n{p}" if h else p for h, p in sections)
     return RawDocument(
         id=doc_id,
         path=path,
         format="markdown",
         text=plain,
-        title=" ".join(title.split()),
+        title=title,
         authors=_names(meta.get("authors") or meta.get("author") or ()),
         date=_iso(meta.get("date")),
         sections=sections,

@@ -7,7 +7,16 @@ document becomes a paragraph of its own, so no heading's words are lost.
 """
 from __future__ import annotations
 
-__all__ = ["OutlineBuilder"]
+__all__ = ["OutlineBuilder", "without_title"]
+
+
+def without_title(pairs: tuple[tuple[str, str], ...], title: str) -> tuple[tuple[str, str], ...]:
+    """Headings kept together with the document's title lose it ("Title / Intro" -> "Intro"):
+    the title says it already."""
+    prefix = f"{title} / "
+    if not title or not any(h.startswith(prefix) for h, _ in pairs):
+        return pairs
+    return tuple((h[len(prefix):] if h.startswith(prefix) else h, p) for h, p in pairs)
 
 
 class OutlineBuilder:
