@@ -19,7 +19,8 @@ A class or id is read only on layout regions: never on an element inside a
 heading, paragraph, list item or table cell (mdBook prints every heading as
 `<a class="header">`), nor on a region holding a heading or half the page's
 text (a section on "related work").  Inside a page's marked main content,
-only widget names count (share, social, cookie, popup, tooltip, pagination)
+only widget names count (share, social, cookie, popup, tooltip, pagination,
+an on-page table of contents, "source" links)
 and <header>/<footer>/<aside> stay, as parts of the article.
 
 Every pass over the tree is an explicit loop (no recursion), so the time is
@@ -39,7 +40,7 @@ from typing import Iterator
 from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import PreformattedString
 
-from .html_meta import byline_names, page_metadata, split_names
+from .html_meta import PageParts, inventory, page_metadata, split_names
 from .model import RawDocument
 from .outline import OutlineBuilder, without_title
 
@@ -67,7 +68,7 @@ _REGION_NAMES = re.compile(
 # Widgets that are furniture even inside the main content (when small and holding no heading).
 _WIDGET_NAMES = re.compile(
     r"(?:^|[-_ ])(?:pop-?up|modal|tooltip|cookies?|share|sharing|social|newsletter|advert\w*|skip-link|"
-    r"pagination|prev-next(?:-area)?|footer-article\w*|bd-footer\w*)(?:$|[-_ ])",
+    r"pagination|prev-next(?:-area)?|footer-article\w*|bd-footer\w*|toc|srclink|viewcode-link)(?:$|[-_ ])",
     re.I,
 )
 _BYLINE = re.compile(r"(?:^|[-_ ])(?:byline|author|authors|author-name|contributor)(?:$|[-_ ])", re.I)
@@ -199,15 +200,14 @@ def _is_text(node) -> bool:
     return isinstance(node, NavigableString) and not isinstance(node, PreformattedString)
 
 
-def choose_main(body: Tag, stats: dict[int, _Stats]) -> tuple[Tag, bool]:
+def choose_main(body: Tag, stats: dict[int, _Stats], parts: PageParts) -> tuple[Tag, bool]:
     """The main content, and whether the page marked it (<main>, role=main, a dominant <article>)."""
-    marked = [t for t in body.find_all(["main", "article"]) + body.find_all(attrs={"role": "main"})
-              if id(t) in stats]
-    landmarks = [t for t in marked if t.name == "main" or _attr(t, "role").lower() == "main"]
+    landmarks = [t for t in parts.mains if id(t) in stats]
     if landmarks:
         return max(landmarks, key=lambda t: stats[id(t)].chars), True
-    if marked:
-        article = max(marked, key=lambda t: stats[id(t)].chars)
+    articles = [t for t in parts.articles if id(t) in stats]
+    if articles:
+        article = max(articles, key=lambda t: stats[id(t)].chars)
         if stats[id(article)].chars * 2 >= stats[id(body)].chars:
             return article, True
     return body, False
@@ -317,8 +317,8 @@ def _title(meta_title: str, page_title: str, sections: tuple[tuple[str, str], ..
     return page_title or first_h1
 
 
-def _first_h1(root: Tag, stats: dict[int, _Stats]) -> str:
-    for h1 in root.find_all("h1"):
+def _first_h1(h1s: list, stats: dict[int, _Stats]) -> str:
+    for h1 in h1s:
         if id(h1) in stats:
             return " ".join("".join(_visible_strings(h1, stats)).split())
     return ""
@@ -337,13 +337,14 @@ def _visible_strings(tag: Tag, stats: dict[int, _Stats]) -> Iterator[str]:
 def read_html(path: str, text: str, doc_id: str) -> RawDocument:
     """A web page as a RawDocument whose `sections` hold its main content."""
     soup = parse_html(text)
-    meta = page_metadata(soup)
+    parts = inventory(soup)
+    meta = page_metadata(parts)
     body = soup.body or soup
     stats = measure(body)
-    main, marked = choose_main(body, stats)
-    authors = meta.authors or tuple(dict.fromkeys(byline_names(soup)))
+    main, marked = choose_main(body, stats, parts)
+    authors = meta.authors
     sections = content_sections(main, stats, marked, authors)
-    title = _title(meta.title, meta.page_title, sections, _first_h1(body, stats))
+    title = _title(meta.title, meta.page_title, sections, _first_h1(parts.h1s, stats))
     sections = without_title(sections, title)
     plain = "\n\n".join(f"{h}\n{p}" if h else p for h, p in sections)
     return RawDocument(

@@ -7,15 +7,16 @@ Open Graph's `og:*`/`article:*`) and in JSON-LD scripts (schema.org
 JSON-LD, then Dublin Core, then Open Graph and plain `<meta name=...>`;
 byline markup is the last resort for authors.
 
-Works on a parsed BeautifulSoup tree without importing bs4 (corpus.html parses).
+Works on a parsed BeautifulSoup tree without importing bs4 (corpus.html
+parses); `inventory` gathers what it needs in one pass over the tree.
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["PageMetadata", "byline_names", "page_metadata"]
+__all__ = ["PageMetadata", "PageParts", "inventory", "page_metadata"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,61 @@ class PageMetadata:
     page_title: str = ""  # the <title> element, which often carries the site's name too
 
 
+@dataclass
+class PageParts:
+    """The elements metadata comes from, gathered in one pass over the page (bs4's find_all is one pass each)."""
+
+    metas: list = field(default_factory=list)
+    json_ld: list = field(default_factory=list)  # the text of each application/ld+json script
+    times: list = field(default_factory=list)
+    canonical: str = ""
+    title: str = ""
+    bylines: list = field(default_factory=list)  # rel/itemprop "author" or a byline-ish class
+    mains: list = field(default_factory=list)  # <main> and role="main"
+    articles: list = field(default_factory=list)
+    h1s: list = field(default_factory=list)
+
+
+_MAX_BYLINES = 20
+
+
+def inventory(root) -> PageParts:
+    """Walk the whole tree once (an explicit stack: any depth) and keep what metadata needs."""
+    parts = PageParts()
+    stack = [root]
+    while stack:
+        tag = stack.pop()
+        name, attrs = tag.name, tag.attrs
+        if name == "meta":
+            parts.metas.append(tag)
+        elif name == "script":
+            if "ld+json" in str(attrs.get("type", "")).lower():
+                parts.json_ld.append(tag.get_text())
+            continue
+        elif name == "time":
+            parts.times.append(tag)
+        elif name == "link" and "canonical" in (attrs.get("rel") or ()) and not parts.canonical:
+            parts.canonical = str(attrs.get("href") or "")
+        elif name == "title" and not parts.title:
+            parts.title = " ".join(tag.get_text(" ").split())
+        elif name == "main":
+            parts.mains.append(tag)
+        elif name == "article":
+            parts.articles.append(tag)
+        elif name == "h1":
+            parts.h1s.append(tag)
+        if attrs:
+            if str(attrs.get("role", "")).lower() == "main" and name != "main":
+                parts.mains.append(tag)
+            if len(parts.bylines) < _MAX_BYLINES and (
+                "author" in (attrs.get("rel") or ()) or attrs.get("itemprop") == "author"
+                or _BYLINE_NAMES.search(" ".join(attrs.get("class") or ()))
+            ):
+                parts.bylines.append(tag)
+        stack.extend(child for child in reversed(tag.contents) if getattr(child, "name", None))
+    return parts
+
+
 _BYLINE_NAMES = re.compile(r"(?:^|[-_ ])(?:byline|author|authors|author-name|contributor)(?:$|[-_ ])", re.I)
 _ISO_DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?")
 _ARTICLE_TYPES = {
@@ -36,10 +92,10 @@ _ARTICLE_TYPES = {
 }
 
 
-def _meta_values(soup) -> dict[str, list[str]]:
+def _meta_values(parts: PageParts) -> dict[str, list[str]]:
     """Every <meta name|property|itemprop=... content=...>, keyed by the lower-cased key."""
     found: dict[str, list[str]] = {}
-    for tag in soup.find_all("meta"):
+    for tag in parts.metas:
         content = " ".join((tag.get("content") or "").split())
         if not content:
             continue
@@ -95,11 +151,11 @@ def one_name(value: str) -> list[str]:
     return split_names(value) if ("," in value or " and " in value or ";" in value) else [value]
 
 
-def _json_ld_objects(soup) -> list[dict]:
+def _json_ld_objects(parts: PageParts) -> list[dict]:
     objects: list[dict] = []
-    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+    for source in parts.json_ld:
         try:
-            data = json.loads(script.string or script.get_text() or "")
+            data = json.loads(source)
         except (ValueError, RecursionError):
             continue
         stack = [data]
@@ -130,9 +186,9 @@ def _names(value) -> list[str]:
     return []
 
 
-def _json_ld(soup) -> PageMetadata:
+def _json_ld(parts: PageParts) -> PageMetadata:
     """Title, authors, date, publisher and url of the page's main schema.org work."""
-    works = [o for o in _json_ld_objects(soup) if _types(o) & _ARTICLE_TYPES]
+    works = [o for o in _json_ld_objects(parts) if _types(o) & _ARTICLE_TYPES]
     # An Article beats a WebPage when both are there.
     works.sort(key=lambda o: 0 if _types(o) - {"webpage", "creativework"} else 1)
     if not works:
@@ -151,12 +207,10 @@ def _json_ld(soup) -> PageMetadata:
     )
 
 
-def byline_names(soup) -> list[str]:
+def byline_names(parts: PageParts) -> list[str]:
     """Authors named in byline markup: rel/itemprop 'author', or a class such as 'byline'."""
     found: list[str] = []
-    marked = soup.find_all(attrs={"rel": "author"}) + soup.find_all(attrs={"itemprop": "author"})
-    marked += soup.find_all(class_=_BYLINE_NAMES)
-    for tag in marked:
+    for tag in parts.bylines:
         name = tag.find(attrs={"itemprop": "name"}) or tag
         text = name.get_text(" ", strip=True)
         if len(text) <= 80:  # a byline, not an author's bio
@@ -164,11 +218,11 @@ def byline_names(soup) -> list[str]:
     return found
 
 
-def page_metadata(soup) -> PageMetadata:
+def page_metadata(parts: PageParts) -> PageMetadata:
     """Everything the page says about itself, the most specific source first."""
-    meta = _meta_values(soup)
-    ld = _json_ld(soup)
-    page_title = " ".join(soup.title.get_text(" ").split()) if soup.title else ""
+    meta = _meta_values(parts)
+    ld = _json_ld(parts)
+    page_title = parts.title
 
     title = _first(meta, "citation_title") or ld.title or _first(meta, "dc.title", "dcterms.title", "og:title",
                                                                   "twitter:title")
@@ -177,21 +231,20 @@ def page_metadata(soup) -> PageMetadata:
               for n in one_name(v)]
     plain = [n for k in ("author", "article:author", "parsely-author", "sailthru.author") for v in meta.get(k, ())
              for n in split_names(v)]
-    authors = highwire or list(ld.authors) or dublin or plain or byline_names(soup)
+    authors = highwire or list(ld.authors) or dublin or plain or byline_names(parts)
 
     dates = [_first(meta, "citation_publication_date", "citation_date", "citation_online_date"), ld.date,
              _first(meta, "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dcterms.created"),
              _first(meta, "article:published_time", "date", "pubdate", "publish-date", "datepublished",
                     "parsely-pub-date")]
-    dates += [t.get("datetime", "") for t in soup.find_all("time")]
+    dates += [t.get("datetime", "") for t in parts.times]
     date = next((d for d in map(iso_date, dates) if d), "")
 
     publisher = (_first(meta, "citation_publisher", "citation_technical_report_institution") or ld.publisher
                  or _first(meta, "dc.publisher", "dcterms.publisher", "og:site_name"))
-    canonical = soup.find("link", attrs={"rel": "canonical"})
     url = (_first(meta, "citation_public_url", "citation_abstract_html_url", "citation_fulltext_html_url")
            or ld.url or _first(meta, "dc.identifier", "dcterms.identifier", "og:url")
-           or (canonical.get("href", "") if canonical else ""))
+           or parts.canonical)
     if not url.startswith(("http://", "https://")):
         url = ""
     return PageMetadata(

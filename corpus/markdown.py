@@ -137,7 +137,9 @@ def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
         elif kind == "html_block":
             _html_block(token.content, out)
         elif kind in ("th_close", "td_close"):
-            out.text(" ")
+            out.text(" ")  # a table row is one paragraph
+        elif kind in ("th_open", "td_open"):
+            continue
         elif kind == "footnote_block_open":
             out.start_section(FOOTNOTES)
         elif kind.endswith(("_open", "_close")) and token.block:
