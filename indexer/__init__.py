@@ -4,9 +4,12 @@ NLTK is used here (sentence boundaries) and imported only when indexing runs.
 `Indexer` and `IndexReport` are loaded on first use, so that the search side,
 which needs only `indexer.schema`, does not pay for the indexing machinery.
 """
-from corpus.errors import IndexDamaged, IndexLocked, UnreadableDocument
+from corpus.errors import UnreadableDocument
 
-__all__ = ["IndexDamaged", "IndexLocked", "Indexer", "IndexReport", "UnreadableDocument"]
+from .layout import IndexDamaged, IndexMissing
+from .lock import IndexLocked
+
+__all__ = ["IndexDamaged", "IndexLocked", "IndexMissing", "Indexer", "IndexReport", "UnreadableDocument"]
 
 
 def __getattr__(name: str):

@@ -30,7 +30,7 @@ SpanSplitter = Callable[[str], list[tuple[int, int]]]
 
 def train_punkt(texts: Iterable[str]):
     """Punkt parameters learnt from up to TRAINING_CHARS of `texts`."""
-    from .punkt_fast import FastLanguageVars, FastToken, load_punkt
+    from .nltk_internals import FastLanguageVars, FastToken, load_punkt
 
     trainer = load_punkt().PunktTrainer(lang_vars=FastLanguageVars(), token_cls=FastToken)
     seen = 0
@@ -46,29 +46,10 @@ def train_punkt(texts: Iterable[str]):
     return params
 
 
-def params_to_data(params) -> dict:
-    """Punkt parameters as plain JSON-ready data (sorted, so the same parameters give the same file)."""
-    return {
-        "abbrev_types": sorted(params.abbrev_types),
-        "collocations": sorted([first, second] for first, second in params.collocations),
-        "sent_starters": sorted(params.sent_starters),
-        "ortho_context": dict(sorted(params.ortho_context.items())),
-    }
-
-
-def params_from_data(data: dict):
-    """The Punkt parameters that `params_to_data` gave `data` for."""
-    from .punkt_fast import load_punkt
-
-    params = load_punkt().PunktParameters()
-    params.abbrev_types = set(data["abbrev_types"])
-    params.collocations = {(first, second) for first, second in data["collocations"]}
-    params.sent_starters = set(data["sent_starters"])
-    params.ortho_context.update(data["ortho_context"])
-    return params
-
-
 def save_params(params, path: Path) -> None:
+    """Keep the Punkt parameters at `path` as JSON (written atomically)."""
+    from .nltk_internals import params_to_data
+
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(params_to_data(params), ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
@@ -76,7 +57,7 @@ def save_params(params, path: Path) -> None:
 
 def model_path(generation: Path) -> Path | None:
     """The sentence model kept in an index generation (JSON; indexes made by earlier versions have a pickle)."""
-    from .schema import LEGACY_PUNKT_NAME, PUNKT_NAME
+    from .layout import LEGACY_PUNKT_NAME, PUNKT_NAME
 
     for name in (PUNKT_NAME, LEGACY_PUNKT_NAME):
         if (generation / name).is_file():
@@ -85,6 +66,9 @@ def model_path(generation: Path) -> Path | None:
 
 
 def load_params(path: Path):
+    """The Punkt parameters kept at `path` (JSON, or the pickle of an earlier version)."""
+    from .nltk_internals import params_from_data
+
     if path.suffix != ".pickle":
         return params_from_data(json.loads(path.read_text(encoding="utf-8")))
     return _ParamsUnpickler(io.BytesIO(path.read_bytes())).load()
@@ -102,9 +86,9 @@ class _ParamsUnpickler(pickle.Unpickler):
                ("builtins", "int"), ("builtins", "tuple")}
 
     def find_class(self, module: str, name: str):
-        if (module, name) == ("nltk.tokenize.punkt", "PunktParameters"):
-            from .punkt_fast import load_punkt
+        from .nltk_internals import PARAMS_PICKLE_NAME, load_punkt
 
+        if (module, name) == PARAMS_PICKLE_NAME:
             return load_punkt().PunktParameters
         if (module, name) in self.ALLOWED:
             return super().find_class(module, name)
@@ -113,7 +97,7 @@ class _ParamsUnpickler(pickle.Unpickler):
 
 def span_splitter(params) -> SpanSplitter:
     """A function giving the (start, end) character spans of the sentences of a text."""
-    from .punkt_fast import FastLanguageVars, FastToken, load_punkt
+    from .nltk_internals import FastLanguageVars, FastToken, load_punkt
 
     tokenizer = load_punkt().PunktSentenceTokenizer(params, lang_vars=FastLanguageVars(), token_cls=FastToken)
 

@@ -14,23 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from corpus.errors import CorpusSearchError, IndexDamaged, UnreadableDocument
+from corpus.errors import CorpusSearchError, UnreadableDocument
 from corpus.model import RawDocument
 from corpus.readers import Note, Skip, file_digest, find_files, read_file, without_surrogates
 
 from . import manifest as mf
 from .chunk import Passage
 from .lock import writer_lock
-from .safety import interrupts_deferred, is_generation_name, remove_leftovers, remove_orphan_segments
-from .schema import (
-    CURRENT_NAME,
-    INDEX_NAME,
-    PUNKT_NAME,
-    SCHEMA_VERSION,
-    build_schema,
-    current_generation,
-    default_index_dir,
-)
+from . import layout
+from .layout import INDEX_NAME, PUNKT_NAME, IndexDamaged, current_generation_name
+from .safety import interrupts_deferred
+from .whoosh_internals import remove_orphan_segments
+from .schema import build_schema
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
@@ -75,10 +70,10 @@ class Indexer:
     """Builds and updates the passage index in `index_dir` (default: the per-user index)."""
 
     def __init__(self, index_dir: str | Path | None = None, *, lock_timeout: float = 5.0):
-        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
+        self.index_dir = Path(index_dir).expanduser() if index_dir else layout.default_index_dir()
         # The default index (per-user folder or $CORPUS_SEARCH_INDEX) starts out
         # tracking the bundled corpus; any other starts out empty.
-        self.is_default = self.index_dir.resolve() == default_index_dir().resolve()
+        self.is_default = layout.is_default_index(self.index_dir)
         self.lock_timeout = lock_timeout
 
     def update(
@@ -114,7 +109,7 @@ class Indexer:
     def _update_locked(self, paths: list[Path], rebuild: bool, progress: Progress | None,
                        jobs: int = 1) -> IndexReport:
         live = self._live_generation(tolerate_damage=rebuild)
-        remove_leftovers(self.index_dir, live)
+        layout.remove_leftovers(self.index_dir, live)
         if rebuild or live is None:
             old_manifest = None
             sources = mf.salvage_sources(self.index_dir, live)
@@ -144,12 +139,12 @@ class Indexer:
             )
         plan = self._plan(manifest, fresh)
         plan.skipped[:0] = skipped
-        target = self._new_generation() if fresh else live
+        target = layout.new_generation(self.index_dir) if fresh else live
         try:
             report = self._apply(plan, manifest, target, fresh, progress, jobs)
             if fresh:
                 with interrupts_deferred():
-                    self._switch_to(target)
+                    layout.make_current(self.index_dir, target)
                     mf.save_sources(self.index_dir, manifest.sources)
         except BaseException:
             if fresh and current_generation_name(self.index_dir) != target.name:
@@ -159,7 +154,7 @@ class Indexer:
 
     def _live_generation(self, tolerate_damage: bool) -> Path | None:
         try:
-            return current_generation(self.index_dir)
+            return layout.current_generation(self.index_dir)
         except IndexDamaged:
             if tolerate_damage:
                 return None
@@ -195,11 +190,7 @@ class Indexer:
                 f"the index at {self.index_dir} is damaged (its manifest cannot be read: {exc.__class__.__name__}); "
                 "run `corpus-search index --rebuild`"
             ) from None
-        if manifest.schema_version != SCHEMA_VERSION:
-            raise IndexDamaged(
-                f"the index at {self.index_dir} was made by another version of corpus-search; "
-                "run `corpus-search index --rebuild`"
-            )
+        layout.check_version(manifest.schema_version, self.index_dir)
         return manifest
 
     def _plan(self, manifest: mf.Manifest, fresh: bool) -> _Plan:
@@ -246,24 +237,6 @@ class Indexer:
             return True
         return False
 
-    def _new_generation(self) -> Path:
-        numbers = [int(p.name[4:]) for p in self.index_dir.iterdir() if is_generation_name(p.name)]
-        target = self.index_dir / f"gen-{max(numbers, default=0) + 1:06d}"
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir()
-        return target
-
-    def _switch_to(self, target: Path) -> None:
-        """Make `target` the live generation (atomic), then delete the others."""
-        pointer = self.index_dir / CURRENT_NAME
-        tmp = pointer.with_name(CURRENT_NAME + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(target.name + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(pointer)
-        remove_leftovers(self.index_dir, target)
-
     def _load_model(self, generation: Path):
         """The sentence model kept in `generation`, or IndexDamaged if it cannot be read."""
         from .sentences import load_params, model_path
@@ -281,7 +254,8 @@ class Indexer:
                fresh: bool, progress: Progress | None, jobs: int = 1) -> IndexReport:
         from whoosh import index as whoosh_index
 
-        from .parallel import WRITER_LIMITMB, new_writer, open_sink
+        from .parallel import WRITER_LIMITMB, open_sink
+        from .whoosh_internals import new_writer
         from .sentences import save_params, span_splitter, train_punkt
 
         if fresh:
@@ -508,14 +482,6 @@ def _lazy_splitter(make: Callable[[], Callable[[str], list[tuple[int, int]]]]):
         return made[0](text)
 
     return spans
-
-
-def current_generation_name(index_dir: Path) -> str:
-    """The name CURRENT holds, or "" (never raises)."""
-    try:
-        return (Path(index_dir) / CURRENT_NAME).read_text(encoding="utf-8").strip()
-    except (OSError, ValueError):
-        return ""
 
 
 def _source_key(path: Path) -> str:

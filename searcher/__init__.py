@@ -5,14 +5,9 @@
         for hit in s.search("export controls", author="Allen", limit=5):
             print(hit.rank, hit.title, hit.highlight())
 """
-from corpus.errors import (
-    BadQuery,
-    CorpusSearchError,
-    IndexDamaged,
-    IndexLocked,
-    IndexMissing,
-    PassageNotFound,
-)
+from corpus.errors import BadQuery, CorpusSearchError, PassageNotFound
+from indexer.layout import IndexDamaged, IndexMissing
+from indexer.lock import IndexLocked
 
 __version__ = "0.1.0"
 

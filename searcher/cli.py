@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from corpus.errors import CorpusSearchError, IndexMissing
+from corpus.errors import CorpusSearchError
+from indexer.layout import IndexMissing
 
 from . import __version__
 from .output import PROG, print_hits, search_and_print, silence_stdout, use_color

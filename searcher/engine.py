@@ -4,22 +4,13 @@ Everything it returns is a plain value (`Hit`, `Stats`).
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from corpus.errors import BadQuery, IndexDamaged, IndexMissing, PassageNotFound
-from indexer.schema import (
-    CURRENT_NAME,
-    INDEX_NAME,
-    MANIFEST_NAME,
-    QUERY_FIELDS,
-    SCHEMA_VERSION,
-    SEARCH_FIELDS,
-    current_generation,
-    default_index_dir,
-    english_analyzer,
-)
+from corpus.errors import BadQuery, PassageNotFound
+from indexer import layout
+from indexer.layout import INDEX_NAME, IndexDamaged, IndexMissing
+from indexer.schema import QUERY_FIELDS, SEARCH_FIELDS, english_analyzer
 
 from . import ranking
 from .duplicates import collapse, same_passage
@@ -84,26 +75,26 @@ class Searcher(Exploring):
         few seconds, once), as the command line does; `build_default=False`
         raises IndexMissing instead.  Any other missing index is an error.
         """
-        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir()
+        self.index_dir = Path(index_dir).expanduser() if index_dir else layout.default_index_dir()
         self._searcher = None
         if self.index_dir.exists() and not self.index_dir.is_dir():
             raise IndexDamaged(f"{self.index_dir} is a file, not an index folder; give another --index")
-        if build_default and _generation_name(self.index_dir) == "" and _is_default(self.index_dir):
+        if build_default and layout.current_generation_name(self.index_dir) == "" and layout.is_default_index(self.index_dir):
             from indexer import Indexer  # NLTK is imported only for this first build
 
             Indexer(self.index_dir).update()
         # A rebuild may swap generations (and delete the old one) between our
         # reading CURRENT and opening the files: then read CURRENT again.
         for attempt in range(5):
-            name = _generation_name(self.index_dir)
+            name = layout.current_generation_name(self.index_dir)
             try:
-                generation = current_generation(self.index_dir)
+                generation = layout.current_generation(self.index_dir)
                 if generation is None:
-                    raise IndexMissing(_missing_advice(self.index_dir))
+                    raise IndexMissing(layout.missing_advice(self.index_dir))
                 self._open(generation)
                 break
             except IndexDamaged:
-                if attempt == 4 or _generation_name(self.index_dir) == name:
+                if attempt == 4 or layout.current_generation_name(self.index_dir) == name:
                     raise
         self._analyzer = english_analyzer()
         self._parser = None
@@ -111,7 +102,7 @@ class Searcher(Exploring):
     def _open(self, generation: Path) -> None:
         from whoosh import index as whoosh_index
 
-        _check_version(generation, self.index_dir)
+        layout.check_generation_version(generation, self.index_dir)
         try:
             self._ix = whoosh_index.open_dir(str(generation), indexname=INDEX_NAME)
             self._searcher = self._ix.searcher(weighting=_weighting())
@@ -199,7 +190,7 @@ class Searcher(Exploring):
             passages=self._searcher.doc_count(),
             authors=dict(sorted(authors.items(), key=lambda kv: (-kv[1], kv[0]))),
             index=str(self.index_dir),
-            size_bytes=index_size(self.generation),
+            size_bytes=layout.folder_size(self.generation),
         )
 
     # -- the parts ---------------------------------------------------------
@@ -373,17 +364,6 @@ def distinct(results) -> list:
     return [hits[i] for i in kept]
 
 
-def _is_default(index_dir: Path) -> bool:
-    return index_dir.resolve() == default_index_dir().resolve()
-
-
-def _missing_advice(index_dir: Path) -> str:
-    if _is_default(index_dir):
-        return f"no index at {index_dir}; run `corpus-search index` to build it"
-    return (f"no index at {index_dir}; build one with "
-            f"`corpus-search index FILES-OR-FOLDERS --index {index_dir}`")
-
-
 def _make_parser(schema):
     from whoosh import qparser
 
@@ -470,31 +450,3 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     if isinstance(value, str):
         return [value] if value.strip() else []
     return [v for v in value if v and v.strip()]
-
-
-def _check_version(generation: Path, index_dir: Path) -> None:
-    import json
-
-    try:
-        raw = json.loads((generation / MANIFEST_NAME).read_text(encoding="utf-8"))
-        version = int(raw.get("schema_version", 0))
-    except (OSError, ValueError, TypeError, AttributeError):
-        raise IndexDamaged(
-            f"the index at {index_dir} is damaged or incomplete; run `corpus-search index --rebuild`"
-        ) from None
-    if version != SCHEMA_VERSION:
-        raise IndexDamaged(
-            f"the index at {index_dir} was made by another version of corpus-search; "
-            "run `corpus-search index --rebuild`"
-        )
-
-
-def _generation_name(index_dir: Path) -> str:
-    try:
-        return (index_dir / CURRENT_NAME).read_text(encoding="utf-8").strip()
-    except (OSError, ValueError):
-        return ""
-
-
-def index_size(folder: Path) -> int:
-    return sum(os.path.getsize(p) for p in Path(folder).rglob("*") if p.is_file())

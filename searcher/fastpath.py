@@ -85,7 +85,8 @@ def run_fast(args: list[str]) -> int | None:
     index = options.get("index") or os.environ.get("CORPUS_SEARCH_INDEX") or None
     if index is not None and os.path.exists(index) and not os.path.isdir(index):
         return None  # click explains this one
-    from corpus.errors import CorpusSearchError, IndexMissing
+    from corpus.errors import CorpusSearchError
+    from indexer.layout import IndexMissing
 
     from .engine import Searcher
     from .output import search_and_print, silence_stdout, write

@@ -36,6 +36,8 @@ def bm25f():
     """The BM25F weighting class to score with (a Whoosh WeightingModel subclass)."""
     from whoosh import scoring
 
+    from indexer.whoosh_internals import use_field_lengths
+
     idf_of = lucene_idf if IDF == "lucene" else whoosh_idf
 
     class BM25F(scoring.BM25F):
@@ -45,10 +47,9 @@ def bm25f():
 
         def scorer(self, searcher, fieldname, text, qf=1):
             scorer = super().scorer(searcher, fieldname, text, qf=qf)
-            if hasattr(scorer, "dfl"):
-                lengths = field_lengths(searcher.reader(), fieldname)
-                if lengths is not None:
-                    scorer.dfl = lengths
+            lengths = field_lengths(searcher.reader(), fieldname)
+            if lengths is not None:
+                use_field_lengths(scorer, lengths)
             return scorer
 
     return BM25F
@@ -63,28 +64,12 @@ def field_lengths(reader, fieldname: str):
     per segment and field, and remembered for the reader's lifetime.  None when
     the reader is not a Whoosh 3 segment (then Whoosh's own look-up is used).
     """
+    from indexer.whoosh_internals import segment_field_lengths
+
     cache = reader.__dict__.setdefault("_corpus_search_lengths", {})
     if fieldname not in cache:
-        cache[fieldname] = _read_lengths(reader, fieldname)
+        cache[fieldname] = segment_field_lengths(reader, fieldname)
     return cache[fieldname]
-
-
-def _read_lengths(reader, fieldname: str):
-    from indexer.schema import field_length_bytes, length_table
-
-    perdoc = getattr(reader, "_perdoc", None)
-    raw = field_length_bytes(perdoc, fieldname) if perdoc is not None else None
-    if raw is None:
-        return None
-    # Decoded on each look-up, not all at once: a cold search of a large index
-    # reads the bytes (fast) but must not build a list of every passage's length.
-    table = length_table()
-    count = len(raw)
-
-    def length(docnum: int):
-        return table[raw[docnum]] if docnum < count else None
-
-    return length
 
 
 # ---- query-side extras ------------------------------------------------------

@@ -115,7 +115,8 @@ def test_fast_punkt_learns_and_splits_exactly_as_nltks_punkt():
 import sys
 from corpus.catalog import bundled_corpus_dir
 from corpus.clean import clean_text
-from indexer.sentences import KNOWN_ABBREVIATIONS, params_to_data, span_splitter, train_punkt
+from indexer.nltk_internals import params_to_data
+from indexer.sentences import KNOWN_ABBREVIATIONS, span_splitter, train_punkt
 texts = [clean_text(p.read_text(encoding="utf-8")) for p in sorted(bundled_corpus_dir().glob("*.txt"))]
 ours = train_punkt(texts)
 assert "nltk" not in sys.modules

@@ -317,7 +317,8 @@ def test_files_in_a_folder_that_cannot_be_opened_now_are_kept(tmp_path, tiny_cor
 
 def test_sentence_model_is_kept_as_json_and_reads_back_the_same(tmp_path):
     from corpus.catalog import bundled_corpus_dir
-    from indexer.sentences import load_params, params_to_data, save_params, span_splitter, train_punkt
+    from indexer.nltk_internals import params_to_data
+    from indexer.sentences import load_params, save_params, span_splitter, train_punkt
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(bundled_corpus_dir().glob("*.txt"))]
     trained = train_punkt(texts)

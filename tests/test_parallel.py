@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from corpus.catalog import bundled_corpus_dir
 from indexer import Indexer, parallel
-from indexer.schema import current_generation
+from indexer.layout import current_generation
 from searcher import Searcher
 from searcher.cli import cli
 from conftest import run_fresh_python
@@ -27,7 +27,7 @@ def passages(index_dir: Path) -> dict[str, tuple]:
     """Every passage of an index: id -> (document, title, section, authors, kind, text, sentences)."""
     from whoosh import index as whoosh_index
 
-    from indexer.schema import INDEX_NAME, current_generation
+    from indexer.layout import INDEX_NAME, current_generation
 
     ix = whoosh_index.open_dir(str(current_generation(index_dir)), indexname=INDEX_NAME)
     with ix.searcher() as s:
@@ -163,7 +163,8 @@ def test_workers_started_by_spawning_give_the_same_passages(tmp_path):
 def test_punkt_parameters_of_the_private_copy_pickle_as_data():
     script = (
         "import pickle, sys\n"
-        "from indexer.sentences import params_to_data, train_punkt\n"
+        "from indexer.nltk_internals import params_to_data\n"
+        "from indexer.sentences import train_punkt\n"
         "params = train_punkt(['Dr. Smith went to Washington. He met Mr. Jones there.'])\n"
         "copy = pickle.loads(pickle.dumps(params))\n"
         "assert params_to_data(copy) == params_to_data(params)\n"
@@ -178,7 +179,7 @@ def test_punkt_is_loaded_the_usual_way_while_other_threads_run():
         "import sys, threading\n"
         "stop = threading.Event()\n"
         "t = threading.Thread(target=stop.wait); t.start()\n"
-        "from indexer.punkt_fast import load_punkt\n"
+        "from indexer.nltk_internals import load_punkt\n"
         "punkt = load_punkt()\n"
         "stop.set(); t.join()\n"
         "import nltk\n"

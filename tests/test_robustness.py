@@ -358,17 +358,46 @@ def _start(*args, **kwargs) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
 
 
-def _wait_until_writing(proc: subprocess.Popen, index_dir: Path, timeout: float = 60) -> None:
-    """Until the run has a Whoosh writer open (its temporary folder exists), plus a moment."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(index_dir.glob("gen-*/*.tmp")):
-            time.sleep(1.0)
-            assert proc.poll() is None, "the run ended before it could be interrupted"
-            return
-        assert proc.poll() is None, proc.communicate()
+# A `corpus-search` run that stops inside its work and says so: once a Whoosh
+# writer is open (its temporary folder exists) and a few files have been read,
+# it creates the marker file and sleeps, so the test can interrupt or kill it
+# at that point, with no guessing of how long indexing takes.
+_PAUSING_RUN = """
+import glob, os, sys, time
+import corpus.readers
+
+index_dir, marker = sys.argv[1], sys.argv[2]
+real_read_file = corpus.readers.read_file
+files_read = 0
+
+def read_file(path, *args, **kwargs):
+    global files_read
+    if glob.glob(os.path.join(index_dir, "gen-*", "*.tmp")):
+        files_read += 1
+        if files_read == 3:
+            open(marker, "w").close()
+            time.sleep(300)
+    yield from real_read_file(path, *args, **kwargs)
+
+corpus.readers.read_file = read_file  # before the indexer imports it
+from searcher.fastpath import main
+
+main(sys.argv[3:])
+"""
+
+
+def _start_paused(*args, index_dir: Path) -> tuple[subprocess.Popen, Path]:
+    """`corpus-search ARGS --index INDEX_DIR`, run until it is inside its work (then it waits)."""
+    marker = index_dir.parent / "inside-the-run"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _PAUSING_RUN, str(index_dir), str(marker), *map(str, args), "--index", str(index_dir)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    while not marker.exists():
+        assert proc.poll() is None, ("the run ended before it could be interrupted", proc.communicate())
         time.sleep(0.02)
-    raise AssertionError("the run never started writing")
+    return proc, marker
 
 
 def _orphan_segment_files(generation: Path) -> list[str]:
@@ -391,8 +420,7 @@ def test_kill_9_midway_leaves_the_old_index_and_a_rerun_completes(tmp_path, tiny
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
     before = _stats(index_dir)
-    proc = _start("index", big_corpus, "--index", index_dir)
-    _wait_until_writing(proc, index_dir)
+    proc, _ = _start_paused("index", big_corpus, index_dir=index_dir)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     assert proc.returncode == -signal.SIGKILL
@@ -413,8 +441,7 @@ def test_kill_9_during_a_rebuild_keeps_the_live_generation(tmp_path, big_index):
     index_dir = _copy(big_index, tmp_path / "ix")
     before = _stats(index_dir)
     live = _generation(index_dir)
-    proc = _start("index", "--rebuild", "--index", index_dir)
-    _wait_until_writing(proc, index_dir)
+    proc, _ = _start_paused("index", "--rebuild", index_dir=index_dir)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     assert _generation(index_dir) == live and _stats(index_dir) == before
@@ -428,8 +455,7 @@ def test_ctrl_c_prints_one_line_and_keeps_the_index(tmp_path, tiny_corpus, big_c
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
     before = _stats(index_dir)
-    proc = _start("index", big_corpus, "--index", index_dir)
-    _wait_until_writing(proc, index_dir)
+    proc, _ = _start_paused("index", big_corpus, index_dir=index_dir)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     # 130, as a shell reports it.  (A Ctrl-C that lands while NLTK's compiled
