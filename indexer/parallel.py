@@ -21,8 +21,10 @@ import os
 import queue as queue_module
 from typing import Iterable
 
+from corpus.errors import CorpusSearchError
 from corpus.model import RawDocument
 
+from . import records
 from .whoosh_internals import commit_with_segments, finish_worker_segment, memoize_stems, new_writer
 
 # Below this much text to read, starting workers costs more than it saves.
@@ -60,7 +62,7 @@ class SerialSink:
         memoize_stems(writer.schema)
 
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
-        self.passages += write_documents(self.writer, key, documents, self.splitter, self.problems)
+        self.passages += records.write_documents(self.writer, key, documents, self.splitter, self.problems)
 
     def commit(self) -> int:
         self.writer.commit(optimize=False)
@@ -71,39 +73,7 @@ class SerialSink:
             self.writer.cancel()
 
 
-# What a bug in the cleaning steps may raise on odd text: reported for that
-# document, which is left out; the run goes on.
-DOCUMENT_ERRORS = (RecursionError, ValueError, TypeError, KeyError, IndexError,
-                   AttributeError, AssertionError, UnicodeError)
-
-
-def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter, problems: list) -> int:
-    """Clean, structure and chunk `documents`; add their passages to `writer`.
-
-    A document that cannot be processed is appended to `problems` as a Skip.
-    Its passages are built in full before any is written, so it is all or nothing.
-    """
-    from corpus.readers import Skip
-    from corpus.structure import build_document
-
-    from .chunk import chunk_document
-    from .update import _first_line, _record
-
-    count = 0
-    for raw in documents:
-        try:
-            passages = list(chunk_document(build_document(raw), splitter))
-        except DOCUMENT_ERRORS as exc:
-            problems.append(Skip(raw.path, f"document {raw.id!r} could not be processed "
-                                           f"({exc.__class__.__name__}: {_first_line(exc)})", raw.id))
-            continue
-        for passage in passages:
-            writer.add_document(**_record(passage, key))
-        count += len(passages)
-    return count
-
-
-class WorkerFailed(RuntimeError):
+class WorkerFailed(CorpusSearchError):
     """A worker process stopped without finishing its segment."""
 
 
@@ -171,7 +141,7 @@ class ParallelSink:
             if message is not None:
                 kind, n, payload = message
                 if kind == "error":
-                    raise payload
+                    raise _as_failure(payload)
                 self.finished[n] = payload
                 continue
             dead = [w for n, w in enumerate(self.workers) if n not in self.finished and not w.is_alive()]
@@ -186,7 +156,7 @@ class ParallelSink:
                     ) from None
                 kind, n, payload = message
                 if kind == "error":
-                    raise payload
+                    raise _as_failure(payload)
                 self.finished[n] = payload
                 continue
             return
@@ -234,7 +204,7 @@ def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: 
             if batch is None:
                 break
             for key, raw in batch:
-                count += write_documents(writer, key, (raw,), splitter, problems)
+                count += records.write_documents(writer, key, (raw,), splitter, problems)
         segment = finish_worker_segment(writer)
         results.put(("done", n, (segment, count, problems)))
     except BaseException as exc:  # reported to the parent, which raises it
@@ -242,14 +212,23 @@ def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: 
 
 
 def _portable(exc: BaseException) -> BaseException:
-    """`exc` if it survives pickling, else a RuntimeError that names it."""
+    """`exc` if it survives pickling, else a WorkerFailed that names it."""
     import pickle
 
     try:
         pickle.loads(pickle.dumps(exc))
         return exc
     except Exception:
-        return RuntimeError(f"indexing worker failed: {exc.__class__.__name__}: {exc}")
+        return WorkerFailed(f"indexing worker failed: {exc.__class__.__name__}: {exc}")
+
+
+def _as_failure(exc: BaseException) -> BaseException:
+    """What the parent raises for a worker's exception: the package's own errors and
+    interruptions as they are, any other error as a WorkerFailed that names it."""
+    if isinstance(exc, CorpusSearchError) or not isinstance(exc, Exception):
+        return exc
+    return WorkerFailed(f"indexing worker failed ({exc.__class__.__name__}: {records.first_line(exc)}); "
+                        "the index is as it was before this run")
 
 
 def open_sink(writer, target, indexname: str, params_of, splitter, jobs: int, text_size: int):

@@ -11,7 +11,13 @@ import io
 import json
 import pickle
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
+
+from corpus.errors import UnreadableDocument
+from corpus.model import RawDocument
+from corpus.readers import read_file
+
+from .layout import PUNKT_NAME, IndexDamaged
 
 # Abbreviations that end in a full stop without ending a sentence (lowercase,
 # without the final dot, as Punkt stores them).
@@ -57,7 +63,7 @@ def save_params(params, path: Path) -> None:
 
 def model_path(generation: Path) -> Path | None:
     """The sentence model kept in an index generation (JSON; indexes made by earlier versions have a pickle)."""
-    from .layout import LEGACY_PUNKT_NAME, PUNKT_NAME
+    from .layout import LEGACY_PUNKT_NAME
 
     for name in (PUNKT_NAME, LEGACY_PUNKT_NAME):
         if (generation / name).is_file():
@@ -103,5 +109,71 @@ def span_splitter(params) -> SpanSplitter:
 
     def spans(text: str) -> list[tuple[int, int]]:
         return list(tokenizer.span_tokenize(text))
+
+    return spans
+
+
+# ---- the model of an index generation ------------------------------------------
+
+def generation_model(generation: Path, fresh: bool, paths: Iterable[Path], index_dir: Path) -> Callable:
+    """A function giving the Punkt parameters of `generation`.
+
+    A fresh generation learns them now from the files in `paths` and keeps them
+    (once per generation, so unchanged documents keep their passages).  An
+    existing one reads them on first use: an update whose files all fail to
+    read costs no NLTK import.  IndexDamaged if they cannot be read.
+    """
+    if fresh:
+        trained = train_punkt(training_texts(paths))
+        save_params(trained, generation / PUNKT_NAME)
+        return lambda: trained
+    return once(lambda: load_model(generation, index_dir))
+
+
+def load_model(generation: Path, index_dir: Path):
+    """The sentence model kept in `generation`, or IndexDamaged if it cannot be read."""
+    path = model_path(generation) or generation / PUNKT_NAME
+    try:
+        return load_params(path)
+    except Exception as exc:  # unreadable, not JSON, a pickle of something else...
+        raise IndexDamaged(
+            f"the index at {index_dir} is damaged (its sentence model {path.name} cannot be read: "
+            f"{exc.__class__.__name__}); run `corpus-search index --rebuild`"
+        ) from None
+
+
+def training_texts(paths: Iterable[Path]) -> Iterator[str]:
+    """The cleaned text of every document in `paths` (files that cannot be read are passed over)."""
+    from corpus.clean import clean_text
+
+    for path in paths:
+        try:
+            for item in read_file(path):
+                if isinstance(item, RawDocument):
+                    yield clean_text(item.text)
+        except (UnreadableDocument, OSError):
+            continue
+
+
+def once(make):
+    """`make()`, called on first use and remembered."""
+    made = []
+
+    def value():
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return value
+
+
+def lazy_splitter(make: Callable[[], SpanSplitter]) -> SpanSplitter:
+    """A sentence splitter built on its first use."""
+    made = []
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        if not made:
+            made.append(make())
+        return made[0](text)
 
     return spans

@@ -104,7 +104,7 @@ def test_a_failing_worker_leaves_the_index_as_it_was(tmp_path, tiny_corpus, alwa
     import corpus.structure
 
     monkeypatch.setattr(corpus.structure, "build_document", broken)
-    with pytest.raises(RuntimeError, match="worker crashed"):
+    with pytest.raises(parallel.WorkerFailed, match="RuntimeError: worker crashed"):  # a CorpusSearchError
         Indexer(index_dir).update(rebuild=True, jobs=2)
     assert passages(index_dir) == before
     assert len(list(index_dir.glob("gen-*"))) == 1

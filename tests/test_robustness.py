@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import indexer.update as update
+import indexer.changes as changes
 from corpus.errors import UnreadableDocument
 from corpus.readers import Note, Skip, read_file
 from indexer import Indexer
@@ -145,14 +145,14 @@ def test_unreadable_file_is_skipped(tmp_path, tiny_corpus):
 def test_unreadable_file_is_skipped_simulated(tmp_path, tiny_corpus, monkeypatch):
     """As above, for root (who can read anything): the open fails with EACCES."""
     (tiny_corpus / "secret.txt").write_text("Secret\n\nHidden words.\n")
-    real = update.file_digest
+    real = changes.file_digest
 
     def denied(path):
         if Path(path).name == "secret.txt":
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(update, "file_digest", denied)
+    monkeypatch.setattr(changes, "file_digest", denied)
     report = Indexer(tmp_path / "ix").update([tiny_corpus])
     assert skipped(report) == {"secret.txt": "cannot read (Permission denied)"}
     assert report.added == 3
