@@ -15,14 +15,6 @@ class UnreadableDocument(CorpusSearchError):
     """A file that cannot be read as a document (the reason is the message)."""
 
 
-class BadQuery(CorpusSearchError):
-    """A query that cannot be parsed or run."""
-
-
-class PassageNotFound(CorpusSearchError):
-    """No passage with the given id."""
-
-
 # Where the errors that used to be defined here live now; `from corpus.errors
 # import IndexDamaged` keeps working (loaded on first use: corpus/ itself never
 # needs them).
@@ -30,6 +22,8 @@ _MOVED = {
     "IndexMissing": "indexer.layout",
     "IndexDamaged": "indexer.layout",
     "IndexLocked": "indexer.lock",
+    "BadQuery": "searcher.query",
+    "PassageNotFound": "searcher.results",
 }
 
 

@@ -1,8 +1,8 @@
-"""How passages are scored: BM25F constants, field weights, the idf, and the
-query-side extras (a proximity bonus; pseudo-relevance feedback, off).
+"""How passages are scored: BM25F constants, field weights, the idf, kind weights,
+and the query-side extras (a proximity bonus; pseudo-relevance feedback, off).
 
-Kept apart from the engine so that ranking can be tuned without touching query
-handling.  Every default here was measured with benchmarks/relevance.py on
+All ranking policy lives here, apart from query handling, so that ranking
+can be tuned in one place.  Every default here was measured with benchmarks/relevance.py on
 SciFact and Cranfield (benchmarks/RESULTS.md, "Relevance").  Values are read
 when a searcher is opened or a query parsed, so a benchmark may override them.
 """
@@ -22,6 +22,46 @@ FIELD_B: dict[str, float] = {"title": 1.0}
 # "lucene": log(1 + (N - df + 0.5) / (df + 0.5)), as Lucene, Anserini and bm25s;
 # "whoosh": Whoosh's own log(N / (df + 1)) + 1, which keeps common words weighty.
 IDF = "lucene"
+
+
+# Passages that are not prose (bios, notes, sidebars) are kept searchable but
+# their scores are scaled down so that they never outrank prose that matches
+# as well.  BM25's length normalisation can favour a very short passage over
+# a long one with the same matches by a factor of about 3 at most (with the
+# K1 and B above), so the factors stay below 1/3.
+KIND_WEIGHTS = {"bio": 0.2, "notes": 0.2, "sidebar": 0.3}
+
+
+def weighting():
+    """The Whoosh weighting model a searcher scores with: BM25F, scaled by the passage's kind."""
+
+    class KindWeighted(bm25f()):
+        """BM25F, with the final score scaled by the passage's kind."""
+
+        use_final = True
+
+        def final(self, searcher, docnum, score):
+            weights = getattr(searcher, "_kind_weights", None)
+            if weights is None:
+                weights = searcher._kind_weights = _kind_weights(searcher)
+            return score * weights.get(docnum, 1.0)
+
+    field_b = {f"{name}_B": b for name, b in FIELD_B.items()}
+    return KindWeighted(B=B, K1=K1, **field_b)
+
+
+def _kind_weights(searcher) -> dict[int, float]:
+    """{docnum: weight} of the passages whose kind is scaled down (found once, from the kind postings).
+
+    Reading each scored passage's kind from its column cost 8% of a query.
+    """
+    from whoosh import query as q
+
+    weights = {}
+    for kind, weight in KIND_WEIGHTS.items():
+        for docnum in searcher.docs_for_query(q.Term("kind", kind)):
+            weights[docnum] = weight
+    return weights
 
 
 def lucene_idf(doc_count: int, doc_frequency: int) -> float:

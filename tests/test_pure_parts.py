@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.errors import BadQuery
+from searcher import BadQuery
 from indexer.schema import english_analyzer
 from searcher import Searcher
 from searcher.dates import parse_bound, parse_date, within
