@@ -176,6 +176,9 @@ class ParallelSink:
         return sum(self.finished[n][1] for n in range(self.jobs))
 
     def cancel(self) -> None:
+        for inbox in self.inboxes:
+            # Batches that no worker will read must not keep this process from exiting.
+            inbox.cancel_join_thread()
         for worker in self.workers:
             if worker.is_alive():
                 worker.terminate()

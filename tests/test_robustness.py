@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import pickle
 import random
@@ -380,7 +381,7 @@ def read_file(path, *args, **kwargs):
     yield from real_read_file(path, *args, **kwargs)
 
 corpus.readers.read_file = read_file  # before the indexer imports it
-from searcher.fastpath import main
+from searcher.cli import main
 
 main(sys.argv[3:])
 """
@@ -468,6 +469,62 @@ def test_ctrl_c_prints_one_line_and_keeps_the_index(tmp_path, tiny_corpus, big_c
     assert _stats(index_dir) == before
     assert not list(index_dir.glob("gen-*/*.tmp"))
     assert _orphan_segment_files(_generation(index_dir)) == []
+
+
+# A `corpus-search index --jobs 2` run whose workers stop inside their work:
+# the first to get a document writes its process id to the marker file and waits.
+_PAUSING_WORKERS = """
+import os, sys, time
+import corpus.structure
+import indexer.parallel
+
+marker = sys.argv[1]
+parent = os.getpid()
+real_build_document = corpus.structure.build_document
+
+def build_document(raw):
+    if os.getpid() != parent:
+        try:
+            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            pass
+        else:
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+        time.sleep(300)
+    return real_build_document(raw)
+
+corpus.structure.build_document = build_document
+indexer.parallel.MIN_PARALLEL_CHARS = 0  # workers even for a small corpus
+from searcher.cli import main
+
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the pause is injected by forking")
+def test_a_killed_worker_is_one_line_and_status_2_and_keeps_the_index(tmp_path, tiny_corpus, big_corpus):
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    before = _stats(index_dir)
+    marker = tmp_path / "worker-pid"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _PAUSING_WORKERS, str(marker), "index", str(big_corpus), "--jobs", "2",
+         "--index", str(index_dir)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    while not (marker.exists() and marker.read_text()):
+        assert proc.poll() is None, ("the run ended before a worker started", proc.communicate())
+        time.sleep(0.02)
+    os.kill(int(marker.read_text()), signal.SIGKILL)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert out == "" and "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("corpus-search: error: indexing worker corpus-search-indexer-") and "exit code -9" in last
+    assert last.endswith("the index is as it was before this run")
+    assert _stats(index_dir) == before
 
 
 def test_a_second_writer_waits_then_exits_2(tmp_path, tiny_corpus):
