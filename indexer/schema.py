@@ -1,8 +1,9 @@
 """The one place that knows the index's shape: its schema and analyzer.
 
 Both the indexer (writing) and the searcher (reading) import this module, so
-the text is analysed the same way on both sides.  It imports Whoosh and the
-standard library only: the search path must stay light.
+the text is analysed the same way on both sides.  It imports Whoosh, the
+standard library and `indexer.whoosh_internals` only: the search path must
+stay light.  Where the index lives on disk is `indexer.layout`'s business.
 """
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
-"""How passages are scored: BM25F constants, field weights, the idf, kind weights,
-and the query-side extras (a proximity bonus; pseudo-relevance feedback, off).
+"""How passages are scored: every ranking policy of the searcher, in one place.
 
-All ranking policy lives here, apart from query handling, so that ranking
-can be tuned in one place.  Every default here was measured with benchmarks/relevance.py on
-SciFact and Cranfield (benchmarks/RESULTS.md, "Relevance").  Values are read
-when a searcher is opened or a query parsed, so a benchmark may override them.
+BM25F constants, field weights, the idf, kind weights, and the query-side
+extras (a proximity bonus; pseudo-relevance feedback, off), kept apart from
+query handling.  Every default here was measured with benchmarks/relevance.py
+on SciFact and Cranfield (benchmarks/RESULTS.md, "Relevance").  Values are
+read when a searcher is opened or a query parsed, so a benchmark may override
+them.
 """
 from __future__ import annotations
 

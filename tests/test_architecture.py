@@ -1,4 +1,4 @@
-"""The house rules that a test can keep: no import cycle among the package's modules."""
+"""The house rules that a test can keep: no import cycle among the package's modules; CI runs the README's tests."""
 from __future__ import annotations
 
 import ast
@@ -86,3 +86,11 @@ def test_no_import_cycle_among_the_packages_modules():
 
 def test_the_cycle_check_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_ci_runs_exactly_the_test_command_the_readme_gives():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [line.strip() for line in readme.splitlines() if line.strip().startswith("python -m pytest")]
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+          if line.strip().startswith("python -m pytest")]
+    assert commands and ci == commands[:1]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -106,6 +107,7 @@ def test_fingerprint_ignores_case_and_spacing_only():
     assert text_fingerprint("the plan works") != text_fingerprint("the plan failed")
 
 
+@pytest.mark.slow
 def test_fast_punkt_learns_and_splits_exactly_as_nltks_punkt():
     """Our Punkt (its own copy of NLTK's module, with `re` patterns) against NLTK's, whole.
 

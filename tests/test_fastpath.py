@@ -65,6 +65,7 @@ def test_a_missing_index_goes_to_click(tmp_path):
     assert fastpath.run_fast(["search", "chips", "--index", str(tmp_path / "nothing")]) is None
 
 
+@pytest.mark.slow
 def test_python_m_searcher_search_imports_neither_click_nor_nltk(seed_index):
     import subprocess
     import sys
@@ -84,6 +85,7 @@ def test_python_m_searcher_search_imports_neither_click_nor_nltk(seed_index):
     assert not loaded & {"click", "nltk", "bs4"}
 
 
+@pytest.mark.slow
 def test_the_entry_point_loads_nothing_heavy_before_its_interrupt_handler():
     import subprocess
     import sys

@@ -333,6 +333,7 @@ def test_sentence_model_is_kept_as_json_and_reads_back_the_same(tmp_path):
         assert split_loaded(text) == split_trained(text)
 
 
+@pytest.mark.slow
 def test_an_index_whose_sentence_model_is_a_pickle_still_updates(tmp_path, tiny_corpus):
     """Indexes made before the model was kept as JSON have punkt.pickle; they stay usable."""
     index_dir = tmp_path / "ix"

@@ -417,6 +417,7 @@ def _stats(index_dir: Path) -> tuple[int, int]:
     return st.documents, st.passages
 
 
+@pytest.mark.slow
 def test_kill_9_midway_leaves_the_old_index_and_a_rerun_completes(tmp_path, tiny_corpus, big_corpus):
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
@@ -438,6 +439,7 @@ def test_kill_9_midway_leaves_the_old_index_and_a_rerun_completes(tmp_path, tiny
     assert _orphan_segment_files(_generation(index_dir)) == []
 
 
+@pytest.mark.slow
 def test_kill_9_during_a_rebuild_keeps_the_live_generation(tmp_path, big_index):
     index_dir = _copy(big_index, tmp_path / "ix")
     before = _stats(index_dir)
@@ -452,6 +454,7 @@ def test_kill_9_during_a_rebuild_keeps_the_live_generation(tmp_path, big_index):
     assert list(index_dir.glob("gen-*")) == [live]
 
 
+@pytest.mark.slow
 def test_ctrl_c_prints_one_line_and_keeps_the_index(tmp_path, tiny_corpus, big_corpus):
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
@@ -502,6 +505,7 @@ main(sys.argv[2:])
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the pause is injected by forking")
 def test_a_killed_worker_is_one_line_and_status_2_and_keeps_the_index(tmp_path, tiny_corpus, big_corpus):
     index_dir = tmp_path / "ix"
@@ -527,6 +531,7 @@ def test_a_killed_worker_is_one_line_and_status_2_and_keeps_the_index(tmp_path, 
     assert _stats(index_dir) == before
 
 
+@pytest.mark.slow
 def test_a_second_writer_waits_then_exits_2(tmp_path, tiny_corpus):
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
@@ -555,6 +560,7 @@ def test_a_second_writer_waits_then_exits_2(tmp_path, tiny_corpus):
     assert proc.returncode == 0 and json.loads(out)["unchanged"] == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rebuild", [False, True], ids=["update", "rebuild"])
 def test_searches_during_indexing_see_the_old_or_the_new_index(tmp_path, tiny_corpus, big_corpus, big_index,
                                                                rebuild):
@@ -601,7 +607,7 @@ def _model_missing(generation: Path, tmp_path: Path) -> None:
     (generation / "punkt.json").unlink()
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=pytest.mark.slow)])
 @pytest.mark.parametrize("damage", [_model_garbage, _model_not_punkt, _model_missing])
 def test_a_damaged_sentence_model_stops_an_update_with_one_line_and_loses_nothing(
         tmp_path, tiny_corpus, damage, jobs, monkeypatch):
