@@ -24,7 +24,7 @@ from .plan import Plan, plan_update, source_key
 from .report import IndexReport, Run
 from .safety import interrupts_deferred
 from .schema import build_schema
-from .whoosh_internals import remove_orphan_segments
+from .whoosh_internals import UnsafeIndexData, open_index, remove_orphan_segments
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
@@ -123,18 +123,21 @@ class Indexer:
             raise
 
     def _check_generation(self, live: Path) -> None:
-        """Refuse to update a generation whose Whoosh files or sentence model are gone."""
-        from whoosh import index as whoosh_index
-
+        """Refuse to update a generation that is damaged or whose Whoosh files or sentence model are gone."""
         from .sentences import model_path
 
         problem = None
         if model_path(live) is None:
             problem = "its sentence model is missing"
         else:
+            verified = layout.verify(live, self.index_dir)
             try:
-                ix = whoosh_index.open_dir(str(live), indexname=INDEX_NAME)
+                ix = open_index(live, INDEX_NAME)
                 ix.reader().close()
+                if not verified.sealed:  # a run killed after its commit: seal what it committed
+                    layout.seal(live)
+            except UnsafeIndexData as exc:
+                problem = str(exc)
             except Exception as exc:  # Whoosh raises many kinds on damaged files
                 problem = f"its Whoosh files cannot be read: {exc.__class__.__name__}"
             else:
@@ -167,7 +170,7 @@ class Indexer:
         if fresh:
             ix = whoosh_index.create_in(str(target), build_schema(), indexname=INDEX_NAME)
         else:
-            ix = whoosh_index.open_dir(str(target), indexname=INDEX_NAME)
+            ix = open_index(target, INDEX_NAME)
         to_read = {**plan.new, **plan.changed}
         run = Run(splitter=None, skipped=list(plan.skipped),
                   owners={d: k for d, k in manifest.document_owner().items() if k not in plan.removed})
@@ -175,6 +178,7 @@ class Indexer:
         if not (fresh or to_read or plan.removed):  # nothing to write: leave Whoosh alone
             with interrupts_deferred():
                 manifest.save(target)  # records touched-but-unchanged files' new mtimes
+                layout.seal(target)
                 mf.save_sources(self.index_dir, manifest.sources)
             return run.report(plan, manifest, removed_docs, str(self.index_dir))
         params_of = generation_model(target, fresh, to_read.values(), self.index_dir)
@@ -212,6 +216,7 @@ class Indexer:
                     sink.cancel()
                     remove_orphan_segments(ix)
                 manifest.save(target)
+                layout.seal(target)  # last: the checksums cover what the commit and manifest wrote
                 if not fresh:
                     mf.save_sources(self.index_dir, manifest.sources)
         except BaseException:

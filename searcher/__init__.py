@@ -17,7 +17,8 @@ __version__ = "0.1.0"
 # Loaded on first use, so that importing the package (as the `corpus-search`
 # command does before anything else) is instant and a Ctrl-C at any moment
 # meets the command's own handler rather than an import in progress.
-_LAZY = {"Searcher": ".engine", "Hit": ".hits", "Stats": ".hits"}
+_LAZY = {"Searcher": ".engine", "SearcherClosed": ".engine", "Hit": ".hits", "Stats": ".hits",
+         "IndexCheck": ".checking"}
 
 
 def __getattr__(name: str):
@@ -37,11 +38,13 @@ __all__ = [
     "BadQuery",
     "CorpusSearchError",
     "Hit",
+    "IndexCheck",
     "IndexDamaged",
     "IndexLocked",
     "IndexMissing",
     "PassageNotFound",
     "Searcher",
+    "SearcherClosed",
     "Stats",
     "__version__",
 ]

@@ -8,11 +8,15 @@ Everything it returns is a plain value (`Hit`, `Stats`).
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Sequence
 
+from corpus.errors import CorpusSearchError
 from indexer import layout
+from indexer.whoosh_internals import DAMAGED_DATA
 
+from .checking import IndexCheck, check_index
 from .explore import Explorer, Names
 from .filters import Filters
 from .highlight import MatchTerms
@@ -20,6 +24,26 @@ from .hits import Hit, Stats
 from .opening import open_index
 from .query import BadQuery, QueryReader, as_text
 from .results import HitMaker, distinct, ranked
+
+
+class SearcherClosed(CorpusSearchError):
+    """A Searcher was used after `close()`."""
+
+
+def _reads_index(method):
+    """A Searcher method that reads the open index: an error once closed, and
+    data that cannot be decoded reported as a damaged index."""
+
+    @functools.wraps(method)
+    def reading(self, *args, **kwargs):
+        if self._searcher is None:
+            raise SearcherClosed("this Searcher is closed; open a new one (or use it inside its `with` block)")
+        try:
+            return method(self, *args, **kwargs)
+        except DAMAGED_DATA as exc:
+            raise layout.damaged(self.index_dir, f"its data cannot be read: {exc}") from None
+
+    return reading
 
 
 class Searcher:
@@ -61,6 +85,7 @@ class Searcher:
 
     # -- searching ---------------------------------------------------------
 
+    @_reads_index
     def search(
         self,
         query: str,
@@ -89,6 +114,8 @@ class Searcher:
             # fetch more than the page: near-duplicates folded away leave room
             window = ranked(self._searcher, parsed, filters, top=2 * (first + limit) + 10)
             page_hits = distinct(window)[first:first + limit]
+        except DAMAGED_DATA:
+            raise
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
         terms = self._match_terms(parsed)
@@ -97,10 +124,12 @@ class Searcher:
         return [self._hits.hit(fields, terms, rank=first + offset + 1, score=doc.score, also_in=also[offset])
                 for offset, (doc, fields) in enumerate(zip(page_hits, stored))]
 
+    @_reads_index
     def get(self, passage_id: str) -> Hit:
         """One passage by its id."""
         return self._hits.get(passage_id, self.index_dir)
 
+    @_reads_index
     def stats(self) -> Stats:
         """Counts of documents, passages and passages per author, and the index's size."""
         from whoosh import query as q
@@ -123,24 +152,36 @@ class Searcher:
             size_bytes=layout.folder_size(self.generation),
         )
 
+    @_reads_index
+    def check(self) -> IndexCheck:
+        """Verify the whole index: every file against its checksums, every passage and posting decoded.
+
+        IndexDamaged at the first fault (see `searcher.checking`).
+        """
+        return check_index(self._searcher, self.generation, self.index_dir)
+
     # -- exploring (searcher.explore) ----------------------------------------
 
+    @_reads_index
     def count(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
               after: str | None = None, before: str | None = None) -> int:
         """How many passages match `query` in all (filters as in `search`)."""
         return self._explorer.count(query, author=author, document=document, section=section,
                                     after=after, before=before)
 
+    @_reads_index
     def facets(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
                after: str | None = None, before: str | None = None) -> dict:
         """Passage counts over the whole result set: ``{"total", "authors", "documents"}`` (see `Explorer.facets`)."""
         return self._explorer.facets(query, author=author, document=document, section=section,
                                      after=after, before=before)
 
+    @_reads_index
     def suggest(self, query: str) -> str | None:
         """`query` respelt with words the index holds ("semiconducter" -> "semiconductor"), or None."""
         return self._explorer.suggest(query)
 
+    @_reads_index
     def similar(self, passage_id: str, *, limit: int = 10, author: Names = None, document: Names = None,
                 after: str | None = None, before: str | None = None, terms: int = 12) -> list[Hit]:
         """Passages like `passage_id`, best first, found by its `terms` most telling words (see `Explorer.similar`)."""

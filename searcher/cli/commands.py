@@ -5,7 +5,6 @@ Exit codes: 0 when something was found, 1 when nothing was, 2 on any error
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from indexer.layout import default_index_dir, is_default_index
 
 from .. import IndexMissing, __version__
 from .exits import REPORTED, exit_status, fail
-from .output import PROG, print_hits, search_and_print, use_color
+from .output import PROG, json_text, print_hits, search_and_print, use_color, write
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -71,7 +70,7 @@ def open_searcher(ctx: click.Context):
     except IndexMissing:
         if not is_default_index(index_dir or default_index_dir()):
             raise
-    click.echo(f"{PROG}: no index yet; building it from the bundled corpus (once)", err=True)
+    write(f"{PROG}: no index yet; building it from the bundled corpus (once)", err=True)
     run_indexer(index_dir, paths=[], rebuild=False)
     return Searcher(index_dir)
 
@@ -228,7 +227,7 @@ def similar(ctx, passage_id, limit, author, document, after, before, context, co
                                 after=after, before=before)
     print_hits(hits, as_json, use_color(color, as_json), context)
     if not hits:
-        click.echo(f"{PROG}: no passages like {passage_id}", err=True)
+        write(f"{PROG}: no passages like {passage_id}", err=True)
     ctx.exit(0 if hits else 1)
 
 
@@ -249,12 +248,12 @@ def show(ctx, passage_id, color, index_dir, as_json):
     with open_searcher(ctx) as searcher:
         hit = searcher.get(passage_id)
     if as_json:
-        click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
+        write(json_text(hit.as_dict()))
     else:
         from .render import format_passage
 
         colored = use_color(color, as_json)
-        click.echo(format_passage(hit, colored), color=colored)
+        write(format_passage(hit, colored), color=colored)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -271,11 +270,37 @@ def stats(ctx, index_dir, as_json):
     with open_searcher(ctx) as searcher:
         result = searcher.stats()
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        write(json_text(result.as_dict()))
     else:
         from .render import format_stats
 
-        click.echo(format_stats(result))
+        write(format_stats(result))
+
+
+@cli.command(context_settings=CONTEXT)
+@index_option
+@json_option
+@click.pass_context
+def check(ctx, index_dir, as_json):
+    """Verify the whole index: every file against the checksums written with it, every passage and posting read.
+
+    Prints what was checked; a damaged index is an error naming the damaged
+    file (exit status 2): run `corpus-search index --rebuild`.  An index made
+    before checksums existed has none until the next `corpus-search index`.
+
+    \b
+    Examples:
+      corpus-search check
+      corpus-search check --index ./my-index --json
+    """
+    with open_searcher(ctx) as searcher:
+        result = searcher.check()
+    if as_json:
+        write(json_text(result.as_dict()))
+    else:
+        from .render import format_check
+
+        write(format_check(result))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -306,11 +331,11 @@ def index(ctx, paths, rebuild, jobs, index_dir, as_json):
         jobs = default_jobs()
     report = run_indexer(index_dir, list(paths), rebuild, jobs=jobs)
     if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        write(json_text(report.as_dict()))
     else:
         from .render import format_report
 
-        click.echo(format_report(report))
+        write(format_report(report))
 
 
 def main() -> None:
