@@ -54,14 +54,30 @@ class IndexDamaged(CorpusSearchError):
     """The index exists but cannot be used (damaged, or made by another version)."""
 
 
+class BadPath(CorpusSearchError):
+    """A path that names nothing: empty, or `~user` for a user this machine does not have."""
+
+
 # ---- where ------------------------------------------------------------------
 
 def default_index_dir() -> Path:
     """Where the index lives unless told otherwise: $CORPUS_SEARCH_INDEX, else a per-user data folder."""
     env = os.environ.get("CORPUS_SEARCH_INDEX")
     if env:
-        return Path(env).expanduser()
+        return expand_user(env, "CORPUS_SEARCH_INDEX")
     return user_data_dir() / "index"
+
+
+def expand_user(path, what: str = "path") -> Path:
+    """`path` with a leading `~` or `~user` expanded; BadPath when empty or the user is unknown."""
+    text = os.fspath(path)
+    if text == "":
+        raise BadPath(f"the {what} is empty; give a file or folder")
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # (pathlib's error for an unknown ~user)
+        user = text[1:].split("/", 1)[0].split(os.sep, 1)[0]
+        raise BadPath(f"cannot expand the {what} {text!r}: this machine has no user {user!r}") from None
 
 
 def user_data_dir() -> Path:

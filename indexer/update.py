@@ -35,7 +35,7 @@ class Indexer:
     """Builds and updates the passage index in `index_dir` (default: the per-user index)."""
 
     def __init__(self, index_dir: str | Path | None = None, *, lock_timeout: float = 5.0):
-        self.index_dir = Path(index_dir).expanduser() if index_dir else layout.default_index_dir()
+        self.index_dir = layout.expand_user(index_dir, "index folder") if index_dir else layout.default_index_dir()
         # The default index (per-user folder or $CORPUS_SEARCH_INDEX) starts out
         # tracking the bundled corpus; any other starts out empty.
         self.is_default = layout.is_default_index(self.index_dir)
@@ -50,7 +50,7 @@ class Indexer:
         jobs: int = 1,
     ) -> IndexReport:
         """Add `paths` to what the index tracks, then index what is new or changed."""
-        paths = [Path(p).expanduser() for p in (paths or ())]
+        paths = [layout.expand_user(p) for p in (paths or ())]
         created = not self.index_dir.exists()
         self._make_folder()
         try:

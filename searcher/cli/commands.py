@@ -304,7 +304,7 @@ def check(ctx, index_dir, as_json):
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path())  # (str: click would turn '' into '.')
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for cleaning and analysis [default: one per core, at most 4].")
@@ -317,6 +317,8 @@ def index(ctx, paths, rebuild, jobs, index_dir, as_json):
     With no PATHS, re-reads every source the index tracks (the bundled corpus
     by default): new and changed files are indexed, deleted ones removed,
     unchanged ones skipped.  Reads .txt, .md, .html/.htm and .jsonl files.
+    A PATH that does not exist is an error (exit status 2), reported after
+    the rest is indexed.
 
     \b
     Examples:
@@ -336,6 +338,12 @@ def index(ctx, paths, rebuild, jobs, index_dir, as_json):
         from .render import format_report
 
         write(format_report(report))
+    # A path named on the command line that does not exist is an error, reported
+    # after the rest was indexed (as `cp` and `grep` do with a missing argument).
+    missing = {str(Path(p).expanduser()) for p in paths} & {s.path for s in report.skipped
+                                                            if s.reason == "no such file or folder"}
+    if missing:
+        ctx.exit(fail(f"no such file or folder: {', '.join(sorted(missing))} (the rest was indexed)"))
 
 
 def main() -> None:
