@@ -135,15 +135,17 @@ class Exploring:
 
     def _count_facets(self, docnums) -> dict:
         """Passages per author, document, section and year among `docnums`."""
-        counts = {key: Counter() for key in FACET_KEYS}
         table = getattr(self, "_facets_by_docnum", None)
-        total = 0
-        for docnum in docnums:
-            total += 1
-            row = table[docnum] if table is not None else _facet_row(self._searcher.stored_fields(docnum))
+        if table is not None:
+            rows = Counter(table[docnum] for docnum in docnums)  # passages share rows: count each once
+        else:
+            rows = Counter(_facet_row(self._searcher.stored_fields(docnum)) for docnum in docnums)
+        counts = {key: Counter() for key in FACET_KEYS}
+        for row, times in rows.items():
             for key, values in zip(FACET_KEYS, row):
-                counts[key].update(values)
-        return {"total": total, **{key: _largest_first(counts[key]) for key in FACET_KEYS}}
+                for value in values:
+                    counts[key][value] += times
+        return {"total": sum(rows.values()), **{key: _largest_first(counts[key]) for key in FACET_KEYS}}
 
     def _facet_table(self) -> list:
         """Every passage's facet values, by document number (built on first use, kept while open).
@@ -235,7 +237,7 @@ def _facet_row(fields: dict) -> tuple:
     """A passage's values for each of FACET_KEYS (a passage counts once for each of its authors)."""
     date = fields.get("date") or ""
     year = date[:4] if date[:4].isdigit() else ""
-    return (tuple(set(fields.get("authors") or ())), (fields.get("document", ""),),
+    return (tuple(sorted(set(fields.get("authors") or ()))), (fields.get("document", ""),),
             (fields.get("section") or "",), (year,))
 
 

@@ -80,19 +80,33 @@ def hit_view(hit, context: int = 320) -> dict:
 
 
 def facet_groups(params: SearchParams, facets: dict, titles: dict[str, str]) -> list[FacetGroup]:
-    """The facets as groups of links, each narrowing (or, when already chosen, widening) the search."""
+    """The facets as groups of links, each narrowing (or, when already chosen, widening) the search.
+
+    Only the values shown get a URL: a common query on SciFact has thousands
+    of documents in its facets, and building every URL took longer than the search.
+    """
     groups = []
     for key, title in (("authors", "Authors"), ("documents", "Documents"), ("sections", "Sections"),
                        ("years", "Years")):
         counts = facets.get(key) or {}
         if key == "years":
             counts = dict(sorted(counts.items(), reverse=True))
-        values = [_facet_value(params, key, value, count, titles) for value, count in counts.items()]
-        chosen = [v for v in values if v.active]
-        shown = chosen + [v for v in values if not v.active][: max(0, FACETS_SHOWN - len(chosen))]
+        chosen = [value for value in counts if _is_chosen(params, key, value)]
+        others = [value for value in counts if value not in chosen][: max(0, FACETS_SHOWN - len(chosen))]
+        shown = tuple(_facet_value(params, key, value, counts[value], titles) for value in chosen + others)
         if shown:
-            groups.append(FacetGroup(title, tuple(shown), len(values) - len(shown)))
+            groups.append(FacetGroup(title, shown, len(counts) - len(shown)))
     return groups
+
+
+def _is_chosen(params: SearchParams, key: str, value: str) -> bool:
+    if key == "authors":
+        return value in params.author
+    if key == "documents":
+        return value in params.document
+    if key == "sections":
+        return params.section == value
+    return params.after == value and params.before == value
 
 
 def _facet_value(params: SearchParams, key: str, value: str, count: int, titles: dict[str, str]) -> FacetValue:
