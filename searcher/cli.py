@@ -33,7 +33,7 @@ class Cli(click.Group):
             hint = f" (see `{PROG} {exc.ctx.info_name if exc.ctx and exc.ctx.parent else ''} --help`)"
             message = exc.format_message()
             if "\n" in message:  # click's "no arguments: here is the help" is not one line
-                message = "no command given; try search, show, similar, stats or index"
+                message = "no command given; try search, show, similar, stats, index or serve"
             _fail(message + hint.replace("  ", " "))
             code = 2
         except (click.Abort, KeyboardInterrupt):
