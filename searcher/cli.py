@@ -377,7 +377,8 @@ def serve(ctx, host, port, open_browser, index_dir):
     try:
         run_server(index_dir, host=host, port=port, open_browser=open_browser, ready=ready)
     except KeyboardInterrupt:
-        click.echo(f"{PROG}: stopped", err=True)
+        pass  # Ctrl-C, as intended (where SIGINT is ignored, as in a background job, serve returns instead)
+    click.echo(f"{PROG}: stopped", err=True)
     ctx.exit(0)
 
 

@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from indexer import Indexer
@@ -314,3 +316,20 @@ def test_search_path_never_imports_the_web_libraries(seed_index):
     loaded = set(done.stderr.split())
     assert "whoosh" in loaded and "click" in loaded
     assert not loaded & {"starlette", "uvicorn", "jinja2", "anyio", "httpx", "h11"}
+
+
+def test_document_page_and_an_unknown_document(client):
+    got = client.get("/documents/tariffs")
+    assert got.status_code == 200 and "Trade and Tariffs" in got.text
+    every = Page(got.text).link(r"^/\?q=document")
+    assert "Retaliation" in client.get(every).text
+    assert client.get("/documents/nothing-here").status_code == 404
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=40), page=st.text(max_size=4))
+def test_any_query_gives_a_page_or_a_400(client, text, page):
+    got = client.get("/", params={"q": text, "page": page or "1"})
+    assert got.status_code in (200, 400)
+    api = client.get("/api/search", params={"q": text})
+    assert api.status_code in (200, 400) and ("hits" in api.json() or "error" in api.json())

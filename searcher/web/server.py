@@ -64,8 +64,10 @@ def serve(index_dir: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_P
     `ready(url)` is called once the socket is bound and the index open, before
     serving (the command line prints the address there).  With
     `open_browser`, the page is opened in the user's browser.  Raises
-    ServerError, IndexMissing or IndexDamaged when it cannot start; a Ctrl-C
-    stops the server and comes back as KeyboardInterrupt.
+    ServerError, IndexMissing or IndexDamaged when it cannot start.  SIGINT
+    (Ctrl-C) or SIGTERM stops the server gracefully; uvicorn then raises the
+    signal again, so Ctrl-C comes back as KeyboardInterrupt, and where SIGINT
+    was ignored (a background job) `serve` just returns.
     """
     import uvicorn
 
