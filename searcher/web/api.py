@@ -6,7 +6,7 @@
 | `/api/show/ID` | the `show --json` object |
 | `/api/similar/ID?limit=N` | `{"hits": [...]}` as `similar --json` |
 | `/api/documents` | `{"documents": [documents --json objects]}` |
-| `/api/cite/ID?style=STYLE` | `{"id", "style", "citation"}` |
+| `/api/cite/ID?style=STYLE` | `{"id", "style", "citation", "short", "page"}` as `cite --json` |
 | `/api/stats` | the `stats --json` object |
 
 Errors are `{"error": message}` with status 400 (bad input), 404 (unknown id),
@@ -73,7 +73,9 @@ def routes(pool: SearcherPool) -> list[Route]:
         with pool.searcher() as s:
             if not hasattr(s, "cite"):
                 raise HTTPException(501, "this version of the library cannot cite")
-            return JSON({"id": item, "style": style, "citation": citation_text(s.cite(item, style))})
+            made = s.cite(item, style)
+        return JSON({"id": item, "style": getattr(made, "style", style), "citation": citation_text(made),
+                     "short": getattr(made, "short", ""), "page": getattr(made, "page", "")})
 
     def stats(request: Request) -> JSON:
         only(request.query_params.multi_items(), set())

@@ -147,15 +147,16 @@ class Pages:
             before, after = _neighbours(s, hit)
             similar = s.similar(hit.id, limit=SIMILAR_SHOWN)
             if hasattr(s, "cite"):
-                citation, cited = citation_text(s.cite(hit.id, style)), True
+                made = s.cite(hit.id, style)
+                citation, short, cited = citation_text(made), getattr(made, "short", "") or "", True
             else:
-                citation, cited = fallback_citation(hit), False
+                citation, short, cited = fallback_citation(hit), "", False
         back = f"/?{search_params([('q', query)]).query_string()}" if query else ""
         return self.render(
             "passage.html", title=hit.title or hit.id, hit=hit, page=getattr(hit, "page", "") or "",
             text=paragraphs(hit.text, matches), query=query, back=back,
             before=[_neighbour_view(h) for h in before], after=[_neighbour_view(h) for h in after],
-            similar=[hit_view(h, 200) for h in similar], citation=citation, cited=cited, style=style,
+            similar=[hit_view(h, 200) for h in similar], citation=citation, short=short, cited=cited, style=style,
         )
 
     # -- documents ---------------------------------------------------------
@@ -232,13 +233,22 @@ def error_status(exc: Exception) -> tuple[int, str]:
     if isinstance(exc, HTTPException):
         messages = {404: "there is no such page here", 405: "this server is read-only: only GET requests"}
         return exc.status_code, messages.get(exc.status_code, exc.detail or "bad request")
-    if isinstance(exc, PassageNotFound):
+    if isinstance(exc, _not_found()):
         return 404, str(exc)
     if isinstance(exc, (IndexMissing, IndexDamaged)):
         return 503, str(exc)
     if isinstance(exc, CorpusSearchError):
         return 400, str(exc)
     return 500, "something went wrong on the server; the index is unchanged"
+
+
+def _not_found() -> tuple[type, ...]:
+    """The library's errors for an unknown id (UnknownDocument comes with `Searcher.document`)."""
+    try:
+        from ..ids import UnknownDocument
+    except ImportError:
+        return (PassageNotFound,)
+    return (PassageNotFound, UnknownDocument)
 
 
 def _read_assets() -> dict[str, tuple[bytes, str]]:
@@ -276,12 +286,11 @@ def _matches_in(s, hit, query: str) -> tuple:
 def _neighbours(s, hit) -> tuple[list, list]:
     """The passages just before and after `hit` in its document."""
     if hasattr(s, "context"):
-        around = list(s.context(hit.id, 1))
+        found = s.context(hit.id, 1)  # a Context: .passages in reading order, .focus the one asked for
+        around = list(getattr(found, "passages", found))
         ids = [h.id for h in around]
-        if hit.id in ids:
-            at = ids.index(hit.id)
-            return around[:at], around[at + 1:]
-        return [], []
+        at = getattr(found, "focus", ids.index(hit.id) if hit.id in ids else None)
+        return (around[:at], around[at + 1:]) if at is not None else ([], [])
     document, _, number = hit.id.rpartition(":")
     if not number.isdigit():
         return [], []
@@ -310,12 +319,12 @@ def _outline(s, document_id: str) -> list[dict]:
     if raw is None and isinstance(found, dict):
         raw = found.get("outline")
     entries = []
-    for entry in raw or ():
-        if isinstance(entry, str):
-            entries.append({"heading": entry, "level": 1, "passage": ""})
-            continue
-        item = plain(entry) if not isinstance(entry, (tuple, list)) else dict(zip(("heading", "level", "passage"), entry))
-        entries.append({"heading": item.get("heading") or item.get("title") or item.get("section") or "",
-                        "level": int(item.get("level") or 1),
-                        "passage": item.get("passage") or item.get("passage_id") or item.get("id") or ""})
+    title = getattr(found, "title", "")
+    for entry in raw or ():  # OutlineEntry: title (of the article), section, first_passage, passages
+        item = plain(entry)
+        section, article = item.get("section") or "", item.get("title") or ""
+        heading = section or article or title
+        level = 2 if section and article and article != title else 1
+        entries.append({"heading": heading, "level": level, "passage": item.get("first_passage") or "",
+                        "article": article if article != title else "", "passages": item.get("passages") or 0})
     return entries
