@@ -146,6 +146,7 @@ class Pages:
             matches = _matches_in(s, hit, query) if query else ()
             before, after = _neighbours(s, hit)
             similar = s.similar(hit.id, limit=SIMILAR_SHOWN)
+            document_title = _document_title(s, hit)
             if hasattr(s, "cite"):
                 made = s.cite(hit.id, style)
                 citation, short, cited = citation_text(made), getattr(made, "short", "") or "", True
@@ -153,7 +154,7 @@ class Pages:
                 citation, short, cited = fallback_citation(hit), "", False
         back = f"/?{search_params([('q', query)]).query_string()}" if query else ""
         return self.render(
-            "passage.html", title=hit.title or hit.id, hit=hit, page=getattr(hit, "page", "") or "",
+            "passage.html", title=hit.title or hit.id, hit=hit, document_title=document_title, page=getattr(hit, "page", "") or "",
             text=paragraphs(hit.text, matches), query=query, back=back,
             before=[_neighbour_view(h) for h in before], after=[_neighbour_view(h) for h in after],
             similar=[hit_view(h, 200) for h in similar], citation=citation, short=short, cited=cited, style=style,
@@ -301,6 +302,16 @@ def _neighbours(s, hit) -> tuple[list, list]:
         except PassageNotFound:
             out.append([])
     return out[0], out[1]
+
+
+def _document_title(s, hit) -> str:
+    """The title of the passage's document (an edited volume's, when the passage is in one of its articles)."""
+    if not hasattr(s, "document"):
+        return hit.title
+    try:
+        return s.document(hit.document, outline=False).title or hit.title
+    except (CorpusSearchError, TypeError):
+        return hit.title
 
 
 def _neighbour_view(hit) -> dict:
