@@ -144,9 +144,9 @@ def section(render: dict, loaded: dict, command: str) -> str:
         f"| {render['web_p95_ms']:.1f} ms |", "",
         f"The page takes **{render['ratio']:.2f}x** the library's search time (the goal: at most 1.5x); "
         f"the machine's load average was {render['load']:.1f} when the run began, which slows both sides "
-        "alike (on a quiet machine `Searcher.search` takes about 57 ms). The page's search is "
+        "alike (earlier, with less load, `Searcher.search` took 57 ms). The page's search is "
         "`Searcher.results`, which scores the query once for the hits and the facets: `search` then "
-        "`facets` took 58 + 110 ms where `results` takes 67 ms (library, quiet machine).", "",
+        "`facets` took 58 + 110 ms where `results` took 67 ms (library, the same earlier run).", "",
         f"Load: {loaded['clients']} clients at once, {loaded['requests']} search pages in all, "
         f"**{loaded['errors']} errors**; {loaded['per_s']:.1f} pages/s over {loaded['wall_s']:.1f} s, "
         f"latency median {loaded['p50_ms']:.0f} ms, 95th percentile {loaded['p95_ms']:.0f} ms, "
