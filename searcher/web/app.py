@@ -26,6 +26,7 @@ from . import api
 from .params import BadRequest, STYLES, checked_id, only, search_params, style_param
 from .pool import SearcherPool
 from .views import (
+    FACETS_SHOWN,
     chosen_filters,
     citation_text,
     facet_groups,
@@ -104,6 +105,7 @@ class Pages:
         self.templates.globals.update(version=__version__, styles=STYLES)
         self.assets = _read_assets()
         self._stats: tuple[tuple, dict] | None = None
+        self._titles: tuple[tuple, dict] = ((), {})
 
     def render(self, name: str, status: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(self.templates.get_template(name).render(**context), status_code=status)
@@ -125,7 +127,8 @@ class Pages:
                 return self.render("search.html", status=400, params=params, error=str(exc),
                                    title=f"{params.q} - error")
             suggestion = s.suggest(params.q) if found.total < FEW_HITS else None
-        titles = {h.document: h.title for h in found.hits if h.title}
+            shown = list(found.facets.get("documents") or ())[:FACETS_SHOWN] + list(params.document)
+            titles = self.titles(s, shown, found.hits)
         return self.render(
             "search.html", params=params, title=params.q, hits=[hit_view(h) for h in found.hits],
             total=found.total, facets=facet_groups(params, found.facets, titles),
@@ -134,6 +137,22 @@ class Pages:
             pages=page_links(found.total, params.page, params.limit),
             first=(params.page - 1) * params.limit + 1,
         )
+
+    def titles(self, s, document_ids: list[str], hits) -> dict[str, str]:
+        """Document titles for the facet links (kept per index state; from the hits if the library cannot say)."""
+        state = self.pool.state()
+        if self._titles[0] != state:
+            self._titles = (state, {})
+        known = self._titles[1]
+        if not hasattr(s, "document"):
+            return {h.document: h.title for h in hits if h.title}
+        for doc_id in document_ids:
+            if doc_id not in known:
+                try:
+                    known[doc_id] = s.document(doc_id, outline=False).title
+                except (CorpusSearchError, TypeError):
+                    known[doc_id] = ""
+        return {doc_id: known[doc_id] for doc_id in document_ids}
 
     # -- one passage -------------------------------------------------------
 
