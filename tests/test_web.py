@@ -300,10 +300,11 @@ def test_serve_of_a_missing_index_is_one_line(tmp_path):
     assert result.output.count("\n") == 1 and "no index at" in result.output
 
 
+@pytest.mark.slow
 def test_search_path_never_imports_the_web_libraries(seed_index):
     script = (
         "import sys\n"
-        "from searcher.fastpath import run_fast\n"
+        "from searcher.cli.fastpath import run_fast\n"
         "from searcher import Searcher\n"
         f"assert run_fast(['search', 'export controls', '--index', {str(seed_index)!r}]) == 0\n"
         f"from searcher.cli import cli\n"

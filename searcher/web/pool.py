@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from indexer.schema import CURRENT_NAME
+from indexer.layout import CURRENT_NAME
 
 from ..engine import Searcher
 
