@@ -78,8 +78,8 @@ _WIDGET_NAMES = re.compile(
 _BYLINE = re.compile(r"(?:^|[-_ ])(?:byline|author|authors|author-name|contributor)(?:$|[-_ ])", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PERMALINK = re.compile(r"[\s\u200b\ufeff]*[¶#§🔗⚓\ufe0e\ufe0f]+[\s\u200b\ufeff]*")
-_NAV_RELS = frozenset({"next", "prev", "previous", "up", "start", "first", "last", "contents", "index", "home",
-                       "top"})
+_NAV_RELS = frozenset({"next", "prev", "previous", "up"})  # a panel needs one of these (or an accesskey)
+_SIDE_RELS = frozenset({"start", "first", "last", "contents", "index", "home", "top"})  # may sit in one
 _NAV_WORDS = re.compile(
     r"(?i)(?:[\s\[\]|,:;»«<>←→‹›()\u00a0-]|next|prev(?:ious)?|up|home|top|contents|index|page|chapter|section)*"
 )
@@ -93,8 +93,7 @@ _BLOCKS = frozenset({
     "thead", "tr", "ul", "xmp",
 }) | _HEADINGS
 # Inside these, a region is text, never furniture by its class.
-_TEXT_HOLDERS = frozenset({"p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "figcaption", "caption",
-                           "a", "span", "code", "em", "strong", "b", "i"}) | _HEADINGS
+_TEXT_HOLDERS = frozenset({"p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "figcaption", "caption"}) | _HEADINGS
 _SHORT = 120  # characters of text kept per element for the small-block tests
 
 
@@ -192,7 +191,7 @@ def measure(root: Tag) -> dict[int, _Stats]:
             rels = {r.lower() for r in (tag.attrs.get("rel") or ())}
             if rels & _NAV_RELS or "accesskey" in tag.attrs:
                 stats.nav_links += 1
-            else:
+            elif not rels & _SIDE_RELS:
                 stats.other_links += 1
         if tag is not root and (_is_permalink(tag, stats) or (tag.name != "a" and _is_nav_panel(tag, stats))):
             continue  # furniture: counts as nothing
