@@ -287,7 +287,7 @@ def walk_content(main: Tag, stats: dict[int, _Stats], marked: bool, out: Outline
         if not isinstance(node, Tag) or id(node) not in stats:
             continue
         tag, tag_stats = node, stats[id(node)]
-        if tag is not main and text_depth == 0:
+        if text_depth == 0 and tag is not main and (tag.attrs or tag.name in _REGION_TAGS):
             if _region_furniture(tag, tag_stats, page_chars, _WIDGET_NAMES if marked else _REGION_NAMES):
                 continue
             if tag.name in ("header", "footer") and not section_depth and _small_region(tag_stats, page_chars):
