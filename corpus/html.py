@@ -4,7 +4,7 @@ The main content is the page's <main> (or role="main") if it has one, else
 its one <article> if that holds most of the text, else the whole body.
 What goes, anywhere:
 
-- page furniture by structure: scripts, styles, forms' controls, <nav>,
+- page furniture by structure: scripts, styles, form controls, <nav>,
   landmark roles (navigation, banner, search, ...), anything hidden;
 - permalink marks: links whose whole text is `¶`, `#`, `§` or `🔗`
   (Sphinx, MkDocs, texinfo, Docusaurus heading anchors);
@@ -53,8 +53,7 @@ __all__ = ["content_sections", "fragment_into", "parse_html", "read_html"]
 # Never content, wherever they are.
 _DROPPED_TAGS = frozenset({
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "nav", "button", "select",
-    "input", "textarea", "option", "dialog", "label", "iframe", "object", "embed", "canvas", "svg", "math-tool",
-    "menu",
+    "input", "textarea", "option", "dialog", "iframe", "object", "embed", "canvas", "svg",
 })
 _LANDMARK_ROLES = frozenset({
     "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "tooltip",
