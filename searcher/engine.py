@@ -30,6 +30,7 @@ from .hits import Hit, Stats
 from .dates import parse_bound, within
 from .explore import Exploring, ranked
 from .fuzzy import widen_fuzzy_terms
+from .querytext import plain_query
 
 # Passages that are not prose (bios, notes, sidebars) are kept searchable but
 # their scores are scaled down so that they never outrank prose that matches
@@ -239,7 +240,7 @@ class Searcher(Exploring):
             )
         if self._parser is None:
             self._parser = _make_parser(self._searcher.schema)  # (not the index: its TOC may be gone)
-        cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
+        cleaned = plain_query("".join(ch if ch.isprintable() else " " for ch in text))
         try:
             parsed = self._parser.parse(cleaned)
             parsed = _limit_fuzziness(_exclude_negations(parsed))

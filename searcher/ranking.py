@@ -101,6 +101,10 @@ PROXIMITY_SLOP = 8
 FEEDBACK_DOCS = 0
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.5
+# Query term frequency: a word typed n times weighs n times (BM25's qtf, as
+# Lucene and bm25s count it) instead of once.  Long queries (a pasted
+# abstract) repeat their key words.
+QUERY_TF = True
 
 
 def with_extras(parser):
@@ -110,7 +114,8 @@ def with_extras(parser):
     child is the parsed query, so highlighting and field checks see the
     user's words alone.  Queries with NOT are left as they are.
     """
-    return _ExtrasParser(parser) if PROXIMITY_WEIGHT > 0 or FEEDBACK_DOCS > 0 else parser
+    extras = PROXIMITY_WEIGHT > 0 or FEEDBACK_DOCS > 0 or QUERY_TF
+    return _ExtrasParser(parser) if extras else parser
 
 
 class _ExtrasParser:
@@ -123,12 +128,33 @@ class _ExtrasParser:
     def parse(self, text, **kwargs):
         from whoosh import query as q
 
-        parsed = self._parser.parse(text, **kwargs)
+        if QUERY_TF and kwargs.get("normalize", True):
+            parsed = with_query_tf(self._parser.parse(text, **{**kwargs, "normalize": False})).normalize()
+        else:
+            parsed = self._parser.parse(text, **kwargs)
         if isinstance(parsed, q.NullQuery.__class__) or parsed is q.NullQuery:
             return parsed
         if any(isinstance(node, q.Not) for node in _nodes(parsed)):
             return parsed
         return _extras_query()(parsed)
+
+
+def with_query_tf(node):
+    """`node` (not yet normalised) with the repeated alternatives of each OR merged into one, boosted by their count."""
+    from collections import Counter
+
+    from whoosh import query as q
+
+    if node.is_leaf() or not hasattr(node, "subqueries"):
+        return node
+    kids = [with_query_tf(k) for k in node.subqueries]
+    if type(node) is q.Or:
+        counts = Counter(kids)
+        if len(counts) < len(kids):
+            kids = [k.with_boost(k.boost * counts[k]) for k in dict.fromkeys(kids)]
+    copy = node.copy()
+    copy.subqueries = kids
+    return copy
 
 
 def _nodes(node):

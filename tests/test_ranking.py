@@ -13,6 +13,7 @@ def test_lucene_idf_is_positive_and_falls_with_document_frequency():
 def test_feedback_is_off_by_default_and_no_extras_leave_the_parser_alone(monkeypatch):
     assert ranking.FEEDBACK_DOCS == 0
     monkeypatch.setattr(ranking, "PROXIMITY_WEIGHT", 0.0)
+    monkeypatch.setattr(ranking, "QUERY_TF", False)
     parser = object()
     assert ranking.with_extras(parser) is parser
 
@@ -55,3 +56,30 @@ def test_field_lengths_read_once_equal_whooshs_own_and_scores_do_not_change(tiny
     with Searcher(tiny_index) as s:
         slow = [(h.id, h.score) for h in s.search("chip subsidies robots", limit=20)]
     assert fast == slow and fast
+
+
+def test_a_word_typed_twice_weighs_twice(tiny_index):
+    with Searcher(tiny_index) as s:
+        once = {h.id: h.score for h in s.search("chips robots", limit=10)}
+        twice = {h.id: h.score for h in s.search("chips robots robots", limit=10)}
+    robots = [i for i in once if i.startswith("robots")]
+    chips = [i for i in once if not i.startswith("robots")]
+    assert robots and chips
+    assert all(twice[i] > once[i] for i in robots)  # only the repeated word's passages gain
+    assert all(twice[i] == pytest.approx(once[i]) for i in chips)
+
+
+def test_a_title_only_record_is_found_by_its_title(tmp_path):
+    import json
+
+    from indexer import Indexer
+
+    (tmp_path / "records.jsonl").write_text(
+        json.dumps({"_id": "t1", "title": "Matrix inversion by Gauss elimination", "text": ""}) + "\n"
+        + json.dumps({"_id": "t2", "title": "Other", "text": "Some body text about robots."}) + "\n",
+        encoding="utf-8")
+    Indexer(tmp_path / "index").update([tmp_path / "records.jsonl"])
+    with Searcher(tmp_path / "index") as s:
+        hits = s.search("gauss elimination")
+    assert [h.document for h in hits] == ["t1"]
+    assert hits[0].text == "Matrix inversion by Gauss elimination" and hits[0].matches
