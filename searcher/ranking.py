@@ -105,6 +105,21 @@ FEEDBACK_WEIGHT = 0.5
 # Lucene and bm25s count it) instead of once.  Long queries (a pasted
 # abstract) repeat their key words.
 QUERY_TF = True
+# Coordination by informativeness: a passage's score is multiplied by
+# (idf of the query words it holds / idf of all the query words) **
+# COORDINATION, so a passage missing the rarest word cannot win by repeating
+# the common ones.  Words are counted once whatever field holds them;
+# wildcard and fuzzy expansions are left out of the share.  0 turns it off.
+COORDINATION = 1.0
+# ... for queries of at most this many distinct words (long queries, such as
+# a pasted abstract, rank best as plain sums); None: every query.
+COORDINATION_MAX_WORDS: int | None = 4
+# How a word's scores in the text, title and section fields combine: "sum"
+# (each field saturates on its own and the scores add up, so a common word
+# in all three can outweigh a rare one in the text), or "max" (the best
+# field's score plus FIELD_TIEBREAK times the others').
+FIELD_COMBINE = "sum"
+FIELD_TIEBREAK = 0.0
 
 
 def with_extras(parser):
@@ -114,7 +129,7 @@ def with_extras(parser):
     child is the parsed query, so highlighting and field checks see the
     user's words alone.  Queries with NOT are left as they are.
     """
-    extras = PROXIMITY_WEIGHT > 0 or FEEDBACK_DOCS > 0 or QUERY_TF
+    extras = PROXIMITY_WEIGHT > 0 or FEEDBACK_DOCS > 0 or QUERY_TF or COORDINATION > 0
     return _ExtrasParser(parser) if extras else parser
 
 
@@ -176,12 +191,162 @@ def _extras_query():
         def matcher(self, searcher, context=None):
             if self._built is None:
                 built = with_proximity(self.child)
+                if FIELD_COMBINE in ("max", "bm25f"):
+                    built = best_field(built)
                 if FEEDBACK_DOCS > 0:
                     built = expand(searcher.get_parent(), built)
                 self._built = built
-            return self._built.matcher(searcher, context)
+            if COORDINATION <= 0:
+                return self._built.matcher(searcher, context)
+            shares = word_idfs(searcher.get_parent(), self.child)
+            if len(shares) < 2 or (COORDINATION_MAX_WORDS is not None and len(shares) > COORDINATION_MAX_WORDS):
+                return self._built.matcher(searcher, context)
+            context = context.set(needs_current=True) if context is not None else None
+            return _coordination_matcher()(self._built.matcher(searcher, context), shares, COORDINATION)
 
     return WithExtras
+
+
+def best_field(node):
+    """`node` with each OR's alternatives for one word in several fields made a DisjunctionMax."""
+    from whoosh import query as q
+
+    from indexer.schema import SEARCH_FIELDS
+
+    if node.is_leaf() or not hasattr(node, "subqueries"):
+        return node
+    kids = [best_field(k) for k in node.subqueries]
+    if type(node) is q.Or:
+        groups: dict = {}
+        for kid in kids:
+            key = kid.text if type(kid) is q.Term and kid.fieldname in SEARCH_FIELDS else id(kid)
+            groups.setdefault(key, []).append(kid)
+        combine = _word_in_fields if FIELD_COMBINE == "bm25f" else (
+            lambda g: q.DisjunctionMax(g, tiebreak=FIELD_TIEBREAK))
+        kids = [g[0] if len(g) == 1 else combine(g) for g in groups.values()]
+    copy = node.copy()
+    copy.subqueries = kids
+    return copy
+
+
+def _word_in_fields(terms):
+    """One word in several fields, scored as one BM25F term (see `_word_query`)."""
+    from whoosh import query as q
+
+    first = terms[0]
+    qtf = first.boost / (FIELD_BOOSTS.get(first.fieldname) or 1.0)
+    return _word_query()([q.Term(t.fieldname, t.text) for t in terms], boost=qtf)
+
+
+@lru_cache(maxsize=None)
+def _word_query():
+    from whoosh import query as q
+    from whoosh.matching.wrappers import WrappingMatcher
+
+    class WordInFields(q.Or):
+        """A word in several fields, scored as BM25F proper: the field frequencies,
+        each weighted and length-normalised, are added up before one saturation,
+        idf * t (k1 + 1) / (k1 + t), so a word's score is bounded whichever fields hold it."""
+
+        def matcher(self, searcher, context=None):
+            context = context.set(needs_current=True) if context is not None else None
+            union = q.Or(self.subqueries).matcher(searcher, context)
+            parent = searcher.get_parent()
+            reader = searcher.reader()
+            fields = {}
+            for t in self.subqueries:
+                fields[t.fieldname] = (FIELD_BOOSTS.get(t.fieldname, 1.0), FIELD_B.get(t.fieldname, B),
+                                       parent.avg_field_length(t.fieldname) or 1.0,
+                                       field_lengths(reader, t.fieldname) or _length_of(reader, t.fieldname))
+            df = max(parent.doc_frequency(t.fieldname, t.text) for t in self.subqueries)
+            idf = lucene_idf(parent.doc_count_all(), df)
+            return WordMatcher(union, fields, self.boost * idf)
+
+    class WordMatcher(WrappingMatcher):
+        def __init__(self, child, fields, weight):
+            super().__init__(child)
+            self._fields = fields
+            self._weight = weight
+
+        def copy(self):
+            return self.__class__(self.child.copy(), self._fields, self._weight)
+
+        def _replacement(self, newchild):
+            return self.__class__(newchild, self._fields, self._weight)
+
+        def supports_block_quality(self):
+            return False
+
+        def max_quality(self):
+            return self._weight * (K1 + 1)
+
+        def score(self):
+            child = self.child
+            docnum = child.id()
+            t = 0.0
+            for leaf in child.term_matchers():
+                if leaf.is_active() and leaf.id() == docnum:
+                    boost, b, average, length = self._fields[leaf.term()[0]]
+                    t += boost * leaf.weight() / (1 - b + b * (length(docnum) or 0) / average)
+            return self._weight * t * (K1 + 1) / (K1 + t)
+
+    return WordInFields
+
+
+def _length_of(reader, fieldname):
+    return lambda docnum: reader.doc_field_length(docnum, fieldname, 1)
+
+
+def word_idfs(searcher, query) -> dict[str, float]:
+    """{word: idf} of the plain words of `query` (in the text, title and section fields) found in the index."""
+    from whoosh import query as q
+
+    from indexer.schema import SEARCH_FIELDS
+
+    count = searcher.doc_count_all()
+    idfs: dict[str, float] = {}
+    for node in _nodes(query):
+        if type(node) is q.Term and node.fieldname in SEARCH_FIELDS and node.text not in idfs:
+            df = max(searcher.doc_frequency(f, node.text) for f in SEARCH_FIELDS)
+            if df:
+                idfs[node.text] = lucene_idf(count, df)
+    return idfs
+
+
+@lru_cache(maxsize=None)
+def _coordination_matcher():
+    from whoosh.matching.wrappers import WrappingMatcher
+
+    class CoordinationMatcher(WrappingMatcher):
+        """Scales each score by the idf-weighted share of the query's words the passage holds.
+
+        The factor is at most 1, so the child's quality bounds stay valid bounds.
+        """
+
+        def __init__(self, child, idfs, power):
+            super().__init__(child)
+            self._words = idfs
+            self._idfs = {w.encode("utf-8"): v for w, v in idfs.items()}  # matchers give terms as bytes
+            self._total = sum(idfs.values())
+            self._power = power
+
+        def copy(self):
+            return self.__class__(self.child.copy(), self._words, self._power)
+
+        def _replacement(self, newchild):
+            return self.__class__(newchild, self._words, self._power)
+
+        def score(self):
+            child = self.child
+            seen = set()
+            held = 0.0
+            for _, text in child.matching_terms(child.id()):
+                if text not in seen:
+                    seen.add(text)
+                    held += self._idfs.get(text, 0.0)
+            return child.score() * (held / self._total) ** self._power
+
+    return CoordinationMatcher
 
 
 def with_proximity(query):
