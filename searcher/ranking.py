@@ -1,20 +1,24 @@
 """How passages are scored: BM25F constants, field weights, the idf, and the
-query-side extras (a proximity bonus; pseudo-relevance feedback, off).
+query-side extras (query term frequency, BM25F word scoring, coordination
+for short queries, a proximity bonus; pseudo-relevance feedback, off).
 
 Kept apart from the engine so that ranking can be tuned without touching query
 handling.  Every default here was measured with benchmarks/relevance.py on
-SciFact and Cranfield (benchmarks/RESULTS.md, "Relevance").  Values are read
-when a searcher is opened or a query parsed, so a benchmark may override them.
+five collections, tuned on four and confirmed on SciFact (benchmarks/RESULTS.md,
+"Relevance").  Values are read when a searcher is opened or a query parsed, so
+a benchmark may override them.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from math import log
 
-# BM25F parameters and field weights.
-K1 = 0.9
+# BM25F parameters and field weights (k1 2.0 and title 3.0 go with
+# FIELD_COMBINE "bm25f", where the title's frequency joins the text's before
+# one saturation; with "sum" the old 0.9 and 0.5 were best).
+K1 = 2.0
 B = 0.75
-FIELD_BOOSTS = {"text": 1.0, "title": 0.5, "section": 0.5}
+FIELD_BOOSTS = {"text": 1.0, "title": 3.0, "section": 0.5}
 # Length normalisation for particular fields, where it should differ from B.
 # Titles are short and their lengths vary little; full normalisation (1.0)
 # measured slightly better than B on both collections.
@@ -114,11 +118,15 @@ COORDINATION = 1.0
 # ... for queries of at most this many distinct words (long queries, such as
 # a pasted abstract, rank best as plain sums); None: every query.
 COORDINATION_MAX_WORDS: int | None = 4
-# How a word's scores in the text, title and section fields combine: "sum"
-# (each field saturates on its own and the scores add up, so a common word
-# in all three can outweigh a rare one in the text), or "max" (the best
-# field's score plus FIELD_TIEBREAK times the others').
-FIELD_COMBINE = "sum"
+# How a word's matches in the text, title and section fields combine:
+# "bm25f" (BM25F proper: the field frequencies, weighted by FIELD_BOOSTS and
+# length-normalised with each field's b, are added before one saturation, so
+# a word's score is bounded whichever fields hold it), "sum" (Whoosh's: each
+# field saturates on its own and the scores add up, so a common word in all
+# three fields can outweigh a rare one), or "max" (the best field's score
+# plus FIELD_TIEBREAK times the others').  Wildcard, fuzzy and phrase
+# matches are summed over fields whatever this says.
+FIELD_COMBINE = "bm25f"
 FIELD_TIEBREAK = 0.0
 
 
@@ -149,6 +157,8 @@ class _ExtrasParser:
             parsed = self._parser.parse(text, **kwargs)
         if isinstance(parsed, q.NullQuery.__class__) or parsed is q.NullQuery:
             return parsed
+        if FIELD_COMBINE in ("max", "bm25f"):
+            parsed = best_field(parsed)
         if any(isinstance(node, q.Not) for node in _nodes(parsed)):
             return parsed
         return _extras_query()(parsed)
@@ -191,8 +201,6 @@ def _extras_query():
         def matcher(self, searcher, context=None):
             if self._built is None:
                 built = with_proximity(self.child)
-                if FIELD_COMBINE in ("max", "bm25f"):
-                    built = best_field(built)
                 if FEEDBACK_DOCS > 0:
                     built = expand(searcher.get_parent(), built)
                 self._built = built
@@ -208,7 +216,8 @@ def _extras_query():
 
 
 def best_field(node):
-    """`node` with each OR's alternatives for one word in several fields made a DisjunctionMax."""
+    """`node` with each OR's alternatives for one word in several fields made one
+    query: a BM25F word (FIELD_COMBINE "bm25f") or a DisjunctionMax ("max")."""
     from whoosh import query as q
 
     from indexer.schema import SEARCH_FIELDS
@@ -243,10 +252,15 @@ def _word_query():
     from whoosh import query as q
     from whoosh.matching.wrappers import WrappingMatcher
 
-    class WordInFields(q.Or):
+    class WordInFields(q.CompoundQuery):
         """A word in several fields, scored as BM25F proper: the field frequencies,
         each weighted and length-normalised, are added up before one saturation,
-        idf * t (k1 + 1) / (k1 + t), so a word's score is bounded whichever fields hold it."""
+        idf * t (k1 + 1) / (k1 + t), so a word's score is bounded whichever fields hold it.
+
+        Not an `Or` (code that rebuilds ORs must not turn it back into a sum).
+        """
+
+        JOINT = " | "
 
         def matcher(self, searcher, context=None):
             context = context.set(needs_current=True) if context is not None else None
