@@ -17,6 +17,8 @@ CRANFIELD = Path(os.environ.get("CORPUS_SEARCH_EVAL") or REPO.parent / "shared" 
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+pytestmark = pytest.mark.slow  # indexes and evaluates a whole collection
+
 
 @pytest.fixture(scope="module")
 def cranfield(tmp_path_factory) -> dict:
