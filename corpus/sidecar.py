@@ -34,7 +34,14 @@ def sidecar_paths(path: Path) -> list[Path]:
 
 
 def sidecar_signature(path: Path) -> str:
-    """Size and modification time of the metadata files for `path`: changes when any of them does."""
+    """Size and modification time of the metadata files for `path`: changes when any of them does.
+
+    "" for a JSON Lines file (its records carry their own metadata).
+    """
+    from .readers import format_of
+
+    if format_of(path) == "jsonl":
+        return ""
     parts = []
     for sidecar in sidecar_paths(path):
         try:

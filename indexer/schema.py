@@ -16,7 +16,7 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter,
 
 # Bump when the schema or the analysis changes: an index made by another
 # version is refused with a message asking for `corpus-search index --rebuild`.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 INDEX_NAME = "passages"
 MANIFEST_NAME = "manifest.json"
@@ -178,6 +178,8 @@ def build_schema() -> fields.Schema:
         text_hash=fields.ID(stored=True, sortable=True),
         # fingerprints of the passage's sentences: the same passage in another document
         sentence_keys=fields.KEYWORD(stored=True, scorable=False),
+        # the document's record (indexer.document_meta), on its first passage only
+        document_meta=fields.STORED(),
     )
 
 

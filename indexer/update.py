@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator
 from corpus.errors import CorpusSearchError, IndexDamaged, UnreadableDocument
 from corpus.model import RawDocument
 from corpus.readers import Note, Skip, file_digest, find_files, read_file, without_surrogates
+from corpus.sidecar import sidecar_signature
 
 from . import manifest as mf
 from .chunk import Passage
@@ -237,6 +238,8 @@ class Indexer:
             st = path.stat()
         except OSError:
             return False
+        if sidecar_signature(path) != record.sidecars:
+            return False
         if st.st_size == record.size and st.st_mtime_ns == record.mtime_ns:
             return True
         if st.st_size != record.size:
@@ -383,6 +386,7 @@ class Indexer:
         try:
             stat = path.stat()
             digest = file_digest(path)
+            sidecars = sidecar_signature(path)
         except OSError as exc:
             run.skipped.append(Skip(str(path), _reason(exc, path)))
             return None
@@ -416,7 +420,7 @@ class Indexer:
             # next run try again.
             run.skipped.append(Skip(str(path), _reason(exc, path) + f" (kept the {len(docs)} documents before it)"))
             rest = {d: h for d, h in old_digests.items() if d not in digests}
-            return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs + list(rest), {**digests, **rest})
+            return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs + list(rest), {**digests, **rest}, sidecars)
         if old_digests:
             for doc_id in old_digests.keys() - digests.keys():
                 writer.delete_by_term("document", doc_id)
@@ -428,7 +432,7 @@ class Indexer:
         if old is not None and not old_digests:  # documents of the old version that are gone
             run.counts["removed"] += len(set(old.documents) - set(docs))
         return mf.FileRecord(stat.st_size, stat.st_mtime_ns, digest, docs,
-                             digests if len(docs) > 1 else {})
+                             digests if len(docs) > 1 else {}, sidecars)
 
     @staticmethod
     def _documents_of(path: Path, key: str, run: "_Run", docs: list[str]) -> Iterator[RawDocument]:
@@ -528,7 +532,8 @@ def _source_key(path: Path) -> str:
 
 def _document_digest(raw: RawDocument) -> str:
     """What a document's passages are made from, hashed: the same digest, the same passages."""
-    parts = (raw.text, raw.title, "\x1e".join(raw.authors), raw.date, raw.publisher, repr(raw.sections))
+    parts = (raw.text, raw.title, "\x1e".join(raw.authors), raw.date, raw.publisher, raw.url,
+             repr(raw.publication), repr(raw.sections))
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

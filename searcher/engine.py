@@ -5,6 +5,7 @@ Everything it returns is a plain value (`Hit`, `Stats`).
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -24,7 +25,11 @@ from indexer.schema import (
 from . import ranking
 from .duplicates import collapse, same_passage
 from .highlight import MatchTerms, find_matches
+from . import reading
+from .documents import Context, DocumentInfo
 from .hits import Hit, Stats
+from .ids import is_passage_id
+from corpus.citation import DEFAULT_STYLE, Citation, check_style
 
 # Query features kept in their own modules (dates, spelling, facets, similar).
 from .dates import parse_bound, within
@@ -148,15 +153,19 @@ class Searcher(Exploring):
         section: str | None = None,
         after: str | None = None,
         before: str | None = None,
+        cite: str | None = None,
     ) -> list[Hit]:
         """The best passages for `query`, best first (page `page` of `limit` hits).
 
         `after` and `before` ("YYYY", "YYYY-MM" or "YYYY-MM-DD") keep passages
         whose document is dated on or after / on or before them, compared at
-        the precision both dates have (see `searcher.dates`).
+        the precision both dates have (see `searcher.dates`).  `cite` (a
+        style: chicago, apa, ...) gives each hit its `citation`.
         """
         if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
             raise BadQuery("limit and page must be whole numbers, at least 1")
+        if cite is not None:
+            cite = check_style(cite)
         parsed, filters = self._prepare(query, author, document, section, after, before)
         if filters is False:
             return []
@@ -170,15 +179,75 @@ class Searcher(Exploring):
         terms = self._match_terms(parsed)
         stored = [doc.fields() for doc in page_hits]
         also = self._also_in_all(stored)
-        return [self._hit(fields, terms, rank=first + offset + 1, score=doc.score, also_in=also[offset])
+        hits = [self._hit(fields, terms, rank=first + offset + 1, score=doc.score, also_in=also[offset])
                 for offset, (doc, fields) in enumerate(zip(page_hits, stored))]
+        if cite is not None:
+            hits = [replace(hit, citation=text) for hit, text in zip(hits, self._citations(stored, cite))]
+        return hits
 
     def get(self, passage_id: str) -> Hit:
-        """One passage by its id."""
+        """One passage by its id (its document part may be any unique prefix: "004:20")."""
         fields = self._searcher.document(id=passage_id)
         if fields is None:
-            raise PassageNotFound(f"no passage {passage_id!r} in {self.index_dir}; ids look like 'document:12'")
+            if not is_passage_id(passage_id):
+                raise PassageNotFound(f"no passage {passage_id!r} in {self.index_dir}; ids look like 'document:12'")
+            fields = reading.passage_fields(self._searcher, passage_id)
         return self._hit(fields, MatchTerms(frozenset()))
+
+    # -- documents, context, citations (searcher.reading, searcher.citing) ---
+
+    def documents(self, *, author: str | Sequence[str] | None = None, after: str | None = None,
+                  before: str | None = None) -> list[DocumentInfo]:
+        """Every document in the index, by id: title, authors, date, publisher, url, source, passages.
+
+        `author` keeps documents with an author or editor whose name has all
+        the words given (repeatable, as `search`); `after`/`before` compare
+        dates as `search` does (undated documents never pass a bound).
+        """
+        return reading.all_documents(self._searcher, _as_list(author), after, before)
+
+    def document(self, document_id: str, *, outline: bool = True) -> DocumentInfo:
+        """One document (any unique prefix of its id) with its outline: the runs of passages under
+        each article title and section, with the id of the first (`outline=False`: without it)."""
+        return reading.info(self._searcher, reading.resolve(self._searcher, document_id), with_outline=outline)
+
+    def get_or_none(self, passage_id: str) -> Hit | None:
+        """The passage with exactly this id, or None."""
+        fields = self._searcher.document(id=passage_id)
+        return None if fields is None else self._hit(fields, MatchTerms(frozenset()))
+
+    def context(self, passage_id: str, n: int = 1) -> Context:
+        """The passage with up to `n` passages before and after it, in reading order."""
+        if not isinstance(n, int) or n < 0:
+            raise BadQuery("the context must be a whole number of passages, 0 or more")
+        passages, focus = reading.neighbours(self._searcher, passage_id, n)
+        none = MatchTerms(frozenset())
+        return Context(tuple(self._hit(fields, none) for fields in passages), focus)
+
+    def cite(self, id: str, style: str = DEFAULT_STYLE) -> Citation:
+        """A citation of a passage's source (its article or interview in an edited volume, else its
+        document, with the page when known) or, given a document id, of the document."""
+        from .citing import cite
+
+        style = check_style(style)
+        if is_passage_id(id) or self._searcher.document(id=id) is not None:
+            fields = reading.passage_fields(self._searcher, id)
+            doc = reading.info(self._searcher, fields["document"])
+            return cite(doc, fields, style)
+        doc = reading.info(self._searcher, reading.resolve(self._searcher, id))
+        return cite(doc, None, style)
+
+    def _citations(self, stored: list[dict], style: str) -> list[str]:
+        from .citing import cite
+
+        docs: dict[str, DocumentInfo] = {}
+        out = []
+        for fields in stored:
+            doc_id = fields.get("document", "")
+            if doc_id not in docs:
+                docs[doc_id] = reading.info(self._searcher, doc_id)
+            out.append(cite(docs[doc_id], fields, style).text)
+        return out
 
     def stats(self) -> Stats:
         """Counts of documents, passages and passages per author, and the index's size."""
@@ -268,7 +337,8 @@ class Searcher(Exploring):
                 return False
             parts.append(q.Or([q.Term("author_name", n) for n in names]))
         if documents:
-            parts.append(q.Or([q.Term("document", d) for d in documents]))
+            resolved = [reading.resolve(self._searcher, d) for d in documents]
+            parts.append(q.Or([q.Term("document", d) for d in resolved]))
         if section and section.strip():
             words = section_words(section)
             if not words:

@@ -80,6 +80,7 @@ class Exploring:
         if limit < 1 or terms < 1:
             raise BadQuery("limit and terms must be at least 1")
         source = self.get(passage_id)
+        passage_id = source.id  # (given as a prefix, perhaps)
         where = self._where(author, document, None, after, before)
         stored = self._searcher.document(id=passage_id)
         itself = [q.Term("id", passage_id)]
