@@ -67,8 +67,10 @@ def passage_fields(ws, given: str) -> dict:
     pid = passage_id(ws, given)
     fields = ws.document(id=pid)
     if fields is None:
-        raise PassageNotFound(f"no passage {given!r}; `corpus-search show {pid.rpartition(':')[0]}` "
-                              "lists the document's passages")
+        doc_id = pid.rpartition(":")[0]
+        count = _passages_of(ws, doc_id, count_only=True)
+        raise PassageNotFound(f"no passage {pid!r}; its document has passages 1 to {count} "
+                              f"(`corpus-search show {doc_id}` lists them)")
     return fields
 
 
