@@ -77,7 +77,8 @@ def format_outline(doc: DocumentInfo, color: bool) -> str:
     width = max((len(e.first_passage) for e in doc.outline), default=0)
     lines = []
     for entry in doc.outline:
-        place = " › ".join(x for x in (entry.title, entry.section) if x) or "(no heading)"
+        title = "" if entry.title == doc.title else entry.title  # (one article: its sections suffice)
+        place = " › ".join(x for x in (title, entry.section) if x) or "(no heading)"
         count = f"  ({entry.passages})" if entry.passages > 1 else ""
         lines.append(f"  {_style(entry.first_passage.ljust(width), ID, color)}  {place}{_style(count, DIM, color)}")
     return head + "\n\noutline:\n" + "\n".join(lines)
