@@ -31,7 +31,10 @@ def part_of(doc: DocumentInfo, passage: dict | None) -> Part | None:
     return Part(title=title, byline=byline or tuple(passage.get("authors") or ()), speakers=speakers)
 
 
-def cite(doc: DocumentInfo, passage: dict | None, style: str) -> Citation:
-    """`doc` (or the part of it `passage` is in) cited in `style`, with the passage's page if it has one."""
+def cite(doc: DocumentInfo, passage: dict | None, style: str, *, short: bool = True) -> Citation:
+    """`doc` (or the part of it `passage` is in) cited in `style`, with the passage's page if it has one.
+
+    `short=False`: the bibliography entry only (no note or in-text form).
+    """
     page = str((passage or {}).get("page") or "")
-    return render(csl_item(source_of(doc), part_of(doc, passage)), style, page=page)
+    return render(csl_item(source_of(doc), part_of(doc, passage)), style, page=page, short=short)

@@ -241,12 +241,17 @@ class Searcher(Exploring):
         from .citing import cite
 
         docs: dict[str, DocumentInfo] = {}
+        made: dict[tuple, str] = {}  # hits from one article share its citation
         out = []
         for fields in stored:
             doc_id = fields.get("document", "")
             if doc_id not in docs:
                 docs[doc_id] = reading.info(self._searcher, doc_id)
-            out.append(cite(docs[doc_id], fields, style).text)
+            key = (doc_id, fields.get("title"), fields.get("kind"), tuple(fields.get("authors") or ()),
+                   fields.get("page"))
+            if key not in made:
+                made[key] = cite(docs[doc_id], fields, style, short=False).text
+            out.append(made[key])
         return out
 
     def stats(self) -> Stats:

