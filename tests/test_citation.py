@@ -146,3 +146,11 @@ def test_initials_are_normalised_and_given_names_kept_whole():
 def test_american_punctuation_goes_inside_closing_quotes():
     assert move_punctuation_into_quotes("“Title”, in X”.") == "“Title,” in X.”"
     assert move_punctuation_into_quotes("“Can China Grow?”. In") == "“Can China Grow?” In"
+
+
+def test_harvard_is_british_quotes_and_punctuation_outside_them():
+    part = EXPECTED["parts"]["lehmann_chapter"]
+    item = csl_item(bundled_source("000_5c84af78ccbbd290"), Part(part["title"], ("Thomas Lehmann",)))
+    text = render(item, "harvard").text
+    assert text.startswith("Lehmann, T. (2019) ‘AI Politics is Local: Municipal and central authorities dream up "
+                           "a model AI cluster in Beijing’, in G. Webster (ed.) AI Policy and China")

@@ -23,6 +23,8 @@ CSL_STYLES = {
     "mla": "modern-language-association.csl",
     "harvard": "harvard-cite-them-right.csl",
 }
+# Cite Them Right is a British style whose file names no locale: British quotes and dates.
+STYLE_LOCALES = {"harvard": "en-GB"}
 STYLES = (*CSL_STYLES, "bibtex", "ris", "csl-json")
 DEFAULT_STYLE = "chicago"
 
@@ -75,7 +77,7 @@ def _style(name: str):
     from .citeproc_fixes import install
 
     install()
-    return CitationStylesStyle(str(STYLES_DIR / CSL_STYLES[name]), validate=False)
+    return CitationStylesStyle(str(STYLES_DIR / CSL_STYLES[name]), locale=STYLE_LOCALES.get(name), validate=False)
 
 
 def _citeproc(item: dict, style: str, page: str, with_short: bool = True) -> tuple[str, str]:
