@@ -154,3 +154,13 @@ def test_harvard_is_british_quotes_and_punctuation_outside_them():
     text = render(item, "harvard").text
     assert text.startswith("Lehmann, T. (2019) ‘AI Politics is Local: Municipal and central authorities dream up "
                            "a model AI cluster in Beijing’, in G. Webster (ed.) AI Policy and China")
+
+
+def test_citations_rendered_from_many_threads_are_the_same_as_one_by_one():
+    from concurrent.futures import ThreadPoolExecutor
+
+    items = [csl_item(bundled_source(doc_id)) for doc_id in sorted(EXPECTED["documents"])]
+    jobs = [(item, style) for item in items for style in ("chicago", "apa")] * 3
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(pool.map(lambda job: render(*job).text, jobs))
+    assert texts == [EXPECTED["documents"][item["id"]][style] for item, style in jobs]

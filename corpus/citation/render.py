@@ -10,6 +10,7 @@ the in-text citation as `short`.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,8 +67,14 @@ def render(item: dict, style: str = DEFAULT_STYLE, page: str = "", *, short: boo
         from .ris import ris_record
 
         return Citation(style, ris_record(item, page), page=page)
-    text, note = _citeproc(item, style, page, short)
+    with _rendering:
+        text, note = _citeproc(item, style, page, short)
     return Citation(style, text, note, page)
+
+
+# citeproc-py keeps a rendering's state on the style's elements (what a
+# substitution represses), so one style renders one citation at a time.
+_rendering = threading.Lock()
 
 
 @lru_cache(maxsize=None)
