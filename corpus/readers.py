@@ -233,8 +233,10 @@ def read_file(path: Path, doc_id: str | None = None) -> Iterator[RawDocument | S
     if not text.strip():
         raise UnreadableDocument(f"{path}: empty file")
     doc_id = doc_id or document_id(path)
-    if fmt == "html":
-        raw = _read_html(path, text, doc_id)
+    if fmt in ("html", "markdown"):
+        raw = _read_html(path, text, doc_id) if fmt == "html" else _read_markdown(path, text, doc_id)
+        if not raw.sections:
+            raise UnreadableDocument(f"{path}: no text (nothing but markup, scripts or page chrome)")
     else:
         raw = RawDocument(id=doc_id, path=str(path), format=fmt, text=text)
     yield from _with_sidecars(raw, path)
@@ -261,6 +263,12 @@ def _read_html(path: Path, text: str, doc_id: str) -> RawDocument:
         raise UnreadableDocument(
             f"{path}: malformed HTML ({exc.__class__.__name__}: {_short(exc)})"
         ) from None
+
+
+def _read_markdown(path: Path, text: str, doc_id: str) -> RawDocument:
+    from .markdown import read_markdown  # markdown-it is only needed here
+
+    return read_markdown(str(path), text, doc_id)
 
 
 def _open_lines(path: Path):

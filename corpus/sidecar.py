@@ -38,9 +38,7 @@ def sidecar_signature(path: Path) -> str:
 
     "" for a JSON Lines file (its records carry their own metadata).
     """
-    from .readers import format_of
-
-    if format_of(path) == "jsonl":
+    if str(path).lower().endswith((".jsonl", ".jsonl.gz")):
         return ""
     parts = []
     for sidecar in sidecar_paths(path):

@@ -3,8 +3,9 @@
 `build_document` is the one entry point the indexer uses.  It picks the reading
 that fits the document:
 
-- pre-parsed sections (HTML readers find them in markup) are cleaned and kept;
-- Markdown: `#` headings are sections, markup is stripped (corpus.markdown);
+- pre-parsed sections (the HTML and Markdown readers find them in markup)
+  are kept, only their Unicode folded and blanks collapsed;
+- Markdown text given without sections is parsed first (corpus.markdown);
 - an edited volume with bylines ("BY LORAND LASKAI AND HELEN TONER") is split
   into its articles, bios and interviews (corpus.volume);
 - anything else is one article whose headings are found from its lines
@@ -12,15 +13,20 @@ that fits the document:
 
 Who wrote what comes from the text when the text says so, else from the
 catalog; a document neither names stays unattributed.
+
+Footnote numbers glued to words ("percent.94") are taken off only in text
+exported from a PDF: the bundled reports (the catalog's documents) and PDF
+files.  Anywhere else a number after a word is part of it ("httplib2").
 """
 from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import replace
 
 from .asides import drop_pull_quotes, take_out_sidebars
 from .catalog import lookup
-from .clean import clean_text
+from .clean import clean_markup_text, clean_text
 from .lines import words_of
 from .model import Block, Document, Publication, RawDocument
 from .sections import article_blocks, kind_of_section, split_sections
@@ -49,7 +55,7 @@ def drop_title_lines(lines: list[str], title: str) -> list[str]:
 def _section_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> list[Block]:
     blocks = []
     for heading, paragraph in raw.sections:
-        text = re.sub(r"\s+", " ", clean_text(paragraph)).strip()
+        text = re.sub(r"\s+", " ", clean_markup_text(paragraph)).strip()
         if text:
             kind = kind_of_section(heading)
             blocks.append(Block(text=text, kind=kind, section=heading.strip(), title=title, authors=authors))
@@ -73,15 +79,14 @@ def take_opening_title(lines: list[str]) -> tuple[str, list[str]]:
     return opening.heading, lines[i:]
 
 
-def _text_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> tuple[str, list[Block]]:
+def _text_blocks(
+    raw: RawDocument, title: str, authors: tuple[str, ...], from_pdf: bool
+) -> tuple[str, list[Block]]:
     """The title (found in the text if the caller had none) and the blocks of a text document."""
-    if raw.format == "markdown":
-        from .markdown import markdown_blocks, markdown_title
-
-        title = title or markdown_title(raw.text)
-        return title, markdown_blocks(raw.text, title, authors)
-    lines = clean_text(raw.text).split("\n")
-    lines = drop_pull_quotes(take_out_sidebars(lines))
+    lines = clean_text(raw.text, from_pdf=from_pdf).split("\n")
+    lines = take_out_sidebars(lines)
+    if from_pdf:  # a line printed twice is a pull quote only on a printed page
+        lines = drop_pull_quotes(lines)
     if is_edited_volume(lines):
         return title, volume_blocks(lines, title, authors)
     if title:
@@ -112,12 +117,19 @@ def _publication(raw: RawDocument, entry) -> Publication:
 def build_document(raw: RawDocument) -> Document:
     """Clean a raw document and find its blocks."""
     entry = lookup(raw.id)
+    if raw.format == "markdown" and not raw.sections:
+        from .markdown import read_markdown
+
+        parsed = read_markdown(raw.path, raw.text, raw.id)
+        raw = replace(parsed, title=raw.title or parsed.title, authors=raw.authors or parsed.authors,
+                      date=raw.date or parsed.date, publisher=raw.publisher, url=raw.url)
     title = raw.title or (entry.title if entry else "")
     authors = tuple(raw.authors or (entry.authors if entry else ()))
     if raw.sections:
         blocks = _section_blocks(raw, title, authors)
     else:
-        title, blocks = _text_blocks(raw, title, authors)
+        from_pdf = raw.format == "pdf" or entry is not None
+        title, blocks = _text_blocks(raw, title, authors, from_pdf)
     if not title and blocks:
         title = textwrap.shorten(blocks[0].text, 80, placeholder=" …")
     return Document(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from corpus.errors import BadQuery, PassageNotFound
+from .query import BadQuery
+from .results import PassageNotFound
 
 SHOWN = 8  # candidates named in an error, at most
 

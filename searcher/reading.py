@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from corpus.errors import PassageNotFound
-
 from .dates import parse_bound, within
 from .documents import DocumentInfo, document_info, outline_of
 from .ids import UnknownDocument, resolve_document, split_passage_id
+from .results import PassageNotFound
 
 
 def _text(term) -> str:

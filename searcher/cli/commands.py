@@ -1,7 +1,7 @@
-"""The `corpus-search` command: parses arguments, calls the library, prints.
+"""The `corpus-search` commands (click): each parses its options, calls the library once or twice, prints.
 
-The only module that imports click, prints or decides exit codes: 0 when
-something was found, 1 when nothing was, 2 on any error (one line on stderr).
+Exit codes: 0 when something was found, 1 when nothing was, 2 on any error
+(one line on stderr, by `searcher.cli.exits`).
 """
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 
 import click
-from click.core import ParameterSource
 
-from corpus.errors import CorpusSearchError, IndexMissing
+from indexer.layout import default_index_dir, is_default_index
 
-from . import __version__
+from .. import IndexMissing, __version__
 from corpus.citation.render import DEFAULT_STYLE, STYLES
 
-from .output import PROG, print_hits, search_and_print, silence_stdout, use_color
+from .exits import REPORTED, exit_status, fail
+from .output import PROG, print_hits, search_and_print, use_color
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -36,27 +36,14 @@ class Cli(click.Group):
             message = exc.format_message()
             if "\n" in message:  # click's "no arguments: here is the help" is not one line
                 message = "no command given; try search, show, documents, cite, similar, stats or index"
-            _fail(message + hint.replace("  ", " "))
-            code = 2
-        except (click.Abort, KeyboardInterrupt):
-            click.echo(f"{PROG}: interrupted; the index is as it was before this run", err=True)
-            code = 130
-        except CorpusSearchError as exc:
-            _fail(str(exc))
-            code = 2
-        except BrokenPipeError:
-            silence_stdout()
-            code = 0
-        except OSError as exc:
-            _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
-            code = 2
+            code = fail(message + hint.replace("  ", " "))
+        except click.Abort:
+            code = exit_status(KeyboardInterrupt())
+        except REPORTED as exc:
+            code = exit_status(exc)
         if standalone_mode:
             sys.exit(code)
         return code
-
-
-def _fail(message: str) -> None:
-    click.echo(f"{PROG}: error: {message}", err=True)
 
 
 def _index_path(ctx, param, value: str | None) -> Path | None:
@@ -76,27 +63,15 @@ def json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
 
 
-def _index_given(ctx: click.Context) -> Path | None:
-    """The --index folder, or None for the default (flag absent: default or environment)."""
-    value = ctx.params.get("index_dir")
-    if value is None:
-        return None
-    return value
-
-
-def _is_default_index(ctx: click.Context) -> bool:
-    return ctx.get_parameter_source("index_dir") in (ParameterSource.DEFAULT, ParameterSource.ENVIRONMENT, None)
-
-
 def open_searcher(ctx: click.Context):
-    """A Searcher on the chosen index, building the default index on first use."""
-    from .engine import Searcher
+    """A Searcher on the chosen index, building the default index on first use (with a note and a progress bar)."""
+    from ..engine import Searcher
 
-    index_dir = _index_given(ctx)
+    index_dir = ctx.params.get("index_dir")  # None: the default
     try:
         return Searcher(index_dir, build_default=False)
     except IndexMissing:
-        if not _is_default_index(ctx):
+        if not is_default_index(index_dir or default_index_dir()):
             raise
     click.echo(f"{PROG}: no index yet; building it from the bundled corpus (once)", err=True)
     run_indexer(index_dir, paths=[], rebuild=False)
@@ -283,7 +258,7 @@ def show(ctx, item_id, around, color, index_dir, as_json):
       corpus-search show 004_b9cf0838e2274f89:20 --context 1
       corpus-search show 000_5c84            # the document's outline
     """
-    from .ids import is_passage_id
+    from ..ids import is_passage_id
     from .render_documents import format_context, format_full_passage, format_outline
 
     colored = use_color(color, as_json)
@@ -428,7 +403,7 @@ def index(ctx, paths, rebuild, jobs, index_dir, as_json):
       corpus-search index data.jsonl --index ./my-index --json
     """
     if jobs is None:
-        from indexer.parallel import default_jobs
+        from indexer import default_jobs
 
         jobs = default_jobs()
     report = run_indexer(index_dir, list(paths), rebuild, jobs=jobs)

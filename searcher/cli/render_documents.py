@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .documents import Context, DocumentInfo
-from .hits import Hit
+from ..documents import Context, DocumentInfo
+from ..hits import Hit
 from .render import DIM, ID, TITLE, _style
 
 SOURCE_TYPES = {"bundled": "bundled corpus", "file": "file", "jsonl": "JSON Lines record"}
