@@ -30,7 +30,7 @@ from .asides import drop_pull_quotes, take_out_sidebars
 from .catalog import lookup
 from .clean import clean_markup_text, clean_text
 from .lines import words_of
-from .model import Block, Document, RawDocument
+from .model import Block, Document, Publication, RawDocument
 from .sections import article_blocks, kind_of_section, split_sections
 from .volume import is_edited_volume, volume_blocks
 
@@ -106,6 +106,16 @@ def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, 
     return tuple(seen)
 
 
+def _publication(raw: RawDocument, entry) -> Publication:
+    """The file's (or its sidecar's) publication facts, completed from the catalog."""
+    if entry is None or raw.publication == entry.publication:
+        return raw.publication
+    fields = {}
+    for key in ("type", "container_title", "editors", "volume", "issue", "series", "number"):
+        fields[key] = getattr(raw.publication, key) or getattr(entry.publication, key)
+    return Publication(**fields)
+
+
 def build_document(raw: RawDocument) -> Document:
     """Clean a raw document and find its blocks."""
     entry = lookup(raw.id)
@@ -131,6 +141,7 @@ def build_document(raw: RawDocument) -> Document:
         authors=document_authors(authors, blocks),
         date=raw.date or (entry.date if entry else ""),
         publisher=raw.publisher or (entry.publisher if entry else ""),
-        url=raw.url,
+        url=raw.url or (entry.url if entry else ""),
+        publication=_publication(raw, entry),
         blocks=tuple(blocks),
     )
