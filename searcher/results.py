@@ -58,7 +58,7 @@ class HitMaker:
 
     def get(self, passage_id: str, index_dir) -> Hit:
         """One passage by its id; PassageNotFound if the index has none."""
-        if not isinstance(passage_id, str) or not _is_text(passage_id):
+        if not isinstance(passage_id, str) or not is_text(passage_id):
             raise PassageNotFound(f"no passage {passage_id!r} in {index_dir}; ids look like 'document:12'")
         fields = self._searcher.document(id=passage_id)
         if fields is None:
@@ -123,7 +123,7 @@ def _sentence_keys(fields: dict) -> frozenset[str]:
     return frozenset((fields.get("sentence_keys") or "").split())
 
 
-def _is_text(value: str) -> bool:
+def is_text(value: str) -> bool:
     """Whether `value` is encodable text (not holding lone surrogates, as undecodable bytes in argv become)."""
     try:
         value.encode("utf-8")

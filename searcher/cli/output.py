@@ -26,7 +26,9 @@ from .terminal import terminal_safe  # (re-exported: the CLI's one sanitiser)
 
 PROG = "corpus-search"
 FEW_HITS = 3  # fewer passages than this in all, and `search` offers a respelt query
-_SGR = re.compile(r"\033\[[0-9;]*m")  # colour codes: the only sequences `write` lets through
+# The colour codes searcher.cli.render uses (bold red, bold, dim, magenta, reset): the
+# only sequences `write` lets through; any other is shown, as a document's would be.
+_SGR = re.compile(r"\033\[(?:0|1|2|35|1;31)m")
 
 
 def _json_escape(match: re.Match) -> str:
@@ -104,10 +106,11 @@ def print_hits(hits, as_json: bool, colored: bool, context: int) -> None:
 
 def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, where: dict | None = None,
                      with_facets: bool = False, context: int = 320, color: str = "auto",
-                     as_json: bool = False) -> int:
+                     as_json: bool = False, cite: str | None = None) -> int:
     """Run `corpus-search search` on an open Searcher; print; return the exit status (0 found, 1 not)."""
     where = where or {}
-    hits = searcher.search(text, limit=limit, page=page, **where)
+    extra = {"cite": cite} if cite else {}
+    hits = searcher.search(text, limit=limit, page=page, **where, **extra)
     facets = searcher.facets(text, **where) if with_facets else None
     suggestion = None
     if len(hits) < FEW_HITS and (facets["total"] if facets else searcher.count(text, **where)) < FEW_HITS:

@@ -32,6 +32,7 @@ def _mark_safe(text: str, spans, start: str, end: str) -> str:
     return "".join(out)
 
 # ANSI styles, as ripgrep uses them: matches bold red, places in colour.
+# (searcher.cli.output lets exactly these codes through; keep the two in step.)
 MATCH = ("\x1b[1;31m", "\x1b[0m")
 TITLE = ("\x1b[1m", "\x1b[0m")
 DIM = ("\x1b[2m", "\x1b[0m")
@@ -66,6 +67,8 @@ def format_hit(hit: Hit, color: bool, context: int = 320) -> str:
         "   " + _style(_line(hit.id), ID, color)
         + (_style(_line(f"  (also in {', '.join(hit.also_in)})"), DIM, color) if hit.also_in else ""),
     ]
+    if hit.citation:
+        lines.append("   " + _style("cite: ", DIM, color) + hit.citation.replace("\n", "\n         "))
     return "\n".join(lines)
 
 
