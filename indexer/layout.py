@@ -37,6 +37,7 @@ GENERATION_PREFIX = "gen-"
 INDEX_NAME = "passages"  # in a generation: the Whoosh index's name
 MANIFEST_NAME = "manifest.json"  # in a generation: what it was made from (indexer.manifest)
 PUNKT_NAME = "punkt.json"  # in a generation: the sentence model (indexer.sentences)
+NEW_FOLDER_MODE = 0o700  # a new index folder: its owner's alone (its files: 0600; see `seal`)
 CHECKSUMS_NAME = "checksums.json"  # in a generation: size and CRC-32 of every other file (seal, verify)
 LEGACY_PUNKT_NAME = "punkt.pickle"  # its file in indexes made by earlier versions
 
@@ -209,8 +210,10 @@ def file_checksum(path: Path) -> tuple[int, int]:
 
 
 def seal(generation: Path) -> None:
-    """Record the size and CRC-32 of every file of `generation` (after each commit, as its last step)."""
-    sums = {p.name: list(file_checksum(p)) for p in _sealed_files(generation)}
+    """Record the size and CRC-32 of every file of `generation` (after each commit, as its last step),
+    and give the index's files the permissions of its folder (`follow_folder_mode`)."""
+    files = _sealed_files(generation)
+    sums = {p.name: list(file_checksum(p)) for p in files}
     target = generation / CHECKSUMS_NAME
     tmp = target.with_name(CHECKSUMS_NAME + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -218,6 +221,34 @@ def seal(generation: Path) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     tmp.replace(target)
+    follow_folder_mode(generation.parent, [generation, target, *files])
+
+
+def make_private_as_folder(index_dir: Path) -> None:
+    """Every file and generation of the index with the index folder's permissions (after a run)."""
+    entries = [p for p in Path(index_dir).iterdir()]
+    for entry in list(entries):
+        if entry.is_dir() and not entry.is_symlink() and is_generation_name(entry.name):
+            entries += list(entry.iterdir())
+    follow_folder_mode(index_dir, entries)
+
+
+def follow_folder_mode(index_dir: Path, paths) -> None:
+    """Give `paths` the permissions of the index folder: a folder the same, a file the same without
+    execute bits (a 0700 folder: 0600 files; 0750: 0640).  Never more open than the folder."""
+    if sys.platform == "win32":
+        return
+    try:
+        mode = index_dir.stat().st_mode & 0o777
+    except OSError:
+        return
+    for path in paths:
+        try:
+            if path.is_symlink():
+                continue
+            path.chmod(mode if path.is_dir() else mode & 0o666)
+        except OSError:
+            pass
 
 
 def damaged(index_dir: Path, what: str) -> IndexDamaged:

@@ -9,6 +9,7 @@ generation and swaps it in only when it is complete (indexer.layout).
 from __future__ import annotations
 
 import shutil
+import stat
 from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import Callable, Iterable
@@ -55,7 +56,9 @@ class Indexer:
         self._make_folder()
         try:
             with writer_lock(self.index_dir, self.lock_timeout):
-                return self._update_locked(paths, rebuild, progress, jobs)
+                report = self._update_locked(paths, rebuild, progress, jobs)
+                layout.make_private_as_folder(self.index_dir)
+                return report
         except CorpusSearchError:
             if created and layout.current_generation_name(self.index_dir) == "":
                 shutil.rmtree(self.index_dir, ignore_errors=True)  # leave no empty index behind
@@ -67,7 +70,10 @@ class Indexer:
         if self.index_dir.exists() and not self.index_dir.is_dir():
             raise IndexDamaged(f"{self.index_dir} is a file, not an index folder; choose another --index")
         try:
-            self.index_dir.mkdir(parents=True, exist_ok=True)
+            self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+            # A new index folder is private (0700): what it holds is as private as the
+            # documents read into it.  Its files take its permissions (layout.seal).
+            self.index_dir.mkdir(mode=layout.NEW_FOLDER_MODE, exist_ok=True)
         except OSError as exc:
             raise IndexDamaged(f"cannot create the index folder {self.index_dir}: {exc.strerror}") from None
 
@@ -84,8 +90,14 @@ class Indexer:
             manifest = self._load_manifest(live)
             self._check_generation(live)
         skipped: list[Skip] = []
+        for source in list(manifest.sources):  # a device or pipe can never be read: stop tracking it
+            if _untrackable(mf.resolve_source(source)):
+                manifest.sources.remove(source)
+                skipped.append(Skip(source, f"{UNTRACKABLE}; no longer tracked"))
         for path in paths:
-            if path.exists() or path.is_symlink():
+            if _untrackable(path):
+                skipped.append(Skip(str(path), f"{UNTRACKABLE}; not tracked"))
+            elif path.exists() or path.is_symlink():
                 manifest.add_source(source_key(path))
             else:
                 skipped.append(Skip(str(path), "no such file or folder"))
@@ -247,6 +259,18 @@ class Indexer:
             done_bytes += _size(path)
             if progress:
                 progress(min(done_bytes, total_bytes), total_bytes)
+
+
+UNTRACKABLE = "not a regular file or folder (a device, pipe or socket)"
+
+
+def _untrackable(path: Path) -> bool:
+    """Whether `path` exists as something that is neither a file nor a folder (followed through links)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _text_size(paths: Iterable[Path]) -> int:
