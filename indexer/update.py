@@ -206,6 +206,7 @@ class Indexer:
             if not fresh:
                 with suppress(Exception):
                     remove_orphan_segments(ix)
+                    layout.remove_leftovers(self.index_dir, target)  # (a partial TOC of a failed commit)
 
         try:  # (workers get the sentence model when they start: it may be unreadable)
             sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, _text_size(to_read.values()))
@@ -234,6 +235,10 @@ class Indexer:
         except BaseException:
             if not writer.is_closed:
                 abandon(sink.cancel)
+            elif not fresh:  # the commit itself failed (a full disk): leave no partial files behind
+                with suppress(Exception):
+                    remove_orphan_segments(ix)
+                    layout.remove_leftovers(self.index_dir, target)
             raise
         return run.report(plan, manifest, removed_docs, str(self.index_dir))
 

@@ -131,3 +131,27 @@ def test_a_repeated_short_line_is_kept(tmp_path, name):
     (docs / name).write_text(("# Song" if name.endswith(".md") else "Song") + "\n\n" + "\n".join(lines) + "\n")
     Indexer(tmp_path / "ix").update([docs])
     assert sum(t.count("We shall overcome.") for t in texts(tmp_path / "ix", "overcome")) == 3
+
+
+def test_a_full_disk_during_the_commit_leaves_no_partial_files(tmp_path, tiny_corpus, monkeypatch):
+    import errno
+
+    from whoosh.index import TOC
+
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    generation = index_dir / (index_dir / "CURRENT").read_text().strip()
+    before = sorted(p.name for p in generation.iterdir())
+    (tiny_corpus / "farm.txt").write_text("Farm Report\n\n" + "Tractors plough the fields. " * 200 + "\n")
+
+    def disk_full(self, storage, indexname):
+        (generation / f"_{indexname}_{self.generation}.toc.123.4").write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(TOC, "write", disk_full)
+    result = run_cli("index", "--index", index_dir)
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert sorted(p.name for p in generation.iterdir()) == before  # the new segment and the partial TOC gone
+    monkeypatch.undo()
+    assert run_cli("check", "--index", index_dir).exit_code == 0
+    assert Indexer(index_dir).update().added == 1
