@@ -242,3 +242,10 @@ def test_an_index_without_checksums_still_searches_and_the_next_update_seals_it(
     assert run_cli("index", "--index", index_copy).exit_code == 0
     assert (gen / layout.CHECKSUMS_NAME).exists()
     assert '"sealed": true' in run_cli("check", "--json", "--index", index_copy).stdout
+
+
+def test_the_seed_index_reads_whole_through_the_data_only_unpickler(seed_index):
+    """Everything an index of ours pickles is in SAFE_GLOBALS: the real corpus, every passage and posting."""
+    with Searcher(seed_index) as searcher:
+        report = searcher.check()
+        assert report.sealed and report.passages == searcher.stats().passages and report.terms > 1000
