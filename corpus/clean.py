@@ -84,7 +84,7 @@ def strip_end_marks(text: str) -> str:
     return re.sub(r" ?◆", "", text) if "◆" in text else text
 
 
-_BROKEN_WORD = re.compile(r"([A-Za-z]+)-\n ?([a-z][A-Za-z]*)( |(?=\n)|$)")
+_BROKEN_WORD = re.compile(r"([A-Za-z]+)-\n ?([a-z][A-Za-z]*)([.,;:!?)\]”’\"]*)( |(?=\n)|$)")
 
 
 def _word_counts(text: str) -> Counter:
@@ -114,9 +114,9 @@ def rejoin_hyphenated_words(text: str) -> str:
         return known_left and (words[right.lower()] > 0 or left[0].isupper())
 
     def mend(m: re.Match) -> str:
-        left, right, gap = m.groups()
+        left, right, punctuation, gap = m.groups()
         word = f"{left}-{right}" if keeps_hyphen(left, right) else f"{left}{right}"
-        return word + ("\n" if gap == " " else "")
+        return word + punctuation + ("\n" if gap == " " else "")
 
     return _BROKEN_WORD.sub(mend, text)
 

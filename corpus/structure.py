@@ -23,6 +23,7 @@ from .catalog import lookup
 from .clean import clean_text
 from .lines import words_of
 from .model import Block, Document, RawDocument
+from .paging import assign_pages, note_blocks, take_out_notes
 from .sections import article_blocks, kind_of_section, split_sections
 from .volume import is_edited_volume, volume_blocks
 
@@ -80,15 +81,16 @@ def _text_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> tupl
 
         title = title or markdown_title(raw.text)
         return title, markdown_blocks(raw.text, title, authors)
-    lines = clean_text(raw.text).split("\n")
+    text, notes = take_out_notes(raw.text.replace("\f", "\n"))  # notes at page feet, for paged documents
+    lines = clean_text(text).split("\n")
     lines = drop_pull_quotes(take_out_sidebars(lines))
     if is_edited_volume(lines):
-        return title, volume_blocks(lines, title, authors)
+        return title, volume_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean_text)
     if title:
         lines = drop_title_lines(lines, title)
     else:
         title, lines = take_opening_title(lines)
-    return title, article_blocks(lines, title, authors)
+    return title, article_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean_text)
 
 
 def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, ...]:
@@ -108,6 +110,8 @@ def build_document(raw: RawDocument) -> Document:
         blocks = _section_blocks(raw, title, authors)
     else:
         title, blocks = _text_blocks(raw, title, authors)
+    if raw.page_labels:
+        blocks = assign_pages(blocks, raw.text, raw.page_labels)
     if not title and blocks:
         title = textwrap.shorten(blocks[0].text, 80, placeholder=" …")
     return Document(
