@@ -29,6 +29,10 @@ from .volume import is_edited_volume, volume_blocks
 
 __all__ = ["build_document", "document_authors"]
 
+# Formats whose readers see the layout and take pull quotes out themselves
+# (corpus.pdf_layout); the text's own repetitions are no evidence there.
+READ_BY_LAYOUT = frozenset({"pdf", "docx"})
+
 
 def drop_title_lines(lines: list[str], title: str) -> list[str]:
     """Leading lines that only repeat the document's title or subtitle."""
@@ -83,7 +87,9 @@ def _text_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> tupl
         return title, markdown_blocks(raw.text, title, authors)
     text, notes = take_out_notes(raw.text.replace("\f", "\n"))  # notes at page feet, for paged documents
     lines = clean_text(text).split("\n")
-    lines = drop_pull_quotes(take_out_sidebars(lines))
+    lines = take_out_sidebars(lines)
+    if raw.format not in READ_BY_LAYOUT:
+        lines = drop_pull_quotes(lines)
     if is_edited_volume(lines):
         return title, volume_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean_text)
     if title:

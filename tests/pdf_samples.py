@@ -72,11 +72,15 @@ class Layout:
     """What the PDF holds and where its breaks fell."""
 
     body_words: list[str] = field(default_factory=list)  # every word of the body, in reading order, folded
-    column_breaks: list[tuple[str, str]] = field(default_factory=list)  # (last word before, first after)
-    page_breaks: list[tuple[str, str]] = field(default_factory=list)
+    column_breaks: list[int] = field(default_factory=list)  # index in body_words of the word after a break
+    page_breaks: list[int] = field(default_factory=list)
     hyphenated: list[str] = field(default_factory=list)  # words split at a line end, whole
-    sentence_pages: dict[str, int] = field(default_factory=dict)  # marker sentence -> page index
     pages: int = 0
+
+    def phrase_at(self, k: int) -> str:
+        """The two words either side of a break, as a phrase query."""
+        return '"' + " ".join(w.strip(".,") for w in self.body_words[k - 1 : k + 1]) + '"'
+
 
 
 def _fold(word: str) -> str:
@@ -282,19 +286,19 @@ def make_journal_pdf(path: Path) -> Layout:
     writer = _Writer(path, columns_on_page={2: 3})
     layout = writer.layout
     writer.pending_break = None
-    previous_word = ""
+    completed = 0  # body words set so far (a word split at a line end counts once it ends)
 
-    def emit(tokens: list[str], font="Vera", size=BODY, leading=LEADING) -> None:
-        nonlocal previous_word
+    def emit(tokens: list[str], font="Vera", size=BODY, leading=LEADING, split_head: bool = False) -> None:
+        nonlocal completed
         page_before = writer.page
         writer.pending_break = None
         writer.line(tokens, font, size, leading)
+        if font != "Vera":
+            return
+        if writer.pending_break and completed:
+            (layout.page_breaks if writer.page != page_before else layout.column_breaks).append(completed)
         words = [t for t in tokens if not re.fullmatch(r"\{\d\}\.?", t)]
-        if writer.pending_break and font == "Vera" and previous_word and words:
-            kind = layout.page_breaks if writer.page != page_before else layout.column_breaks
-            kind.append((previous_word, _fold(words[0])))
-        if font == "Vera" and words:
-            previous_word = _fold(words[-1])
+        completed += len(words) - (1 if split_head else 0)
 
     for kind, text in _paragraphs():
         if kind == "heading":
@@ -305,9 +309,6 @@ def make_journal_pdf(path: Path) -> Layout:
             continue
         col_width = writer.columns[writer.col][1]
         tokens = text.split()
-        for sentence in re.split(r"(?<=\.) ", text):
-            if sentence == PULL_QUOTE_SENTENCE or sentence.startswith("Provincial funds"):
-                layout.sentence_pages[sentence] = writer.page
         line: list[str] = []
         i = 0
         while i < len(tokens):
@@ -324,7 +325,7 @@ def make_journal_pdf(path: Path) -> Layout:
                 line.append(split[0])
                 tokens[i] = split[1]
                 layout.hyphenated.append(_fold(token))
-            emit(line)
+            emit(line, split_head=bool(split))
             line = []
         if line:
             emit(line)

@@ -1,0 +1,201 @@
+"""PDF and Word files, indexed and searched as a person reads them (test files made with reportlab and python-docx)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from corpus.errors import PassageNotFound
+from indexer import Indexer
+from searcher import Searcher
+from tests.pdf_samples import (
+    AUTHORS,
+    HEADINGS,
+    JOURNAL,
+    NOTES,
+    PULL_QUOTE_SENTENCE,
+    SIDEBAR_TEXT,
+    TITLE,
+    URL,
+    make_damaged_pdf,
+    make_encrypted_pdf,
+    make_journal_pdf,
+    make_scanned_pdf,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_PDFS = [Path("/usr/share/doc/libtasn1-doc/libtasn1.pdf"), Path("/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf")]
+
+
+def make_docx(path: Path) -> None:
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    d.core_properties.author = "Ada Lovelace"
+    d.core_properties.title = "Microsoft Word - draft3.docx"
+    d.add_paragraph("Provincial Funds and Young Engineers", style="Title")
+    d.add_heading("Why the provinces compete", level=1)
+    p = d.add_paragraph("Provinces court chip makers with generous grants. ")
+    deleted = p.add_run("This sentence was struck out by a reviewer.")
+    wrapper = OxmlElement("w:del")
+    wrapper.set(qn("w:id"), "1")
+    wrapper.set(qn("w:author"), "Reviewer")
+    deleted._r.addprevious(wrapper)
+    wrapper.append(deleted._r)
+    for t in deleted._r.iter(qn("w:t")):
+        t.tag = qn("w:delText")
+    p.add_run("They also build housing for returning engineers.")
+    d.add_paragraph("dormitories near the industrial parks", style="List Bullet")
+    d.add_paragraph("rent subsidies for the first three years", style="List Bullet")
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Province", "Grants"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Anhui", "twelve billion yuan"
+    d.add_heading("What the funds pay for", level=2)
+    d.add_paragraph("Laboratories and salaries take most of the money.")
+    d.save(str(path))
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> tuple[Path, object]:
+    folder = tmp_path_factory.mktemp("reports")
+    layout = make_journal_pdf(folder / "provinces.pdf")
+    make_docx(folder / "draft.docx")
+    make_encrypted_pdf(folder / "provinces.pdf", folder / "locked.pdf")
+    make_scanned_pdf(folder / "scan.pdf")
+    make_damaged_pdf(folder / "provinces.pdf", folder / "broken.pdf")
+    return folder, layout
+
+
+@pytest.fixture(scope="module")
+def indexed(reports, tmp_path_factory):
+    folder, layout = reports
+    index = tmp_path_factory.mktemp("pdf-index") / "ix"
+    report = Indexer(index).update([folder])
+    return index, report, layout
+
+
+def passages(index: Path, document: str) -> list:
+    found = []
+    with Searcher(index) as s:
+        n = 1
+        while True:
+            try:
+                found.append(s.get(f"{document}:{n}"))
+            except PassageNotFound:
+                return found
+            n += 1
+
+
+def test_a_folder_of_pdf_and_word_files_is_indexed_and_bad_pdfs_skipped_with_their_reason(indexed):
+    index, report, _ = indexed
+    reasons = {Path(s.path).name: s.reason for s in report.skipped}
+    assert reasons == {
+        "locked.pdf": "encrypted; no password",
+        "scan.pdf": "no text layer (scanned?); run OCR first",
+        "broken.pdf": reasons["broken.pdf"],
+    }
+    assert reasons["broken.pdf"].startswith("damaged PDF")
+    assert report.added == 2
+    with Searcher(index) as s:
+        assert {h.document for h in s.search("housing", limit=20)} == {"provinces", "draft"}
+
+
+def test_pdf_body_keeps_every_word_in_reading_order(indexed):
+    """Columns read in order, hyphens at line ends rejoined, ligatures folded, markers out, heads out."""
+    index, _, layout = indexed
+    body = [w for h in passages(index, "provinces") if h.kind == "body" for w in h.text.split()]
+    assert body == layout.body_words
+    assert layout.hyphenated and layout.column_breaks and layout.page_breaks  # the sample has each kind
+
+
+def test_phrases_across_column_and_page_breaks_and_hyphenated_line_ends_match(indexed):
+    index, _, layout = indexed
+    with Searcher(index) as s:
+        inside_sentences = [k for k in layout.column_breaks + layout.page_breaks if not layout.body_words[k - 1].endswith(".")]
+        assert set(inside_sentences) & set(layout.page_breaks) and set(inside_sentences) & set(layout.column_breaks)
+        for k in inside_sentences:
+            phrase = layout.phrase_at(k)
+            assert any(h.document == "provinces" for h in s.search(phrase, limit=50)), phrase
+        for word in layout.hyphenated[:8]:
+            assert s.search(f'"{word.strip(".,")}"', document="provinces"), word
+
+
+def test_running_heads_and_feet_never_reach_passages(indexed):
+    index, _, _ = indexed
+    texts = [h.text for h in passages(index, "provinces")]
+    assert texts
+    assert not any(JOURNAL in t or URL in t or "/9" in t for t in texts)
+
+
+def test_pdf_title_authors_sections_notes_sidebar_and_pull_quote(indexed):
+    index, _, _ = indexed
+    hits = passages(index, "provinces")
+    assert {h.title for h in hits} == {TITLE}  # from the largest type, not "Microsoft Word - draft3.docx"
+    assert all(h.authors == AUTHORS for h in hits)  # from the byline, not the login "jsmith"
+    body_sections = list(dict.fromkeys(h.section for h in hits if h.kind == "body"))
+    assert body_sections == HEADINGS
+    notes = "\n\n".join(h.text for h in hits if h.kind == "notes")  # short notes share a passage
+    assert notes == "\n\n".join(f"{n} {text}" for n, text in NOTES.items())
+    assert not any(text in h.text for h in hits if h.kind != "notes" for text in NOTES.values())
+    sidebars = [h.text for h in hits if h.kind == "sidebar"]
+    assert sidebars == [SIDEBAR_TEXT]
+    assert sum(h.text.count(PULL_QUOTE_SENTENCE) for h in hits) == 1  # the body's copy; the boxed quote dropped
+
+
+def test_word_document_headings_tables_lists_and_tracked_deletions(indexed):
+    index, _, _ = indexed
+    hits = passages(index, "draft")
+    text = " ".join(h.text for h in hits)
+    assert {h.title for h in hits} == {"Provincial Funds and Young Engineers"}
+    assert all(h.authors == ("Ada Lovelace",) for h in hits)
+    assert [h.section for h in hits][0] == "Why the provinces compete"
+    assert "What the funds pay for" in {h.section for h in hits}
+    assert "struck out" not in text
+    assert "generous grants. They also build housing" in text
+    for words in ("dormitories near the industrial parks", "Anhui", "twelve billion yuan"):
+        assert words in text
+
+
+@pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name)
+def test_real_pdfs_on_this_machine_read_like_pdftotext(path, tmp_path):
+    """Every word poppler's pdftotext finds is found (running heads and page numbers aside)."""
+    if not path.exists():
+        pytest.skip(f"{path} not on this machine")
+    import re
+
+    from corpus.readers import read_file
+
+    raw = next(d for d in read_file(path))
+    reference = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    if reference.returncode != 0:
+        pytest.skip("pdftotext not available")
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"[a-z]{4,}", text.lower()))
+
+    ours, theirs = words(raw.text.replace("-\n", "")), words(reference.stdout.replace("-\n", ""))
+    assert len(raw.page_labels) == raw.text.count("\f") + 1
+    assert len(theirs - ours) <= 0.02 * len(theirs), sorted(theirs - ours)[:40]
+
+
+def test_pdf_libraries_stay_off_the_search_path(indexed):
+    index, _, _ = indexed
+    script = textwrap.dedent(f"""
+        import sys
+        from searcher import Searcher
+        from searcher.cli import cli
+        with Searcher({str(index)!r}) as s:
+            assert s.search("housing")
+        cli.main(["search", "housing", "--index", {str(index)!r}], standalone_mode=False)
+        cli.main(["show", "provinces:1", "--index", {str(index)!r}], standalone_mode=False)
+        print(" ".join(sorted({{m.split(".")[0] for m in sys.modules}})))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
+    loaded = set(out.stdout.split())
+    assert "whoosh" in loaded
+    assert not loaded & {"pypdfium2", "pypdfium2_raw", "pdfminer", "pypdf", "docx", "reportlab", "lxml"}
