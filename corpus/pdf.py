@@ -295,7 +295,7 @@ def _pdf_date(value: str) -> str:
 # ------------------------------------------------------- bounded, in a child
 
 
-def _child(path: str, doc_id: str, memory_mb: float, connection) -> None:
+def _child(path: str, doc_id: str, seconds: float, memory_mb: float, connection) -> None:
     try:
         import resource
 
@@ -304,7 +304,7 @@ def _child(path: str, doc_id: str, memory_mb: float, connection) -> None:
     except (ImportError, ValueError, OSError):
         pass  # no such limit on this system; the time bound still holds
     try:
-        connection.send(("ok", read_pdf_here(path, doc_id)))
+        connection.send(("ok", read_pdf_here(path, doc_id, seconds)))
     except UnreadableDocument as exc:
         connection.send(("error", str(exc)))
     except MemoryError:
@@ -336,7 +336,7 @@ def read_pdf(path: str | Path, doc_id: str) -> RawDocument:
     memory = _limit("CORPUS_SEARCH_PDF_MEMORY_MB", DEFAULT_MEMORY_MB)
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(path, doc_id, memory, sender), daemon=True)
+    child = context.Process(target=_child, args=(path, doc_id, seconds, memory, sender), daemon=True)
     child.start()
     sender.close()
     try:

@@ -180,7 +180,8 @@ def printed_page_numbers(pages: list[Page], heads: set[tuple[int, int]]) -> list
         seen = set()
         for k, seg in enumerate(page.segments):
             if (p, k) in heads:
-                for number in re.findall(r"(?<![\d/.:-])\d{1,4}(?![\d:.-]\d)", seg.text):
+                text = re.sub(r"(?i)\d+\s*(?:/|of)\s*\d+", " ", seg.text)  # '3/10': a counter, not a label
+                for number in re.findall(r"(?<![\d/.:,-])\d{1,4}(?![\d:.,/-]\d)", text):
                     seen.add(int(number) - (p + 1))
         offsets.update(seen)
     if not offsets or len(pages) < 2:

@@ -75,6 +75,8 @@ class Layout:
     column_breaks: list[int] = field(default_factory=list)  # index in body_words of the word after a break
     page_breaks: list[int] = field(default_factory=list)
     hyphenated: list[str] = field(default_factory=list)  # words split at a line end, whole
+    word_pages: list[list[int]] = field(default_factory=list)  # [first, last] page index of each body word
+    note_pages: dict[int, int] = field(default_factory=dict)  # note number -> page index
     pages: int = 0
 
     def phrase_at(self, k: int) -> str:
@@ -231,6 +233,7 @@ class _Writer:
                     c.drawString(cursor, self.y, ".")
                     cursor += pdfmetrics.stringWidth(". ", font, size)
                 self.notes_here.extend(int(n) for n in marker.group(1))
+                self.layout.note_pages[int(marker.group(1))] = self.page
                 continue
             c.setFont(font, size)
             c.drawString(cursor, self.y, token)
@@ -281,8 +284,8 @@ def _hyphen_split(word: str, room: float, font: str, size: float) -> tuple[str, 
     return None
 
 
-def make_journal_pdf(path: Path) -> Layout:
-    """Write the two-column report to `path`; return what it holds."""
+def make_journal_pdf(path: Path, label_start: int | None = 5) -> Layout:
+    """Write the two-column report to `path` (page labels from `label_start`; None: no labels); what it holds."""
     writer = _Writer(path, columns_on_page={2: 3})
     layout = writer.layout
     writer.pending_break = None
@@ -298,6 +301,11 @@ def make_journal_pdf(path: Path) -> Layout:
         if writer.pending_break and completed:
             (layout.page_breaks if writer.page != page_before else layout.column_breaks).append(completed)
         words = [t for t in tokens if not re.fullmatch(r"\{\d\}\.?", t)]
+        for k, _ in enumerate(words):
+            if k == 0 and len(layout.word_pages) > completed:  # the tail of a word split at the last line end
+                layout.word_pages[completed][1] = writer.page
+            else:
+                layout.word_pages.append([writer.page, writer.page])
         completed += len(words) - (1 if split_head else 0)
 
     for kind, text in _paragraphs():
@@ -334,7 +342,8 @@ def make_journal_pdf(path: Path) -> Layout:
     writer._finish_page()
     writer.c.save()
     layout.pages = writer.page
-    _label_pages_from(path, 5)
+    if label_start is not None:
+        _label_pages_from(path, label_start)
     return layout
 
 

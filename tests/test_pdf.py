@@ -199,3 +199,56 @@ def test_pdf_libraries_stay_off_the_search_path(indexed):
     loaded = set(out.stdout.split())
     assert "whoosh" in loaded
     assert not loaded & {"pypdfium2", "pypdfium2_raw", "pdfminer", "pypdf", "docx", "reportlab", "lxml"}
+
+
+# ---- pages ---------------------------------------------------------------------
+
+
+def _expected_page(layout, first_word: int, last_word: int, start: int) -> str:
+    first, last = layout.word_pages[first_word][0] + start, layout.word_pages[last_word][1] + start
+    return str(first) if first == last else f"{first}-{last}"
+
+
+@pytest.mark.parametrize("labelled", [True, False], ids=["page labels", "numbers printed in the heads"])
+def test_every_block_knows_its_printed_page(tmp_path, labelled):
+    """Labels from the PDF's page labels (starting at 5), else from the page numbers its running heads print."""
+    from corpus.readers import read_file
+    from corpus.structure import build_document
+
+    layout = make_journal_pdf(tmp_path / "p.pdf", label_start=5 if labelled else None)
+    raw = next(iter(read_file(tmp_path / "p.pdf")))
+    assert raw.page_labels == ("5", "6", "7")
+    doc = build_document(raw)
+    k = 0
+    spans = set()
+    for block in doc.blocks:
+        if block.kind != "body":
+            continue
+        n = len(block.text.split())
+        assert block.page == _expected_page(layout, k, k + n - 1, 5), block.text[:60]
+        spans.add(block.page)
+        k += n
+    assert k == len(layout.body_words)
+    assert any("-" in page for page in spans)  # a paragraph across a page break names both pages
+    notes = [b for b in doc.blocks if b.kind == "notes"]
+    assert [b.page for b in notes] == [str(layout.note_pages[n] + 5) for n in sorted(NOTES)]
+    assert [b.page for b in doc.blocks if b.kind == "sidebar"] == ["7"]
+
+
+def test_pdf_over_the_time_bound_is_skipped_and_the_rest_indexed(reports, tmp_path, monkeypatch):
+    folder, _ = reports
+    monkeypatch.setenv("CORPUS_SEARCH_PDF_SECONDS", "0.000001")
+    report = Indexer(tmp_path / "ix").update([folder / "provinces.pdf", folder / "draft.docx"])
+    assert [(Path(s.path).name, s.reason) for s in report.skipped] == [
+        ("provinces.pdf", "took longer than 1e-06 s (CORPUS_SEARCH_PDF_SECONDS)")
+    ]
+    assert report.added == 1
+
+
+def test_pdf_over_the_memory_bound_is_skipped(reports, tmp_path, monkeypatch):
+    folder, _ = reports
+    monkeypatch.setenv("CORPUS_SEARCH_PDF_MEMORY_MB", "1")
+    report = Indexer(tmp_path / "ix").update([folder / "provinces.pdf"])
+    (skip,) = report.skipped
+    assert "over 1 MB" in skip.reason or "more than 1 MB" in skip.reason
+    assert "CORPUS_SEARCH_PDF_MEMORY_MB" in skip.reason
