@@ -84,7 +84,7 @@ def strip_end_marks(text: str) -> str:
     return re.sub(r" ?◆", "", text) if "◆" in text else text
 
 
-_BROKEN_WORD = re.compile(r"([A-Za-z]+)-\n ?([a-z][A-Za-z]*)([.,;:!?)\]”’\"]*)( |(?=\n)|$)")
+_BROKEN_WORD = re.compile(r"([A-Za-z]+)-\n ?([a-z][A-Za-z]*)((?:[’'][a-z]{1,2})?[.,;:!?)\]”’\"]*)( |(?=\n)|$)")
 
 
 def _word_counts(text: str) -> Counter:

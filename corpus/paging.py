@@ -83,6 +83,27 @@ def note_blocks(notes: list[str], title: str, authors: tuple[str, ...], clean) -
     return blocks
 
 
+_BRACKET_NOTE = re.compile(r"(?<=\S)\[\d{1,3}\]")
+
+
+def clean_laid_out_text(text: str) -> str:
+    """Cleaning for text a reader took from a layout (PDF, Word).
+
+    The reader has already left out what the layout shows is not content
+    (running heads, page numbers, superscript note markers), so only
+    spacing, ligatures, bracketed note markers ('policy.[12]') and words
+    hyphenated at line ends are mended; the text-only guesses (a number
+    alone at a line end is a note marker, a line 'Report' is web furniture)
+    would cut real words at line ends here ('no. 6' wrapped before the 6).
+    """
+    from .clean import collapse_spaces, fold_unicode, rejoin_hyphenated_words
+
+    text = collapse_spaces(fold_unicode(text))
+    if "[" in text:
+        text = _BRACKET_NOTE.sub("", text)
+    return rejoin_hyphenated_words(text).strip("\n")
+
+
 def _letters(text: str) -> str:
     return "".join(re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKC", text).lower()))
 

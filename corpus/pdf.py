@@ -7,7 +7,8 @@ the layout step needs.
 
 The file is read in a child process (`read_pdf`), page by page, with a time
 and a memory bound (CORPUS_SEARCH_PDF_SECONDS, default 120;
-CORPUS_SEARCH_PDF_MEMORY_MB, default 2048): a PDF that would hang, exhaust
+CORPUS_SEARCH_PDF_MEMORY_MB, default 2048, on top of what the process
+holds when it starts reading): a PDF that would hang, exhaust
 memory or crash the C library costs a skip with its reason, never the run.
 
 Imported only when a PDF is read (corpus.readers); nothing on the search path
@@ -99,7 +100,7 @@ def _segments(textpage, text: str, count: int, height: float) -> list[Segment]:
         mid = (top.value + bottom.value) / 2
         new_line = (
             run is None
-            or not run.bottom - 0.25 * size <= mid <= run.top + 0.25 * size
+            or not run.top - 1.1 * max(size, run.size) <= mid <= run.bottom + 1.1 * max(size, run.size)
             or left.value - run.x1 > 1.5 * max(size, 6.0)
             or left.value < run.x0 - 1
         )
@@ -109,8 +110,6 @@ def _segments(textpage, text: str, count: int, height: float) -> list[Segment]:
             run = _Run()
             run.x0, run.x1, run.bottom, run.top, run.first = left.value, right.value, bottom.value, top.value, i
             runs.append(run)
-        elif run.chars and run.chars[-1][0] != " " and left.value - run.x1 > 0.25 * size:
-            run.chars.append((" ", 0.0, 0.0, 0.0))  # a gap pdfium did not mark
         run.add(ch, size, bottom.value, top.value)
         run.x0, run.x1 = min(run.x0, left.value), max(run.x1, right.value)
         if size >= 0.85 * run.size:  # superscripts do not widen the line
@@ -154,6 +153,7 @@ def _segment(run: _Run, handle, height: float) -> Segment | None:
         size=size,
         bold=weight >= 600 or (weight <= 0 and _font_is_bold(handle, run.first)),
         note_text=re.sub(r" {2,}", " ", "".join(full)).strip(),
+        baseline=height - baseline,
     )
 
 
@@ -299,8 +299,9 @@ def _child(path: str, doc_id: str, seconds: float, memory_mb: float, connection)
     try:
         import resource
 
-        limit = int(memory_mb * 2**20)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        _give_back_free_memory()  # (a forked child holds its parent's free heap: reading could use it unseen)
+        limit = _address_space() + int(memory_mb * 2**20)  # the bound is on what reading this file adds
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
     except (ImportError, ValueError, OSError):
         pass  # no such limit on this system; the time bound still holds
     try:
@@ -315,14 +316,28 @@ def _child(path: str, doc_id: str, seconds: float, memory_mb: float, connection)
         connection.close()
 
 
+def _give_back_free_memory() -> None:
+    try:
+        ctypes.CDLL(None).malloc_trim(0)  # glibc
+    except (OSError, AttributeError):
+        pass
+
+
+def _address_space() -> int:
+    """This process's virtual memory in bytes (0 where /proc does not say)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _context():
+    """The platform's default start method, as indexer.parallel uses (fork on Linux: no start-up cost,
+    and no re-import of the caller's main script, which forkserver and spawn would do)."""
     import multiprocessing
 
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["corpus.pdf"])  # each child starts with PDFium loaded (0.15 s less a file)
-    return context
+    return multiprocessing.get_context()
 
 
 def read_pdf(path: str | Path, doc_id: str) -> RawDocument:

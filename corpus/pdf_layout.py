@@ -45,6 +45,11 @@ class Segment:
     bold: bool = False
     boxed: int = -1  # index of the drawn box holding it, -1 when none
     note_text: str = ""  # the text with its superscripts kept (a footnote's own number)
+    baseline: float = 0.0  # y of the line its letters sit on (0: unknown; `bottom` is used)
+
+    @property
+    def base(self) -> float:
+        return self.baseline or self.bottom
 
 
 @dataclass
@@ -329,29 +334,51 @@ def lay_out_pages(pages: list[Page]) -> tuple[list[str], list[str]]:
         for item in page_items:
             if item.kind == "line":
                 body_grams.update(_trigrams(item.text))
-    texts = [_page_text(page_items, size, body_grams) for page_items in items]
+    pitch = line_pitch(items, size)
+    texts = [_page_text(page_items, size, body_grams, pitch) for page_items in items]
     return texts, printed_page_numbers(pages, head_keys)
 
 
-def _page_text(items: list[_Item], size: float, body_grams: Counter) -> str:
+def line_pitch(items: list[list[_Item]], size: float) -> float:
+    """The usual distance between the baselines of two lines of body type (the leading)."""
+    pitches = []
+    for page_items in items:
+        lines = [i.segments[0] for i in page_items if i.kind == "line" and abs(i.segments[0].size - size) < 0.3]
+        for above, below in zip(lines, lines[1:]):
+            step = below.base - above.base
+            if 0.8 * size < step < 2.5 * size and abs(below.x0 - above.x0) < 3 * size:
+                pitches.append(step)
+    pitches.sort()
+    return pitches[len(pitches) // 2] if pitches else 1.2 * size
+
+
+def _page_text(items: list[_Item], size: float, body_grams: Counter, pitch: float) -> str:
     lines: list[str] = []
     sidebars: list[list[str]] = []
     notes: list[Segment] = []
     previous: Segment | None = None
+    title_ids: set[int] = set()
     for item in items:
         if item.kind == "note":
             notes.extend(item.segments)
             continue
-        if item.kind in ("box", "large") and repeats_body(item.text, body_grams):
-            continue  # a pull quote: the body says it
+        if _is_pull_quote(item, body_grams):
+            continue  # the body says it
         if item.kind == "box" or (item.kind == "large" and len(item.text.split()) > 20):
             sidebars.append([s.text for s in item.segments])
             continue
         seg = item.segments[0]
+        if item.kind == "title" and previous is not None and lines and id(previous) in title_ids:
+            lines[-1] = f"{lines[-1]} {seg.text.strip()}"  # a title over two lines is one line of text
+            title_ids.add(id(seg))
+            previous = seg
+            continue
+        if item.kind == "title":
+            title_ids.add(id(seg))
         if item.kind == "large" or (item.kind == "line" and is_bold_heading(seg) and _stands_alone(previous, seg)):
             lines.extend(["", HEADING_MARK + item.text, ""])
         else:
-            if previous is not None and _paragraph_gap(previous, seg):
+            if previous is not None and _paragraph_gap(previous, seg, pitch, lines):
                 lines.append("")
             lines.append(seg.text)
         previous = item.segments[-1]
@@ -363,13 +390,27 @@ def _page_text(items: list[_Item], size: float, body_grams: Counter) -> str:
     return "\n".join(lines)
 
 
+def _is_pull_quote(item: _Item, body_grams: Counter) -> bool:
+    """A box, or a sentence in large type (not a heading's few words), that repeats the body."""
+    if item.kind == "large":
+        sentence = len(item.text.split()) > 12 or re.search(r"[.!?][\"”’)]*$", item.text)
+        return bool(sentence) and repeats_body(item.text, body_grams)
+    return item.kind == "box" and repeats_body(item.text, body_grams)
+
+
 def _stands_alone(above: Segment | None, seg: Segment) -> bool:
     return above is None or not above.bold or seg.top - above.bottom > 0.6 * seg.size
 
 
-def _paragraph_gap(above: Segment, below: Segment) -> bool:
-    """More white between two lines of one column than the line spacing leaves."""
-    return below.top > above.top and below.top - above.bottom > 0.6 * min(above.size, below.size)
+def _paragraph_gap(above: Segment, below: Segment, pitch: float, lines: list[str]) -> bool:
+    """More white between two lines of a column than the leading leaves, or an indented first line."""
+    step = below.base - above.base
+    if step <= 0:
+        return False  # a new column: the sentence may run on
+    if step > 1.3 * pitch * max(above.size, below.size) / max(min(above.size, below.size), 1.0):
+        return True
+    indented = below.x0 - above.x0 > 0.8 * below.size and above.x1 - above.x0 > 0.5 * (below.x1 - below.x0)
+    return indented and bool(lines) and bool(re.search(r"[.!?:][\"”’)]*$", lines[-1].strip()))
 
 
 def _with_sidebars(lines: list[str], sidebars: list[list[str]]) -> list[str]:

@@ -23,14 +23,15 @@ from .catalog import lookup
 from .clean import clean_text
 from .lines import words_of
 from .model import Block, Document, RawDocument
-from .paging import assign_pages, note_blocks, take_out_notes
+from .paging import assign_pages, clean_laid_out_text, note_blocks, take_out_notes
 from .sections import article_blocks, kind_of_section, split_sections
 from .volume import is_edited_volume, volume_blocks
 
 __all__ = ["build_document", "document_authors"]
 
-# Formats whose readers see the layout and take pull quotes out themselves
-# (corpus.pdf_layout); the text's own repetitions are no evidence there.
+# Formats whose readers see the layout and take out pull quotes, running heads
+# and note markers themselves (corpus.pdf_layout, corpus.docx): the text-only
+# guesses of corpus.clean and corpus.asides are left out for them.
 READ_BY_LAYOUT = frozenset({"pdf", "docx"})
 
 
@@ -85,18 +86,19 @@ def _text_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> tupl
 
         title = title or markdown_title(raw.text)
         return title, markdown_blocks(raw.text, title, authors)
+    clean = clean_laid_out_text if raw.format in READ_BY_LAYOUT else clean_text
     text, notes = take_out_notes(raw.text.replace("\f", "\n"))  # notes at page feet, for paged documents
-    lines = clean_text(text).split("\n")
+    lines = clean(text).split("\n")
     lines = take_out_sidebars(lines)
     if raw.format not in READ_BY_LAYOUT:
         lines = drop_pull_quotes(lines)
     if is_edited_volume(lines):
-        return title, volume_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean_text)
+        return title, volume_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean)
     if title:
         lines = drop_title_lines(lines, title)
     else:
         title, lines = take_opening_title(lines)
-    return title, article_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean_text)
+    return title, article_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean)
 
 
 def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, ...]:

@@ -380,3 +380,96 @@ def make_damaged_pdf(source: Path, path: Path) -> None:
     """The first fifth of a real PDF: a header and nothing after it."""
     data = source.read_bytes()
     path.write_bytes(data[: len(data) // 5])
+
+
+# ---- a bundled report set as a printed report -------------------------------------
+
+_CJK_REGISTERED = False
+
+
+def _font_for(token: str, font: str) -> str:
+    """Vera where it has every glyph; a CID font (glyphs named, not embedded) for Chinese."""
+    global _CJK_REGISTERED
+    face = pdfmetrics.getFont(font).face
+    if all(ord(ch) in face.charToGlyph for ch in token):
+        return font
+    if not _CJK_REGISTERED:
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+        _CJK_REGISTERED = True
+    return "STSong-Light"
+
+
+def _width(text: str, font: str, size: float) -> float:
+    return sum(pdfmetrics.stringWidth(t, _font_for(t, font), size) for t in text.split()) + pdfmetrics.stringWidth(
+        " ", font, size
+    ) * max(0, len(text.split()) - 1)
+
+
+def make_report_pdf(path: Path, title: str, byline: str, sections: list[tuple[str, list[str]]], head: str) -> None:
+    """One column of prose under section headings in bold, a running head and a page number at the foot.
+
+    `sections` holds (heading, paragraphs); long words are hyphenated at line ends.
+    """
+    c = canvas.Canvas(str(path), pagesize=(WIDTH, HEIGHT), invariant=1)
+    width = WIDTH - 2 * MARGIN
+    state = {"page": 0, "y": HEIGHT - 72}
+
+    def furniture() -> None:
+        c.setFont("Vera", 8)
+        c.drawString(MARGIN, HEIGHT - 36, head)
+        c.drawCentredString(WIDTH / 2, 30, str(state["page"] + 1))
+
+    def new_page() -> None:
+        c.showPage()
+        state["page"] += 1
+        state["y"] = HEIGHT - 72
+        furniture()
+
+    def draw(tokens: list[str], font: str, size: float, leading: float) -> None:
+        if state["y"] - leading < 60:
+            new_page()
+        state["y"] -= leading
+        x = MARGIN
+        for token in tokens:
+            face = _font_for(token, font)
+            c.setFont(face, size)
+            c.drawString(x, state["y"], token)
+            x += pdfmetrics.stringWidth(token, face, size) + pdfmetrics.stringWidth(" ", font, size)
+
+    furniture()
+    for line in _wrap_words(title.split(), "VeraBd", 18, width):
+        draw(line.split(), "VeraBd", 18, 22)
+    draw(byline.split(), "Vera", 11, 18)
+    state["y"] -= 14
+    for heading, paragraphs in sections:
+        if heading:
+            if state["y"] < 140:
+                new_page()
+            state["y"] -= 8
+            for line in _wrap_words(heading.split(), "VeraBd", 11.5, width):
+                draw(line.split(), "VeraBd", 11.5, 15)
+            state["y"] -= 3
+        for paragraph in paragraphs:
+            tokens = paragraph.split()
+            line: list[str] = []
+            i = 0
+            while i < len(tokens):
+                token = tokens[i]
+                if not line or _width(" ".join(line + [token]), "Vera", BODY) <= width:
+                    line.append(token)
+                    i += 1
+                    continue
+                room = width - _width(" ".join(line), "Vera", BODY) - pdfmetrics.stringWidth(" ", "Vera", BODY)
+                split = _hyphen_split(token, room, "Vera", BODY) if _font_for(token, "Vera") == "Vera" else None
+                if split and "-" not in token:
+                    line.append(split[0])
+                    tokens[i] = split[1]
+                draw(line, "Vera", BODY, LEADING)
+                line = []
+            if line:
+                draw(line, "Vera", BODY, LEADING)
+            state["y"] -= 6
+    c.showPage()
+    c.save()
