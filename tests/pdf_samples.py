@@ -57,12 +57,13 @@ _VOCABULARY = (
 _LIGATURES = {"significant": "signiﬁcant", "flows": "ﬂows", "financial": "ﬁnancial", "efficient": "efﬁcient"}
 
 
-def prose(seed: int, sentences: int) -> list[str]:
-    """Deterministic sentences of policy words (with a few ligature words)."""
+def prose(seed: int, sentences: int, ligatures: bool = True) -> list[str]:
+    """Deterministic sentences of policy words (some set with ligature glyphs: 'signiﬁcant')."""
     rng = random.Random(seed)
     out = []
+    extra = list(_LIGATURES.values() if ligatures else _LIGATURES)
     for _ in range(sentences):
-        words = [rng.choice(_VOCABULARY + list(_LIGATURES)) for _ in range(rng.randint(9, 18))]
+        words = [rng.choice(_VOCABULARY + extra) for _ in range(rng.randint(9, 18))]
         out.append(" ".join([words[0].capitalize()] + words[1:]) + ".")
     return out
 
@@ -86,9 +87,7 @@ class Layout:
 
 
 def _fold(word: str) -> str:
-    for plain, lig in _LIGATURES.items():
-        word = word.replace(lig, plain)
-    return word
+    return word.replace("ﬁ", "fi").replace("ﬂ", "fl")
 
 
 def _paragraphs() -> list[tuple[str, str]]:
@@ -276,6 +275,8 @@ def _hyphen_split(word: str, room: float, font: str, size: float) -> tuple[str, 
             return head + "-", tail
         return None
     letters = re.match(r"[A-Za-zﬁﬂ]+", word)
+    if letters and re.search("[ﬁﬂ]", word):
+        return None  # (kept whole, so the sample's hyphenated words are plain letters)
     if not letters or len(letters.group()) < 8:
         return None
     for cut in range(len(letters.group()) - 3, 2, -1):
@@ -407,10 +408,13 @@ def _width(text: str, font: str, size: float) -> float:
     ) * max(0, len(text.split()) - 1)
 
 
-def make_report_pdf(path: Path, title: str, byline: str, sections: list[tuple[str, list[str]]], head: str) -> None:
+def make_report_pdf(path: Path, title: str, byline: str, sections: list[tuple[str, list[str]]], head: str,
+                    browser_pages: int = 0) -> int:
     """One column of prose under section headings in bold, a running head and a page number at the foot.
 
-    `sections` holds (heading, paragraphs); long words are hyphenated at line ends.
+    `sections` holds (heading, paragraphs); long words are hyphenated at line ends.  With
+    `browser_pages`, the page is furnished as a browser prints a web page: the date and time and
+    the page's title at the top, its URL and `N/browser_pages` at the foot.  Returns the page count.
     """
     c = canvas.Canvas(str(path), pagesize=(WIDTH, HEIGHT), invariant=1)
     width = WIDTH - 2 * MARGIN
@@ -418,6 +422,12 @@ def make_report_pdf(path: Path, title: str, byline: str, sections: list[tuple[st
 
     def furniture() -> None:
         c.setFont("Vera", 8)
+        if browser_pages:
+            c.drawString(MARGIN / 2, HEIGHT - 20, "12/2/26, 3:04 PM")
+            c.drawCentredString(WIDTH / 2, HEIGHT - 20, head)
+            c.drawString(MARGIN / 2, 16, URL)
+            c.drawRightString(WIDTH - MARGIN / 2, 16, f"{state['page'] + 1}/{browser_pages}")
+            return
         c.drawString(MARGIN, HEIGHT - 36, head)
         c.drawCentredString(WIDTH / 2, 30, str(state["page"] + 1))
 
@@ -473,3 +483,4 @@ def make_report_pdf(path: Path, title: str, byline: str, sections: list[tuple[st
             state["y"] -= 6
     c.showPage()
     c.save()
+    return state["page"] + 1

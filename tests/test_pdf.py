@@ -56,8 +56,33 @@ def make_docx(path: Path) -> None:
     table.cell(0, 0).text, table.cell(0, 1).text = "Province", "Grants"
     table.cell(1, 0).text, table.cell(1, 1).text = "Anhui", "twelve billion yuan"
     d.add_heading("What the funds pay for", level=2)
-    d.add_paragraph("Laboratories and salaries take most of the money.")
+    cited = d.add_paragraph("Laboratories and salaries take most of the money.")
+    d.add_comment(cited.runs, text="Reviewer: check this figure against the yearbook", author="Reviewer")
+    _add_footnote(d, cited, 1, "Provincial yearbooks, tables on science spending.")
     d.save(str(path))
+
+
+def _add_footnote(d, paragraph, number: int, text: str) -> None:
+    """A footnote part (python-docx writes none) and a reference to it at the paragraph's end."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    xml = (
+        f'<w:footnotes {w}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+        '</w:footnote>'
+        f'<w:footnote w:id="{number}"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t>'
+        '</w:r></w:p></w:footnote></w:footnotes>'
+    )
+    part = Part(PackURI("/word/footnotes.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+                xml.encode(), d.part.package)
+    d.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    paragraph._p.append(parse_xml(f'<w:r {w}><w:footnoteReference w:id="{number}"/></w:r>'))
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +184,9 @@ def test_word_document_headings_tables_lists_and_tracked_deletions(indexed):
     assert "generous grants. They also build housing" in text
     for words in ("dormitories near the industrial parks", "Anhui", "twelve billion yuan"):
         assert words in text
+    assert "Reviewer" not in text  # comments are not the document's text
+    assert [h.text for h in hits if h.kind == "notes"] == ["1 Provincial yearbooks, tables on science spending."]
+    assert "take most of the money." in text and "money.1" not in text
 
 
 @pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name)
@@ -302,3 +330,20 @@ def test_a_bundled_report_set_as_a_pdf_gives_the_passages_authors_and_sections_o
         found[kind] = [(h.text, h.section, h.kind, h.authors, h.title) for h in passages(tmp_path / f"ix-{kind}", BUNDLED)]
     assert len(found["txt"]) > 50
     assert found["pdf"] == found["txt"]
+
+
+def test_a_web_page_printed_by_a_browser_loses_its_date_title_url_and_page_counter(tmp_path):
+    from corpus.readers import read_file
+    from corpus.structure import build_document
+    from tests.pdf_samples import make_report_pdf, prose
+
+    sections = [("Why the provinces compete", [" ".join(prose(40 + k, 6, ligatures=False)) for k in range(6)]),
+                ("What the funds pay for", [" ".join(prose(60 + k, 6, ligatures=False)) for k in range(6)])]
+    args = (tmp_path / "page.pdf", "Provinces Court Investment", "By Ada Lovelace", sections, "Provinces | Example News")
+    pages = make_report_pdf(*args, browser_pages=1)
+    assert make_report_pdf(*args, browser_pages=pages) == pages > 1
+    raw = next(iter(read_file(tmp_path / "page.pdf")))
+    assert raw.page_labels == tuple(str(n) for n in range(1, pages + 1))
+    doc = build_document(raw)
+    assert doc.title == "Provinces Court Investment" and doc.authors == ("Ada Lovelace",)
+    assert [(b.section, b.text) for b in doc.blocks] == [(h, p) for h, paragraphs in sections for p in paragraphs]
