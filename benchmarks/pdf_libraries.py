@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -112,7 +113,9 @@ def pages_per_second(fn, paths: list[Path]) -> tuple[float, int]:
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z]+", text.lower().replace("-\n", "").replace("\ufffe\n", "").replace("\u00ad", ""))
+    """Lower-case words, ligatures folded (counted apart), hyphens at line ends joined."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.findall(r"[a-z]+", text.replace("-\n", "").replace("\ufffe\n", "").replace("\u00ad", ""))
 
 
 def pair_share(reference: list[str], text: str) -> float:
