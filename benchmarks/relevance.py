@@ -68,7 +68,7 @@ def log(message: str) -> None:
 def ensure_index(folder: Path, rebuild: bool = False, work: Path = WORK) -> Path:
     """The cached index of a collection (under `work`), built first if missing or stale."""
     from indexer import Indexer
-    from indexer.schema import current_generation
+    from indexer.layout import current_generation
 
     corpus = corpus_file(folder)
     index_dir = work / f"{folder.name}-{index_key(corpus)}"

@@ -323,7 +323,7 @@ def bench_latency(index_dir: Path) -> dict:
 
 def check_punkt() -> None:
     """Fast Punkt learns the same parameters and finds the same spans as NLTK's."""
-    from indexer.punkt_fast import load_punkt
+    from indexer.nltk_internals import load_punkt
 
     # Ours first, as indexing loads it (its own copy of Punkt's module), then NLTK's, whole.
     assert "nltk" not in sys.modules, "check-punkt must load the project's Punkt before NLTK"

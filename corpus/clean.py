@@ -14,10 +14,12 @@ from collections import Counter
 from .boilerplate import drop_web_boilerplate
 
 __all__ = [
+    "clean_markup_text",
     "clean_text",
     "collapse_spaces",
     "drop_footnote_markers",
     "drop_page_numbers",
+    "drop_rule_lines",
     "drop_web_boilerplate",
     "fold_unicode",
     "rejoin_hyphenated_words",
@@ -45,36 +47,68 @@ def collapse_spaces(text: str) -> str:
     return text.rstrip(" ")
 
 
+def drop_rule_lines(text: str) -> str:
+    """Lines drawn with '-', '=', '~', '_', '*' or '#' alone (underlines and rules): no words in them."""
+    return re.sub(r"(?m)^ ?([-=~_*#])\1{2,} *$", "", text) if "\n" in text else text
+
+
 def drop_page_numbers(text: str) -> str:
     """Lines that hold nothing but a page number (or a run of stray note numbers)."""
     return re.sub(r"(?m)^ ?\d{1,3}(?: \d{1,3})*$\n?", "", text)
 
 
-# A footnote number glued to the word it annotates: "percent.94", "(AIDP).1",
-# "two3", "levels”9", "2025,2", "Ying,12".  Thousands ("1,000") and model names
-# ("A2", "P7009", "28nm") are left alone.
+# A footnote number glued to the word it annotates, in text exported from a
+# PDF: "percent.94", "(AIDP).1", "2025,2", "Ying,12", "levels”9", "China.”[3]".
+# Only after punctuation or a closing quote; thousands ("1,000") and model
+# names ("A2", "P7009", "28nm", "GPT-4", "H100", "IPv6") are left alone.
 # (Each pattern first looks ahead for its first character, so that the regex
 # engine tries the lookbehinds only there: 3x faster on long texts.)
 _GLUED_NOTE = re.compile(
     r"(?=\d)(?:"
-    r"(?<=[a-z]{3})\d{1,3}(?=[\s,.;:)]|$)"
-    r"|(?<=[a-z)\]][.,;:])\d{1,3}(?=\s|$)"
+    r"(?<=[a-z)\]][.,;:])\d{1,3}(?=\s|$)"
     r"|(?<=[a-zA-Z\d],)\d{1,2}(?=\s|$)"
     r"|(?<=[”\"’)])\d{1,3}(?=\s|$)"
     r"|(?<=[”\"’][.,])\d{1,3}(?=\s|$)"
     r")",
     re.MULTILINE,
 )
+# A number glued straight to a lower-case word ("two3"): a note only when the
+# document uses the bare word elsewhere, the glued form just this once, and
+# a plain note (after punctuation) numbered one less or one more; so
+# "httplib2", "sha256" and "utf8" stay whole.
+_GLUED_TO_WORD = re.compile(r"(?<![\w\-./])([a-z]{3,})(\d{1,3})(?=[\s,.;:)]|$)", re.MULTILINE)
 _BRACKET_NOTE = re.compile(r"(?<=\S)\[\d{1,3}\]")
 _LOOSE_NOTE = re.compile(r"(?= \d)(?<=[a-z][.”]) \d{1,3}$", re.MULTILINE)
 _ASIDE_MARK = re.compile(r"(?<=[\w”’.])\*(?=[\s,.;:”’—]|$)", re.MULTILINE)
 
 
+def _drop_numbers_glued_to_words(text: str, notes: set[int]) -> str:
+    if not notes or not _GLUED_TO_WORD.search(text):
+        return text
+    tokens = Counter(re.findall(r"[\w\-./]+", text))
+    bare = Counter(re.findall(r"(?<![\w\-./])[a-z]+(?![\w\-])", text))
+
+    def mend(m: re.Match) -> str:
+        word, number = m.groups()
+        n = int(number)
+        is_note = bare[word] and tokens[word + number] <= 1 and (n - 1 in notes or n + 1 in notes)
+        return word if is_note else m.group()
+
+    return _GLUED_TO_WORD.sub(mend, text)
+
+
 def drop_footnote_markers(text: str) -> str:
-    """Note numbers glued to words ('percent.94', 'two3', '[12]', 'Tieniu*') so the word is searchable."""
+    """Note numbers glued to words in a PDF's text ('percent.94', 'two3', '[12]', 'Tieniu*').
+
+    Only for text exported from a PDF (structure decides): elsewhere a digit
+    after a word is part of it ('httplib2', 'IPv6').
+    """
+    notes = {int(m.group().strip("[]")) for m in _BRACKET_NOTE.finditer(text)} if "[" in text else set()
+    notes.update(int(m.group()) for m in _GLUED_NOTE.finditer(text))
     if "[" in text:
         text = _BRACKET_NOTE.sub("", text)
     text = _GLUED_NOTE.sub("", text)
+    text = _drop_numbers_glued_to_words(text, notes)
     text = _LOOSE_NOTE.sub("", text)
     return _ASIDE_MARK.sub("", text) if "*" in text else text
 
@@ -121,15 +155,24 @@ def rejoin_hyphenated_words(text: str) -> str:
     return _BROKEN_WORD.sub(mend, text)
 
 
-def clean_text(text: str) -> str:
-    """Every cleaning step in order; line breaks survive for the structure step."""
-    for step in (
-        fold_unicode,
-        collapse_spaces,
-        drop_web_boilerplate,
-        drop_page_numbers,
-        drop_footnote_markers,
-        rejoin_hyphenated_words,
-    ):
+def clean_text(text: str, *, from_pdf: bool = True) -> str:
+    """Every cleaning step in order; line breaks survive for the structure step.
+
+    Footnote numbers are taken off words only in text exported from a PDF
+    (`from_pdf`); in any other text a number after a word is part of it.
+    """
+    steps = [fold_unicode, collapse_spaces, drop_rule_lines, drop_web_boilerplate, drop_page_numbers]
+    if from_pdf:
+        steps.append(drop_footnote_markers)
+    steps.append(rejoin_hyphenated_words)
+    for step in steps:
         text = step(text)
     return text.strip("\n")
+
+
+def clean_markup_text(text: str) -> str:
+    """Text read from markup (HTML, Markdown): Unicode folded and blanks collapsed, nothing else.
+
+    The markup already told what is content, so no line is judged by its words.
+    """
+    return collapse_spaces(fold_unicode(text)).strip("\n")

@@ -1,101 +1,159 @@
-"""Markdown documents: `#` headings are sections, markup is stripped to plain words.
+"""Read a Markdown document with a CommonMark parser: its front matter as metadata, its text as sections.
 
-Links keep their text, images their alt text; emphasis, code ticks, block
-quote marks, list bullets, tables' pipes, HTML tags and rules go.  Fenced
-code keeps its lines (they may be worth finding) without the fences.
+markdown-it-py parses (CommonMark, plus tables and strikethrough; front
+matter and footnotes from mdit-py-plugins), so ATX and setext headings,
+lists whose items wrap over lines, autolinks and escapes read as a browser
+shows them.  Headings start sections; the front matter's `title`, else the
+first top-level heading, is the title; its `author(s)` and `date` are
+metadata, never text.  Every paragraph, list item, table row, block quote
+and code block is a paragraph of plain text: links keep their text,
+autolinks their URL, images their alt text, footnotes go under
+"Footnotes".  What goes: markup, HTML comments, footnote reference marks,
+badge images (build status, chat links) and MyST role names (`{ref}`).
 """
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
-from .clean import clean_text
-from .model import BODY, Block
-from .sections import kind_of_section
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
 
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
-_RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_INLINE = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links: their text
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference links
-    (re.compile(r"<https?://[^>]+>"), ""),  # autolinks
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # strong
-    (re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])"), r"\2"),  # emphasis
-    (re.compile(r"~~(.+?)~~"), r"\1"),
-    (re.compile(r"`+([^`]*)`+"), r"\1"),
-]
-_LINE_MARKS = re.compile(r"^ {0,3}(?:>\s?)+|^\s*(?:[-*+]|\d{1,3}[.)])\s+(?=\S)")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
-_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$")
+from .model import RawDocument
+from .outline import OutlineBuilder, without_title
 
+__all__ = ["FOOTNOTES", "read_markdown"]
 
-def markdown_title(text: str) -> str:
-    """The first top-level heading, the usual title of a Markdown page."""
-    for line in text.split("\n"):
-        match = _ATX_HEADING.match(line)
-        if match and len(match.group(1)) == 1:
-            return strip_inline_markup(match.group(2)).strip()
-    return ""
+FOOTNOTES = "Footnotes"  # the heading footnotes go under (as GitHub prints them)
+
+_BADGE = re.compile(
+    r"(?i)shields\.io|badge|travis-ci\.|circleci\.com|appveyor\.com|codecov\.io|coveralls\.io|gitter\.im|"
+    r"app\.codacy|/actions/workflows/|readthedocs\.org/projects/.*\?version|img\.badgesize|snyk\.io/test|"
+    r"bestpractices\.(?:dev|coreinfrastructure)|repology\.org|scan\.coverity\.com/projects/.*\.svg"
+)
+_MYST_ROLE = re.compile(r"\{[A-Za-z][\w:.+-]*\}$")
+_MYST_TARGET = re.compile(r"\(\S+\)=")
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 
 
-def strip_inline_markup(text: str) -> str:
-    """'**bold** and [a link](http://x)' -> 'bold and a link'."""
-    for pattern, replacement in _INLINE:
-        text = pattern.sub(replacement, text)
-    return text
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return md.use(front_matter_plugin).use(footnote_plugin)
 
 
-def _plain_line(line: str) -> str:
-    if _LINK_DEFINITION.match(line) or _RULE.match(line):
-        return ""
-    line = _LINE_MARKS.sub("", line)
-    line = line.strip().strip("|").replace(" | ", " ")
-    if re.fullmatch(r"[\s|:-]*", line):  # a table's header separator
-        return ""
-    return strip_inline_markup(line)
+_MARKDOWN = _parser()
 
 
-def markdown_sections(text: str) -> list[tuple[str, list[str]]]:
-    """(heading, plain lines) in order; text before any heading has heading ''."""
-    sections: list[tuple[str, list[str]]] = [("", [])]
-    in_fence = False
-    raw_lines = text.split("\n")
-    for i, line in enumerate(raw_lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            sections[-1][1].append("")
+def _is_badge(token: Token) -> bool:
+    return bool(_BADGE.search(str(token.attrGet("src") or "")))
+
+
+def inline_text(children: list[Token] | None) -> str:
+    """The words of an inline run as a reader sees them."""
+    parts: list[str] = []
+    for child in children or ():
+        kind = child.type
+        if kind == "text":
+            parts.append(child.content)
+        elif kind == "code_inline":
+            if parts and _MYST_ROLE.search(parts[-1]):  # MyST: {ref}`target`
+                parts[-1] = _MYST_ROLE.sub("", parts[-1])
+            parts.append(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif kind == "image":
+            if not _is_badge(child):
+                parts.append(inline_text(child.children) or child.content)
+        elif kind == "html_inline" and re.match(r"(?i)<br\b", child.content):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _html_block(html: str, out: OutlineBuilder) -> None:
+    html = _HTML_COMMENT.sub("", html)
+    if "<" not in html:
+        out.paragraph(html)
+        return
+    from .html import fragment_into  # BeautifulSoup only when the Markdown holds HTML
+
+    out.flush()
+    fragment_into(html, out)
+    out.flush()
+
+
+def _front_matter(source: str) -> dict:
+    import yaml
+
+    try:
+        data = yaml.safe_load(source)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _names(value) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(n.strip() for n in re.split(r"\s*(?:[,;&]|\band\b)\s*", value) if n.strip())
+    if isinstance(value, dict):
+        return _names(value.get("name", ""))
+    if isinstance(value, list):
+        return tuple(n for v in value for n in _names(v))
+    return ()
+
+
+def _iso(value) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    match = re.match(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", str(value or "").strip())
+    return match.group() if match else ""
+
+
+def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
+    """A Markdown document as a RawDocument whose `sections` hold its paragraphs."""
+    tokens = _MARKDOWN.parse(text)
+    out = OutlineBuilder()
+    meta: dict = {}
+    first_h1 = ""
+    heading_level = 0
+    for token in tokens:
+        kind = token.type
+        if kind == "front_matter":
+            meta = _front_matter(token.content)
+        elif kind == "heading_open":
+            out.start_heading()
+            heading_level = int(token.tag[1])
+        elif kind == "heading_close":
+            out.end_heading()
+            if heading_level == 1 and not first_h1:
+                first_h1 = out.heading.split(" / ")[-1]
+        elif kind == "inline":
+            words = inline_text(token.children)
+            if not _MYST_TARGET.fullmatch(words.strip()):
+                out.text(words)
+        elif kind in ("fence", "code_block"):
+            out.paragraph(token.content)
+        elif kind == "html_block":
+            _html_block(token.content, out)
+        elif kind in ("th_close", "td_close"):
+            out.text(" ")  # a table row is one paragraph
+        elif kind in ("th_open", "td_open"):
             continue
-        if in_fence:
-            sections[-1][1].append(line)
-            continue
-        heading = _ATX_HEADING.match(line)
-        following = raw_lines[i + 1] if i + 1 < len(raw_lines) else ""
-        if heading:
-            sections.append((strip_inline_markup(heading.group(2)).strip(), []))
-        elif line.strip() and _SETEXT_UNDERLINE.match(following) and not _RULE.match(line):
-            sections.append((strip_inline_markup(line).strip(), []))
-        elif _SETEXT_UNDERLINE.match(line) and sections[-1][0] and not sections[-1][1]:
-            continue  # the underline of a setext heading
-        else:
-            sections[-1][1].append(_plain_line(line))
-            if _LIST_ITEM.match(line):
-                sections[-1][1].append("")  # each item a paragraph of its own
-    return [(h, lines) for h, lines in sections if h or any(l.strip() for l in lines)]
-
-
-def blank_separated_paragraphs(text: str) -> list[str]:
-    """Markdown's paragraphs: runs of lines between blank lines, joined."""
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
-
-
-def markdown_blocks(text: str, title: str, authors: tuple[str, ...]) -> list[Block]:
-    """Blocks of a Markdown document, each under its nearest heading."""
-    blocks: list[Block] = []
-    for heading, lines in markdown_sections(text):
-        kind = kind_of_section(heading, BODY)
-        for paragraph in blank_separated_paragraphs(clean_text("\n".join(lines))):
-            blocks.append(Block(text=paragraph, kind=kind, section=heading, title=title, authors=authors))
-    return blocks
+        elif kind == "footnote_block_open":
+            out.start_section(FOOTNOTES)
+        elif kind.endswith(("_open", "_close")) and token.block:
+            out.flush()
+    title = " ".join(str(meta.get("title") or "").split()) or first_h1
+    sections = without_title(out.finish(), title)
+    plain = "\n\n".join(f"{h}\n{p}" if h else p for h, p in sections)
+    return RawDocument(
+        id=doc_id,
+        path=path,
+        format="markdown",
+        text=plain,
+        title=title,
+        authors=_names(meta.get("authors") or meta.get("author") or ()),
+        date=_iso(meta.get("date")),
+        sections=sections,
+    )

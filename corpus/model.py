@@ -18,7 +18,6 @@ SIDEBAR = "sidebar"
 BIO = "bio"
 NOTES = "notes"
 KINDS = (BODY, ANSWER, QUESTION, SIDEBAR, BIO, NOTES)
-PROSE_KINDS = frozenset({BODY, ANSWER, QUESTION})
 
 
 @dataclass(frozen=True)

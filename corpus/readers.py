@@ -238,8 +238,11 @@ def read_file(path: Path, doc_id: str | None = None) -> Iterator[RawDocument | S
     if not text.strip():
         raise UnreadableDocument(f"{path}: empty file")
     doc_id = doc_id or document_id(path)
-    if fmt == "html":
-        yield _read_html(path, text, doc_id)
+    if fmt in ("html", "markdown"):
+        doc = _read_html(path, text, doc_id) if fmt == "html" else _read_markdown(path, text, doc_id)
+        if not doc.sections:
+            raise UnreadableDocument(f"{path}: no text (nothing but markup, scripts or page chrome)")
+        yield doc
     else:
         yield RawDocument(id=doc_id, path=str(path), format=fmt, text=text)
 
@@ -263,6 +266,12 @@ def _read_paged(path: Path, fmt: str, doc_id: str) -> RawDocument:
     from .docx import read_docx
 
     return read_docx(path, doc_id)
+
+
+def _read_markdown(path: Path, text: str, doc_id: str) -> RawDocument:
+    from .markdown import read_markdown  # markdown-it is only needed here
+
+    return read_markdown(str(path), text, doc_id)
 
 
 def _open_lines(path: Path):

@@ -3,8 +3,9 @@
 `build_document` is the one entry point the indexer uses.  It picks the reading
 that fits the document:
 
-- pre-parsed sections (HTML readers find them in markup) are cleaned and kept;
-- Markdown: `#` headings are sections, markup is stripped (corpus.markdown);
+- pre-parsed sections (the HTML and Markdown readers find them in markup)
+  are kept, only their Unicode folded and blanks collapsed;
+- Markdown text given without sections is parsed first (corpus.markdown);
 - an edited volume with bylines ("BY LORAND LASKAI AND HELEN TONER") is split
   into its articles, bios and interviews (corpus.volume);
 - anything else is one article whose headings are found from its lines
@@ -12,15 +13,24 @@ that fits the document:
 
 Who wrote what comes from the text when the text says so, else from the
 catalog; a document neither names stays unattributed.
+
+Footnote numbers glued to words ("percent.94") are taken off only in text
+exported from a PDF: the bundled reports (the catalog's documents).  Anywhere
+else a number after a word is part of it ("httplib2").  PDF and Word files are
+read from their layout (corpus.pdf, corpus.docx), whose readers leave out
+running heads, superscript note markers and pull quotes themselves; their
+text gets only the cleaning that needs no guess (corpus.paging), and each
+block of a PDF gets the page it is printed on.
 """
 from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import replace
 
 from .asides import drop_pull_quotes, take_out_sidebars
 from .catalog import lookup
-from .clean import clean_text
+from .clean import clean_markup_text, clean_text
 from .lines import words_of
 from .model import Block, Document, RawDocument
 from .paging import assign_pages, clean_laid_out_text, note_blocks, take_out_notes
@@ -55,7 +65,7 @@ def drop_title_lines(lines: list[str], title: str) -> list[str]:
 def _section_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> list[Block]:
     blocks = []
     for heading, paragraph in raw.sections:
-        text = re.sub(r"\s+", " ", clean_text(paragraph)).strip()
+        text = re.sub(r"\s+", " ", clean_markup_text(paragraph)).strip()
         if text:
             kind = kind_of_section(heading)
             blocks.append(Block(text=text, kind=kind, section=heading.strip(), title=title, authors=authors))
@@ -79,18 +89,19 @@ def take_opening_title(lines: list[str]) -> tuple[str, list[str]]:
     return opening.heading, lines[i:]
 
 
-def _text_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> tuple[str, list[Block]]:
+def _text_blocks(
+    raw: RawDocument, title: str, authors: tuple[str, ...], from_pdf: bool
+) -> tuple[str, list[Block]]:
     """The title (found in the text if the caller had none) and the blocks of a text document."""
-    if raw.format == "markdown":
-        from .markdown import markdown_blocks, markdown_title
-
-        title = title or markdown_title(raw.text)
-        return title, markdown_blocks(raw.text, title, authors)
-    clean = clean_laid_out_text if raw.format in READ_BY_LAYOUT else clean_text
+    if raw.format in READ_BY_LAYOUT:
+        clean = clean_laid_out_text
+    else:
+        def clean(text: str) -> str:
+            return clean_text(text, from_pdf=from_pdf)
     text, notes = take_out_notes(raw.text.replace("\f", "\n"))  # notes at page feet, for paged documents
     lines = clean(text).split("\n")
     lines = take_out_sidebars(lines)
-    if raw.format not in READ_BY_LAYOUT:
+    if from_pdf and raw.format not in READ_BY_LAYOUT:  # a line printed twice is a pull quote only on a printed page
         lines = drop_pull_quotes(lines)
     if is_edited_volume(lines):
         return title, volume_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean)
@@ -112,12 +123,19 @@ def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, 
 def build_document(raw: RawDocument) -> Document:
     """Clean a raw document and find its blocks."""
     entry = lookup(raw.id)
+    if raw.format == "markdown" and not raw.sections:
+        from .markdown import read_markdown
+
+        parsed = read_markdown(raw.path, raw.text, raw.id)
+        raw = replace(parsed, title=raw.title or parsed.title, authors=raw.authors or parsed.authors,
+                      date=raw.date or parsed.date, publisher=raw.publisher, url=raw.url)
     title = raw.title or (entry.title if entry else "")
     authors = tuple(raw.authors or (entry.authors if entry else ()))
     if raw.sections:
         blocks = _section_blocks(raw, title, authors)
     else:
-        title, blocks = _text_blocks(raw, title, authors)
+        from_pdf = raw.format == "pdf" or entry is not None
+        title, blocks = _text_blocks(raw, title, authors, from_pdf)
     if raw.page_labels:
         blocks = assign_pages(blocks, raw.text, raw.page_labels)
     if not title and blocks:
@@ -129,5 +147,6 @@ def build_document(raw: RawDocument) -> Document:
         authors=document_authors(authors, blocks),
         date=raw.date or (entry.date if entry else ""),
         publisher=raw.publisher or (entry.publisher if entry else ""),
+        url=raw.url,
         blocks=tuple(blocks),
     )

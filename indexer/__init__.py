@@ -1,17 +1,24 @@
 """Structured documents in, passages in a Whoosh index out.
 
 NLTK is used here (sentence boundaries) and imported only when indexing runs.
-`Indexer` and `IndexReport` are loaded on first use, so that the search side,
-which needs only `indexer.schema`, does not pay for the indexing machinery.
+`Indexer`, `IndexReport` and `default_jobs` are loaded on first use, so that
+the search side, which needs only `indexer.layout` and `indexer.schema`, does
+not pay for the indexing machinery.
 """
-from corpus.errors import IndexDamaged, IndexLocked, UnreadableDocument
+from corpus.errors import UnreadableDocument
 
-__all__ = ["IndexDamaged", "IndexLocked", "Indexer", "IndexReport", "UnreadableDocument"]
+from .layout import IndexDamaged, IndexMissing
+from .lock import IndexLocked
+
+__all__ = ["IndexDamaged", "IndexLocked", "IndexMissing", "Indexer", "IndexReport", "UnreadableDocument",
+           "WorkerFailed", "default_jobs"]
+
+_LAZY = {"Indexer": ".update", "IndexReport": ".report", "WorkerFailed": ".parallel", "default_jobs": ".parallel"}
 
 
 def __getattr__(name: str):
-    if name in ("Indexer", "IndexReport"):
-        from . import update
+    if name in _LAZY:
+        from importlib import import_module
 
-        return getattr(update, name)
+        return getattr(import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

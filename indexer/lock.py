@@ -11,9 +11,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from corpus.errors import IndexLocked
+from corpus.errors import CorpusSearchError
 
-LOCK_NAME = "LOCK"
+from .layout import LOCK_NAME
+
+
+class IndexLocked(CorpusSearchError):
+    """Another process is writing to the index."""
 
 
 def _try_lock(fd: int) -> bool:

@@ -13,11 +13,7 @@ from pathlib import Path
 
 from corpus.catalog import bundled_corpus_dir
 
-from .schema import MANIFEST_NAME, SCHEMA_VERSION
-
-# A copy of the tracked sources at the top of the index folder, so that
-# `index --rebuild` knows what to read even when the manifest is damaged.
-SOURCES_NAME = "sources.json"
+from .layout import MANIFEST_NAME, SCHEMA_VERSION, SOURCES_NAME
 
 # The bundled corpus is tracked by this name, not by its path, so an index
 # survives the package being reinstalled somewhere else.
@@ -107,6 +103,8 @@ class Manifest:
 
 
 def save_sources(index_dir: Path, sources: list[str]) -> None:
+    """A copy of the tracked sources at the top of the index folder, so that
+    `index --rebuild` knows what to read even when the manifest is damaged."""
     _write_json_atomically(Path(index_dir) / SOURCES_NAME, {"sources": list(sources)})
 
 

@@ -21,7 +21,11 @@ import os
 import queue as queue_module
 from typing import Iterable
 
+from corpus.errors import CorpusSearchError
 from corpus.model import RawDocument
+
+from . import records
+from .whoosh_internals import commit_with_segments, finish_worker_segment, memoize_stems, new_writer
 
 # Below this much text to read, starting workers costs more than it saves.
 MIN_PARALLEL_CHARS = 1_000_000
@@ -35,8 +39,6 @@ QUEUE_BATCHES = 3
 WRITER_LIMITMB = 256
 WORKERS_LIMITMB = 256
 MIN_WORKER_LIMITMB = 64
-# Stems remembered per analyser before the memo starts afresh (bounded memory).
-STEM_MEMO_SIZE = 200_000
 POLL_SECONDS = 0.5
 
 
@@ -47,86 +49,6 @@ def default_jobs() -> int:
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
     return max(1, min(cores, 4))
-
-
-class _StemMemo:
-    """A plain dict in front of a stemming function, emptied when it grows past `size`.
-
-    Whoosh's own LFU cache does bookkeeping in Python on every call, which costs
-    more than it saves on a corpus's long tail of words.
-    """
-
-    def __init__(self, stemfn, size: int = STEM_MEMO_SIZE):
-        self.stemfn = stemfn
-        self.size = size
-        self.memo: dict[str, str] = {}
-
-    def __call__(self, word: str) -> str:
-        try:
-            return self.memo[word]
-        except KeyError:
-            pass
-        if len(self.memo) >= self.size:
-            self.memo.clear()
-        stem = self.memo[word] = self.stemfn(word)
-        return stem
-
-
-def memoize_stems(schema) -> None:
-    """Give every stemming filter of `schema` a fast memo (process-local; not pickled)."""
-    from whoosh.analysis import StemFilter
-
-    seen = set()
-    for name in schema.names():
-        analyzer = getattr(schema[name], "analyzer", None)
-        for item in getattr(analyzer, "items", ()):
-            if isinstance(item, StemFilter) and id(item) not in seen:
-                seen.add(id(item))
-                item._stem = _StemMemo(item._stem)
-
-
-def new_writer(ix, limitmb: int, **kwargs):
-    """A Whoosh SegmentWriter with the project's codec (`indexer.codec`) that looks up
-    field lengths once per document, not once per posting."""
-    from whoosh.writing import SegmentWriter
-
-    from .codec import PassageCodec
-
-    class LengthCachingWriter(SegmentWriter):
-        def _flush_segment(self):
-            # As SegmentWriter._flush_segment, with the lengths reader cached.
-            self.perdocwriter.close()
-            pdr = self.per_document_reader() if self.codec.length_stats else None
-            lengths = _FieldLengths(pdr, self.docnum) if pdr is not None else None
-            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-            self.fieldwriter.close()
-            if pdr is not None:
-                pdr.close()
-
-    return LengthCachingWriter(ix, limitmb=limitmb, codec=PassageCodec(), **kwargs)
-
-
-class _FieldLengths:
-    """`doc_field_length` of a per-document reader, each field's lengths read in one pass
-    (`indexer.schema.field_length_bytes`), with the same answers as Whoosh's."""
-
-    def __init__(self, pdr, doccount: int):
-        from .schema import length_table
-
-        self.pdr = pdr
-        self.table = length_table()
-        self.fields: dict[str, bytes | None] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default=0):
-        try:
-            raw = self.fields[fieldname]
-        except KeyError:
-            from .schema import field_length_bytes
-
-            raw = self.fields[fieldname] = field_length_bytes(self.pdr, fieldname)
-        if raw is None:
-            return self.pdr.doc_field_length(docnum, fieldname, default)
-        return self.table[raw[docnum] if docnum < len(raw) else 0]
 
 
 class SerialSink:
@@ -140,7 +62,7 @@ class SerialSink:
         memoize_stems(writer.schema)
 
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
-        self.passages += write_documents(self.writer, key, documents, self.splitter, self.problems)
+        self.passages += records.write_documents(self.writer, key, documents, self.splitter, self.problems)
 
     def commit(self) -> int:
         self.writer.commit(optimize=False)
@@ -151,39 +73,7 @@ class SerialSink:
             self.writer.cancel()
 
 
-# What a bug in the cleaning steps may raise on odd text: reported for that
-# document, which is left out; the run goes on.
-DOCUMENT_ERRORS = (RecursionError, ValueError, TypeError, KeyError, IndexError,
-                   AttributeError, AssertionError, UnicodeError)
-
-
-def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter, problems: list) -> int:
-    """Clean, structure and chunk `documents`; add their passages to `writer`.
-
-    A document that cannot be processed is appended to `problems` as a Skip.
-    Its passages are built in full before any is written, so it is all or nothing.
-    """
-    from corpus.readers import Skip
-    from corpus.structure import build_document
-
-    from .chunk import chunk_document
-    from .update import _first_line, _record
-
-    count = 0
-    for raw in documents:
-        try:
-            passages = list(chunk_document(build_document(raw), splitter))
-        except DOCUMENT_ERRORS as exc:
-            problems.append(Skip(raw.path, f"document {raw.id!r} could not be processed "
-                                           f"({exc.__class__.__name__}: {_first_line(exc)})", raw.id))
-            continue
-        for passage in passages:
-            writer.add_document(**_record(passage, key))
-        count += len(passages)
-    return count
-
-
-class WorkerFailed(RuntimeError):
+class WorkerFailed(CorpusSearchError):
     """A worker process stopped without finishing its segment."""
 
 
@@ -193,7 +83,7 @@ class ParallelSink:
     def __init__(self, writer, index_dir: str, indexname: str, params, jobs: int):
         import multiprocessing
 
-        from .sentences import params_to_data
+        from .nltk_internals import params_to_data
 
         self.writer = writer
         self.jobs = jobs
@@ -251,7 +141,7 @@ class ParallelSink:
             if message is not None:
                 kind, n, payload = message
                 if kind == "error":
-                    raise payload
+                    raise _as_failure(payload)
                 self.finished[n] = payload
                 continue
             dead = [w for n, w in enumerate(self.workers) if n not in self.finished and not w.is_alive()]
@@ -266,7 +156,7 @@ class ParallelSink:
                     ) from None
                 kind, n, payload = message
                 if kind == "error":
-                    raise payload
+                    raise _as_failure(payload)
                 self.finished[n] = payload
                 continue
             return
@@ -286,6 +176,9 @@ class ParallelSink:
         return sum(self.finished[n][1] for n in range(self.jobs))
 
     def cancel(self) -> None:
+        for inbox in self.inboxes:
+            # Batches that no worker will read must not keep this process from exiting.
+            inbox.cancel_join_thread()
         for worker in self.workers:
             if worker.is_alive():
                 worker.terminate()
@@ -295,23 +188,13 @@ class ParallelSink:
             self.writer.cancel()
 
 
-def commit_with_segments(writer, segments: list) -> None:
-    """Commit `writer` as `writer.commit(optimize=False)` does, plus finished `segments`."""
-    final = writer._merge_segments(None, False, True)
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(final + list(segments))
-    writer._finish()
-
-
 def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: int, limitmb: int) -> None:
     """A worker: index batches from `inbox` into a segment of its own until told to stop."""
     try:
         from whoosh import index as whoosh_index
 
-        from .sentences import params_from_data, span_splitter
+        from .nltk_internals import params_from_data
+        from .sentences import span_splitter
 
         ix = whoosh_index.open_dir(index_dir, indexname=indexname)
         writer = new_writer(ix, limitmb, _lk=False)
@@ -324,27 +207,31 @@ def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: 
             if batch is None:
                 break
             for key, raw in batch:
-                count += write_documents(writer, key, (raw,), splitter, problems)
-        segment = writer._finalize_segment() if writer._added else None
-        if segment is None:
-            writer._close_segment()
-        # Not writer._finish(): that would delete the temporary folder, which
-        # the parent's writer and the other workers share (the parent does it).
-        writer.is_closed = True
+                count += records.write_documents(writer, key, (raw,), splitter, problems)
+        segment = finish_worker_segment(writer)
         results.put(("done", n, (segment, count, problems)))
     except BaseException as exc:  # reported to the parent, which raises it
         results.put(("error", n, _portable(exc)))
 
 
 def _portable(exc: BaseException) -> BaseException:
-    """`exc` if it survives pickling, else a RuntimeError that names it."""
+    """`exc` if it survives pickling, else a WorkerFailed that names it."""
     import pickle
 
     try:
         pickle.loads(pickle.dumps(exc))
         return exc
     except Exception:
-        return RuntimeError(f"indexing worker failed: {exc.__class__.__name__}: {exc}")
+        return WorkerFailed(f"indexing worker failed: {exc.__class__.__name__}: {exc}")
+
+
+def _as_failure(exc: BaseException) -> BaseException:
+    """What the parent raises for a worker's exception: the package's own errors and
+    interruptions as they are, any other error as a WorkerFailed that names it."""
+    if isinstance(exc, CorpusSearchError) or not isinstance(exc, Exception):
+        return exc
+    return WorkerFailed(f"indexing worker failed ({exc.__class__.__name__}: {records.first_line(exc)}); "
+                        "the index is as it was before this run")
 
 
 def open_sink(writer, target, indexname: str, params_of, splitter, jobs: int, text_size: int):

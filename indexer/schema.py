@@ -1,27 +1,18 @@
-"""The one place that knows the index's shape: schema, analyzer, location.
+"""The one place that knows the index's shape: its schema and analyzer.
 
 Both the indexer (writing) and the searcher (reading) import this module, so
-the text is analysed the same way on both sides.  It imports Whoosh and the
-standard library only: the search path must stay light.
+the text is analysed the same way on both sides.  It imports Whoosh, the
+standard library and `indexer.whoosh_internals` only: the search path must
+stay light.  Where the index lives on disk is `indexer.layout`'s business.
 """
 from __future__ import annotations
 
-import os
-import sys
 import unicodedata
-from pathlib import Path
 
 from whoosh import fields
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 
-# Bump when the schema or the analysis changes: an index made by another
-# version is refused with a message asking for `corpus-search index --rebuild`.
-SCHEMA_VERSION = 2
-
-INDEX_NAME = "passages"
-MANIFEST_NAME = "manifest.json"
-PUNKT_NAME = "punkt.json"  # the sentence model (indexer.sentences)
-LEGACY_PUNKT_NAME = "punkt.pickle"  # its file in indexes made by earlier versions
+from .whoosh_internals import stem_function
 
 # Words joined by an apostrophe or a dot stay one token ("U.S.", "don't");
 # hyphenated words are split into their parts ("state-led" -> state, led).
@@ -118,7 +109,7 @@ def _fusable_steps(field):
 
 
 def _english_postings(value, finditer, stops, minsize, stem_filter, fmt):
-    stem = stem_filter._stem  # looked up per call: indexing may swap in a memo
+    stem = stem_function(stem_filter)  # looked up per call: indexing may swap in a memo
     positions: dict[str, list[int]] = {}
     pos = None
     for n, match in enumerate(finditer(value)):
@@ -181,81 +172,6 @@ def build_schema() -> fields.Schema:
     )
 
 
-def field_length_bytes(perdoc, fieldname: str) -> bytes | None:
-    """Every document's length byte for `fieldname` in a Whoosh 3 segment, read at once.
-
-    `perdoc` is the segment's per-document reader.  Whoosh reads one byte
-    through several Python calls each time it needs a length (for every
-    posting it writes or scores); both the writers and the scorer read the
-    column once instead.  Documents past the end have no length (byte 0).
-    None for another codec or a field without lengths: ask Whoosh then.
-    """
-    from whoosh.codec import whoosh3
-
-    try:
-        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        if column is None or column._fixedlen != 1:
-            return None
-        return bytes(column._dbfile.get(column._basepos, column._count))
-    except Exception:  # another codec or column layout
-        return None
-
-
-def length_table() -> list:
-    """Length byte -> field length, as Whoosh decodes it (None for 0: no length)."""
-    from whoosh.util.numeric import byte_to_length
-
-    return [byte_to_length(b) if b else None for b in range(256)]
-
-
 # The fields a query may name (`field:term`), and the fields plain words search.
 QUERY_FIELDS = ("text", "title", "section", "author", "document", "kind", "date")
 SEARCH_FIELDS = ("text", "title", "section")
-
-
-def default_index_dir() -> Path:
-    """Where the index lives unless told otherwise: $CORPUS_SEARCH_INDEX, else a per-user data folder."""
-    env = os.environ.get("CORPUS_SEARCH_INDEX")
-    if env:
-        return Path(env).expanduser()
-    return user_data_dir() / "index"
-
-
-def user_data_dir() -> Path:
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "corpus-search"
-
-
-# ---- on disk -------------------------------------------------------------
-# An index folder holds generations (gen-000001/, ...), each a complete Whoosh
-# index with its manifest, and a file CURRENT naming the live one.  A rebuild
-# writes a new generation and then replaces CURRENT atomically, so a crash at
-# any moment leaves the previous generation in place and searchable.
-CURRENT_NAME = "CURRENT"
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    """The live generation folder of an index, or None when there is no index.
-
-    Raises IndexDamaged when CURRENT exists but cannot be read or names no
-    generation folder.
-    """
-    from corpus.errors import IndexDamaged
-
-    try:
-        name = (Path(index_dir) / CURRENT_NAME).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except (OSError, ValueError):
-        name = ""
-    if not (name.startswith("gen-") and name[4:].isdigit()) or not (Path(index_dir) / name).is_dir():
-        raise IndexDamaged(
-            f"the index at {index_dir} is damaged (its {CURRENT_NAME} file names no generation); "
-            "run `corpus-search index --rebuild`"
-        )
-    return Path(index_dir) / name

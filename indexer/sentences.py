@@ -11,7 +11,13 @@ import io
 import json
 import pickle
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
+
+from corpus.errors import UnreadableDocument
+from corpus.model import RawDocument
+from corpus.readers import read_file
+
+from .layout import PUNKT_NAME, IndexDamaged
 
 # Abbreviations that end in a full stop without ending a sentence (lowercase,
 # without the final dot, as Punkt stores them).
@@ -30,7 +36,7 @@ SpanSplitter = Callable[[str], list[tuple[int, int]]]
 
 def train_punkt(texts: Iterable[str]):
     """Punkt parameters learnt from up to TRAINING_CHARS of `texts`."""
-    from .punkt_fast import FastLanguageVars, FastToken, load_punkt
+    from .nltk_internals import FastLanguageVars, FastToken, load_punkt
 
     trainer = load_punkt().PunktTrainer(lang_vars=FastLanguageVars(), token_cls=FastToken)
     seen = 0
@@ -46,29 +52,10 @@ def train_punkt(texts: Iterable[str]):
     return params
 
 
-def params_to_data(params) -> dict:
-    """Punkt parameters as plain JSON-ready data (sorted, so the same parameters give the same file)."""
-    return {
-        "abbrev_types": sorted(params.abbrev_types),
-        "collocations": sorted([first, second] for first, second in params.collocations),
-        "sent_starters": sorted(params.sent_starters),
-        "ortho_context": dict(sorted(params.ortho_context.items())),
-    }
-
-
-def params_from_data(data: dict):
-    """The Punkt parameters that `params_to_data` gave `data` for."""
-    from .punkt_fast import load_punkt
-
-    params = load_punkt().PunktParameters()
-    params.abbrev_types = set(data["abbrev_types"])
-    params.collocations = {(first, second) for first, second in data["collocations"]}
-    params.sent_starters = set(data["sent_starters"])
-    params.ortho_context.update(data["ortho_context"])
-    return params
-
-
 def save_params(params, path: Path) -> None:
+    """Keep the Punkt parameters at `path` as JSON (written atomically)."""
+    from .nltk_internals import params_to_data
+
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(params_to_data(params), ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
@@ -76,7 +63,7 @@ def save_params(params, path: Path) -> None:
 
 def model_path(generation: Path) -> Path | None:
     """The sentence model kept in an index generation (JSON; indexes made by earlier versions have a pickle)."""
-    from .schema import LEGACY_PUNKT_NAME, PUNKT_NAME
+    from .layout import LEGACY_PUNKT_NAME
 
     for name in (PUNKT_NAME, LEGACY_PUNKT_NAME):
         if (generation / name).is_file():
@@ -85,6 +72,9 @@ def model_path(generation: Path) -> Path | None:
 
 
 def load_params(path: Path):
+    """The Punkt parameters kept at `path` (JSON, or the pickle of an earlier version)."""
+    from .nltk_internals import params_from_data
+
     if path.suffix != ".pickle":
         return params_from_data(json.loads(path.read_text(encoding="utf-8")))
     return _ParamsUnpickler(io.BytesIO(path.read_bytes())).load()
@@ -102,9 +92,9 @@ class _ParamsUnpickler(pickle.Unpickler):
                ("builtins", "int"), ("builtins", "tuple")}
 
     def find_class(self, module: str, name: str):
-        if (module, name) == ("nltk.tokenize.punkt", "PunktParameters"):
-            from .punkt_fast import load_punkt
+        from .nltk_internals import PARAMS_PICKLE_NAME, load_punkt
 
+        if (module, name) == PARAMS_PICKLE_NAME:
             return load_punkt().PunktParameters
         if (module, name) in self.ALLOWED:
             return super().find_class(module, name)
@@ -113,11 +103,77 @@ class _ParamsUnpickler(pickle.Unpickler):
 
 def span_splitter(params) -> SpanSplitter:
     """A function giving the (start, end) character spans of the sentences of a text."""
-    from .punkt_fast import FastLanguageVars, FastToken, load_punkt
+    from .nltk_internals import FastLanguageVars, FastToken, load_punkt
 
     tokenizer = load_punkt().PunktSentenceTokenizer(params, lang_vars=FastLanguageVars(), token_cls=FastToken)
 
     def spans(text: str) -> list[tuple[int, int]]:
         return list(tokenizer.span_tokenize(text))
+
+    return spans
+
+
+# ---- the model of an index generation ------------------------------------------
+
+def generation_model(generation: Path, fresh: bool, paths: Iterable[Path], index_dir: Path) -> Callable:
+    """A function giving the Punkt parameters of `generation`.
+
+    A fresh generation learns them now from the files in `paths` and keeps them
+    (once per generation, so unchanged documents keep their passages).  An
+    existing one reads them on first use: an update whose files all fail to
+    read costs no NLTK import.  IndexDamaged if they cannot be read.
+    """
+    if fresh:
+        trained = train_punkt(training_texts(paths))
+        save_params(trained, generation / PUNKT_NAME)
+        return lambda: trained
+    return once(lambda: load_model(generation, index_dir))
+
+
+def load_model(generation: Path, index_dir: Path):
+    """The sentence model kept in `generation`, or IndexDamaged if it cannot be read."""
+    path = model_path(generation) or generation / PUNKT_NAME
+    try:
+        return load_params(path)
+    except Exception as exc:  # unreadable, not JSON, a pickle of something else...
+        raise IndexDamaged(
+            f"the index at {index_dir} is damaged (its sentence model {path.name} cannot be read: "
+            f"{exc.__class__.__name__}); run `corpus-search index --rebuild`"
+        ) from None
+
+
+def training_texts(paths: Iterable[Path]) -> Iterator[str]:
+    """The cleaned text of every document in `paths` (files that cannot be read are passed over)."""
+    from corpus.clean import clean_text
+
+    for path in paths:
+        try:
+            for item in read_file(path):
+                if isinstance(item, RawDocument):
+                    yield clean_text(item.text)
+        except (UnreadableDocument, OSError):
+            continue
+
+
+def once(make):
+    """`make()`, called on first use and remembered."""
+    made = []
+
+    def value():
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return value
+
+
+def lazy_splitter(make: Callable[[], SpanSplitter]) -> SpanSplitter:
+    """A sentence splitter built on its first use."""
+    made = []
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        if not made:
+            made.append(make())
+        return made[0](text)
 
     return spans

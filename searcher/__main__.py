@@ -1,5 +1,5 @@
 """`python -m searcher ...` is `corpus-search ...`."""
-from .fastpath import main
+from .cli import main
 
 if __name__ == "__main__":
     main()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from corpus.errors import BadQuery
+from .query import BadQuery
 
 DatePrefix = tuple[int, ...]  # (year,), (year, month) or (year, month, day)
 

@@ -1,18 +1,19 @@
 """Beyond one ranked page: counts, facets, did-you-mean and similar passages.
 
-`Exploring` is a part of `Searcher` (a mixin): it uses the searcher's open
-Whoosh handle and its helpers (`_prepare`, `_where`, `_tokens`, `_hit`,
-`get`) and returns plain values like the rest of the library.
+An `Explorer` is one of the parts a `Searcher` is made of: it works on the
+searcher's open Whoosh handle through the other parts (the query reader, the
+filters, the hit maker) and returns plain values like the rest of the library.
 """
 from __future__ import annotations
 
 from collections import Counter
 from typing import Sequence
 
-from corpus.errors import BadQuery
-
+from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit
+from .query import BadQuery, QueryReader, as_text
+from .results import HitMaker, ranked
 from .suggest import Lexicon, correct_query, surface_forms
 
 Names = str | Sequence[str] | None
@@ -21,13 +22,25 @@ Names = str | Sequence[str] | None
 SURFACE_SAMPLE = 25
 
 
-class Exploring:
-    """Counts, facets, spelling suggestions and similar passages for a `Searcher`."""
+class Explorer:
+    """Counts, facets, spelling suggestions and similar passages over one open Whoosh searcher."""
+
+    def __init__(self, searcher, queries: QueryReader, filters: Filters, hits: HitMaker, index_dir):
+        self._searcher = searcher
+        self._queries = queries
+        self._filters = filters
+        self._hits = hits
+        self._index_dir = index_dir
+
+    def prepare(self, query: str, author=None, document=None, section=None, after=None, before=None):
+        """The parsed query and its filter (False: nothing can match); BadQuery on bad input."""
+        where = self._filters.where(author, document, section, after, before)
+        return self._queries.parse(query), where
 
     def count(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
               after: str | None = None, before: str | None = None) -> int:
         """How many passages match `query` in all (filters as in `search`)."""
-        parsed, where = self._prepare(query, author, document, section, after, before)
+        parsed, where = self.prepare(query, author, document, section, after, before)
         return len(self._everything(parsed, where, query)) if where is not False else 0
 
     def facets(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
@@ -38,7 +51,7 @@ class Exploring:
         ``{"total": passages, "authors": {name: passages}, "documents": {id: passages}}``,
         each mapping largest first.  A passage counts once for each of its authors.
         """
-        parsed, where = self._prepare(query, author, document, section, after, before)
+        parsed, where = self.prepare(query, author, document, section, after, before)
         authors: Counter = Counter()
         documents: Counter = Counter()
         total = 0
@@ -79,8 +92,8 @@ class Exploring:
 
         if limit < 1 or terms < 1:
             raise BadQuery("limit and terms must be at least 1")
-        source = self.get(passage_id)
-        where = self._where(author, document, None, after, before)
+        source = self._hits.get(passage_id, self._index_dir)
+        where = self._filters.where(author, document, None, after, before)
         stored = self._searcher.document(id=passage_id)
         itself = [q.Term("id", passage_id)]
         if stored.get("text_hash"):
@@ -98,10 +111,10 @@ class Exploring:
             return []
         like = q.Or([q.Term("text", word, boost=weight) for word, weight in keys])
         results = ranked(self._searcher, like, where, q.Or(itself), top=limit)[:limit]
-        shared = MatchTerms(frozenset(_text(word) for word, _ in keys))
+        shared = MatchTerms(frozenset(as_text(word) for word, _ in keys))
         stored = [doc.fields() for doc in results]
-        also = self._also_in_all(stored)
-        return [self._hit(fields, shared, rank=n, score=doc.score, also_in=also[n - 1])
+        also = self._hits.also_in_all(stored)
+        return [self._hits.hit(fields, shared, rank=n, score=doc.score, also_in=also[n - 1])
                 for n, (doc, fields) in enumerate(zip(results, stored), 1)]
 
     # -- the parts ---------------------------------------------------------
@@ -120,7 +133,7 @@ class Exploring:
         reader = self._searcher.reader()
 
         def near(word: str, maxdist: int) -> list[str]:
-            return [_text(t) for t in reader.terms_within("text", word, maxdist, prefix=1)]
+            return [as_text(t) for t in reader.terms_within("text", word, maxdist, prefix=1)]
 
         def surfaces(stem: str) -> Counter:
             forms: Counter = Counter()
@@ -128,46 +141,16 @@ class Exploring:
                 if n >= SURFACE_SAMPLE:
                     break
                 text = self._searcher.stored_fields(docnum).get("text", "")
-                forms.update(surface_forms(text, self._tokens(text), stem))
+                forms.update(surface_forms(text, self._queries.tokens(text), stem))
             return forms
 
         return Lexicon(
-            stems=lambda word: [t for t, _, _ in self._tokens(word)],
+            stems=lambda word: [t for t, _, _ in self._queries.tokens(word)],
             frequency=lambda stem: reader.doc_frequency("text", stem),
             near=near,
             surfaces=surfaces,
         )
 
 
-def ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
-    """Whoosh hits for `parsed`, best first, one per text (copies collapsed); all of them if `top` is None.
-
-    Kept to passages matching `where` and not `mask`, scored by `parsed` alone.
-    Two Whoosh pitfalls are avoided: its filter=/mask= bypass collapse=
-    (filtered results would show duplicate passages), so the constraints go
-    into the query; and its top-N collector, replacing matchers as its
-    minimum score rises, drops good hits of AndNot/Require queries
-    (`china NOT talent`), so matchers are never replaced.
-    """
-    from whoosh import collectors
-    from whoosh import query as q
-
-    if where:
-        parsed = q.Require(parsed, where)
-    if mask:
-        parsed = q.AndNot(parsed, mask)
-    if top is None:
-        best = collectors.UnlimitedCollector()
-    else:
-        best = collectors.TopCollector(max(1, top), replace=0)
-    collector = collectors.CollapseCollector(best, "text_hash", limit=1)
-    searcher.search_with_collector(parsed, collector)
-    return collector.results()
-
-
 def _largest_first(counts: Counter) -> dict:
     return {k: n for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if k}
-
-
-def _text(name) -> str:
-    return name.decode("utf-8") if isinstance(name, bytes) else name

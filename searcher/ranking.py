@@ -1,10 +1,11 @@
-"""How passages are scored: BM25F constants, field weights, the idf, and the
-query-side extras (a proximity bonus; pseudo-relevance feedback, off).
+"""How passages are scored: every ranking policy of the searcher, in one place.
 
-Kept apart from the engine so that ranking can be tuned without touching query
-handling.  Every default here was measured with benchmarks/relevance.py on
-SciFact and Cranfield (benchmarks/RESULTS.md, "Relevance").  Values are read
-when a searcher is opened or a query parsed, so a benchmark may override them.
+BM25F constants, field weights, the idf, kind weights, and the query-side
+extras (a proximity bonus; pseudo-relevance feedback, off), kept apart from
+query handling.  Every default here was measured with benchmarks/relevance.py
+on SciFact and Cranfield (benchmarks/RESULTS.md, "Relevance").  Values are
+read when a searcher is opened or a query parsed, so a benchmark may override
+them.
 """
 from __future__ import annotations
 
@@ -24,6 +25,46 @@ FIELD_B: dict[str, float] = {"title": 1.0}
 IDF = "lucene"
 
 
+# Passages that are not prose (bios, notes, sidebars) are kept searchable but
+# their scores are scaled down so that they never outrank prose that matches
+# as well.  BM25's length normalisation can favour a very short passage over
+# a long one with the same matches by a factor of about 3 at most (with the
+# K1 and B above), so the factors stay below 1/3.
+KIND_WEIGHTS = {"bio": 0.2, "notes": 0.2, "sidebar": 0.3}
+
+
+def weighting():
+    """The Whoosh weighting model a searcher scores with: BM25F, scaled by the passage's kind."""
+
+    class KindWeighted(bm25f()):
+        """BM25F, with the final score scaled by the passage's kind."""
+
+        use_final = True
+
+        def final(self, searcher, docnum, score):
+            weights = getattr(searcher, "_kind_weights", None)
+            if weights is None:
+                weights = searcher._kind_weights = _kind_weights(searcher)
+            return score * weights.get(docnum, 1.0)
+
+    field_b = {f"{name}_B": b for name, b in FIELD_B.items()}
+    return KindWeighted(B=B, K1=K1, **field_b)
+
+
+def _kind_weights(searcher) -> dict[int, float]:
+    """{docnum: weight} of the passages whose kind is scaled down (found once, from the kind postings).
+
+    Reading each scored passage's kind from its column cost 8% of a query.
+    """
+    from whoosh import query as q
+
+    weights = {}
+    for kind, weight in KIND_WEIGHTS.items():
+        for docnum in searcher.docs_for_query(q.Term("kind", kind)):
+            weights[docnum] = weight
+    return weights
+
+
 def lucene_idf(doc_count: int, doc_frequency: int) -> float:
     return log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
 
@@ -36,6 +77,8 @@ def bm25f():
     """The BM25F weighting class to score with (a Whoosh WeightingModel subclass)."""
     from whoosh import scoring
 
+    from indexer.whoosh_internals import use_field_lengths
+
     idf_of = lucene_idf if IDF == "lucene" else whoosh_idf
 
     class BM25F(scoring.BM25F):
@@ -45,10 +88,9 @@ def bm25f():
 
         def scorer(self, searcher, fieldname, text, qf=1):
             scorer = super().scorer(searcher, fieldname, text, qf=qf)
-            if hasattr(scorer, "dfl"):
-                lengths = field_lengths(searcher.reader(), fieldname)
-                if lengths is not None:
-                    scorer.dfl = lengths
+            lengths = field_lengths(searcher.reader(), fieldname)
+            if lengths is not None:
+                use_field_lengths(scorer, lengths)
             return scorer
 
     return BM25F
@@ -63,28 +105,12 @@ def field_lengths(reader, fieldname: str):
     per segment and field, and remembered for the reader's lifetime.  None when
     the reader is not a Whoosh 3 segment (then Whoosh's own look-up is used).
     """
+    from indexer.whoosh_internals import segment_field_lengths
+
     cache = reader.__dict__.setdefault("_corpus_search_lengths", {})
     if fieldname not in cache:
-        cache[fieldname] = _read_lengths(reader, fieldname)
+        cache[fieldname] = segment_field_lengths(reader, fieldname)
     return cache[fieldname]
-
-
-def _read_lengths(reader, fieldname: str):
-    from indexer.schema import field_length_bytes, length_table
-
-    perdoc = getattr(reader, "_perdoc", None)
-    raw = field_length_bytes(perdoc, fieldname) if perdoc is not None else None
-    if raw is None:
-        return None
-    # Decoded on each look-up, not all at once: a cold search of a large index
-    # reads the bytes (fast) but must not build a list of every passage's length.
-    table = length_table()
-    count = len(raw)
-
-    def length(docnum: int):
-        return table[raw[docnum]] if docnum < count else None
-
-    return length
 
 
 # ---- query-side extras ------------------------------------------------------

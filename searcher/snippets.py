@@ -25,11 +25,10 @@ LEFTOVERS = re.compile(r"(?:[”’\"')\]]+|\[\d+\])+\s+")
 
 @dataclass(frozen=True)
 class Snippet:
-    """What to show of a passage: `text`, its `matches`, and the passage `pieces` it quotes."""
+    """What to show of a passage: `text` (pieces of the passage joined by ` … `) and its `matches`."""
 
     text: str
     matches: tuple[Span, ...]
-    pieces: tuple[Span, ...]  # spans of the passage text, in the order shown
 
 
 def snippet(text: str, sentences: list[Span], matches: list[Span], max_chars: int = 320,
@@ -45,7 +44,7 @@ def make_snippet(text: str, sentences: list[Span], matches: list[Span], max_char
     max_chars = max(1, max_chars)
     sentences = _clean_sentences(text, sentences)
     if not sentences:
-        return Snippet("", (), ())
+        return Snippet("", ())
     matches = sorted((s, e) for s, e in matches if 0 <= s < e <= len(text))
     per_sentence: list[list[Span]] = [[] for _ in sentences]
     for span in matches:
@@ -195,4 +194,4 @@ def _assemble(text: str, pieces: list[Span], matches: list[Span]) -> Snippet:
         length += e - s
     if pieces and pieces[-1][1] < content_end:
         out.append(" " + ELLIPSIS)
-    return Snippet("".join(out), tuple(shown), tuple(pieces))
+    return Snippet("".join(out), tuple(shown))

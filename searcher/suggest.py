@@ -7,7 +7,7 @@ surface form (a real word of the passages, not a stem) closest to what was
 typed, and the closest, then most frequent, candidate wins.
 
 Pure: everything about the index comes through a `Lexicon` of callables, so
-the engine supplies Whoosh and the tests supply dictionaries.
+`searcher.explore` supplies Whoosh and the tests supply dictionaries.
 """
 from __future__ import annotations
 

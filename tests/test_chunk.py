@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -106,6 +107,7 @@ def test_fingerprint_ignores_case_and_spacing_only():
     assert text_fingerprint("the plan works") != text_fingerprint("the plan failed")
 
 
+@pytest.mark.slow
 def test_fast_punkt_learns_and_splits_exactly_as_nltks_punkt():
     """Our Punkt (its own copy of NLTK's module, with `re` patterns) against NLTK's, whole.
 
@@ -115,7 +117,8 @@ def test_fast_punkt_learns_and_splits_exactly_as_nltks_punkt():
 import sys
 from corpus.catalog import bundled_corpus_dir
 from corpus.clean import clean_text
-from indexer.sentences import KNOWN_ABBREVIATIONS, params_to_data, span_splitter, train_punkt
+from indexer.nltk_internals import params_to_data
+from indexer.sentences import KNOWN_ABBREVIATIONS, span_splitter, train_punkt
 texts = [clean_text(p.read_text(encoding="utf-8")) for p in sorted(bundled_corpus_dir().glob("*.txt"))]
 ours = train_punkt(texts)
 assert "nltk" not in sys.modules

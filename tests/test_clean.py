@@ -65,14 +65,24 @@ def test_drop_footnote_markers_frees_the_annotated_word():
         "equity investment to 48 percent in 2017, while U.S. startups attracted 38 percent.94\n"
         "Development Plan (AIDP).1 This document, along with Made in China 2025,2 released\n"
         "At least two3 Chinese regional governments; levels”9 in AI; Fu Ying,12 the Vice-Chair\n"
-        "spending).[1] and China.”[3] and Tan Tieniu* warned"
+        "spending).[1] and China.”[3] and Tan Tieniu* warned; two of them"
     )
     assert drop_footnote_markers(text) == (
         "equity investment to 48 percent in 2017, while U.S. startups attracted 38 percent.\n"
         "Development Plan (AIDP). This document, along with Made in China 2025, released\n"
         "At least two Chinese regional governments; levels” in AI; Fu Ying, the Vice-Chair\n"
-        "spending). and China.” and Tan Tieniu warned"
+        "spending). and China.” and Tan Tieniu warned; two of them"
     )
+
+
+def test_drop_footnote_markers_never_cuts_inside_a_token():
+    # 'two3' is a note: the text says 'two' elsewhere, 'two3' once, and has notes 2 and 4;
+    # digits that are part of a name stay, however often the bare word occurs.
+    text = (
+        "Use httplib2 or httplib. httplib2 is faster. sha256 sums and sha tools.2 "
+        "IPv6, GPT-4, H100, AArch64 and arm64 builds; at least two3 teams, two of them.4 "
+    )
+    assert drop_footnote_markers(text) == text.replace("two3", "two").replace(".2 ", ". ").replace(".4 ", ". ")
 
 
 def test_drop_footnote_markers_leaves_numbers_that_are_words():
@@ -134,8 +144,13 @@ def test_split_paragraphs_runs_on_over_a_page_break_inside_a_sentence():
 
 
 def test_clean_text_on_a_tabbed_pdf_line():
-    raw = "At\tleast\ttwo3\tChinese\tregional\t\ngovernments\thave\teach\tcommitted\n12\n"
-    assert clean_text(raw) == "At least two Chinese regional\ngovernments have each committed"
+    raw = "At\tleast\ttwo3\tChinese\tregional\t\ngovernments\thave\teach\tcommitted\tto\ttwo\tplans.4\n12\n"
+    assert clean_text(raw) == "At least two Chinese regional\ngovernments have each committed to two plans."
+
+
+def test_clean_text_keeps_glued_numbers_outside_pdf_text():
+    raw = "Install httplib2.\nIt saves 38 percent.94 of\ttime, two3 times.\n"
+    assert clean_text(raw, from_pdf=False) == "Install httplib2.\nIt saves 38 percent.94 of time, two3 times."
 
 
 # Text made of plain words, none of the things cleaning exists to remove

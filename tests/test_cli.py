@@ -258,13 +258,9 @@ def test_indexing_only_missing_paths_says_so_and_leaves_nothing_behind(run, tmp_
 
 def test_empty_index_variable_means_the_default(run, monkeypatch, seed_index):
     monkeypatch.setenv("CORPUS_SEARCH_INDEX", "")
-    import indexer.schema as schema
+    import indexer.layout as layout
 
-    monkeypatch.setattr(schema, "user_data_dir", lambda: seed_index.parent)
-    monkeypatch.setattr(schema, "default_index_dir", lambda: seed_index)
-    import searcher.engine as engine
-
-    monkeypatch.setattr(engine, "default_index_dir", lambda: seed_index)
+    monkeypatch.setattr(layout, "user_data_dir", lambda: seed_index.parent)
     result = run("stats", "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["index"] == str(seed_index)

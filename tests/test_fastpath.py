@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from searcher import fastpath
+from searcher.cli import fastpath
 from searcher.cli import cli
 
 
@@ -65,6 +65,7 @@ def test_a_missing_index_goes_to_click(tmp_path):
     assert fastpath.run_fast(["search", "chips", "--index", str(tmp_path / "nothing")]) is None
 
 
+@pytest.mark.slow
 def test_python_m_searcher_search_imports_neither_click_nor_nltk(seed_index):
     import subprocess
     import sys
@@ -72,7 +73,7 @@ def test_python_m_searcher_search_imports_neither_click_nor_nltk(seed_index):
 
     script = (
         "import sys\n"
-        "from searcher.fastpath import run_fast\n"
+        "from searcher.cli.fastpath import run_fast\n"
         f"code = run_fast(['search', 'export controls', '--index', {str(seed_index)!r}])\n"
         "assert code == 0, code\n"
         "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
@@ -84,6 +85,7 @@ def test_python_m_searcher_search_imports_neither_click_nor_nltk(seed_index):
     assert not loaded & {"click", "nltk", "bs4"}
 
 
+@pytest.mark.slow
 def test_the_entry_point_loads_nothing_heavy_before_its_interrupt_handler():
     import subprocess
     import sys
@@ -91,7 +93,7 @@ def test_the_entry_point_loads_nothing_heavy_before_its_interrupt_handler():
 
     script = (
         "import sys\n"
-        "import searcher.fastpath\n"
+        "import searcher.cli\n"
         "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1],
@@ -99,15 +101,16 @@ def test_the_entry_point_loads_nothing_heavy_before_its_interrupt_handler():
     assert not set(out.stdout.split()) & {"whoosh", "click", "nltk", "bs4"}
 
 
-@pytest.mark.parametrize("where", ["searcher.engine", "searcher.cli"])
+@pytest.mark.parametrize("where", ["searcher.engine", "searcher.cli.commands"])
 def test_ctrl_c_while_modules_load_is_one_line_and_status_130(where, tmp_path, monkeypatch, capsys):
     import builtins
+    import importlib.util
 
     real_import = builtins.__import__
 
     def interrupted(name, globals=None, locals=None, fromlist=(), level=0):
         package = (globals or {}).get("__package__") or ""
-        full = f"{package}.{name}" if level and package else name
+        full = importlib.util.resolve_name("." * level + name, package) if level else name
         if full.rstrip(".") == where or (fromlist and f"{full}.{fromlist[0]}" == where):
             raise KeyboardInterrupt
         return real_import(name, globals, locals, fromlist, level)

@@ -46,20 +46,25 @@ def test_no_page_furniture(page):
         assert word not in everything
 
 
-def test_page_without_main_finds_the_densest_text():
+def test_page_without_main_keeps_every_region_of_text_and_drops_named_menus():
+    # No <main>: the two chapters sit side by side (as DocBook prints them) and
+    # both are content; the menu and the tooltip name themselves furniture.
     html = """<html><body>
-      <div class="links"><p>Home</p><p>About</p></div>
-      <div id="story">
+      <div class="menu"><p>Home</p><p>About</p></div>
+      <div class="chapter">
         <h2>Findings</h2>
         <p>The first paragraph of the story is long enough to outweigh the menu links.</p>
-        <p>A second paragraph carries on with more of the story's findings.</p>
+      </div>
+      <div class="chapter">
+        <h2>Users</h2>
+        <p>The www-data user runs the web server.</p>
       </div>
       <div class="tooltip">Helpword pops up on hover.</div>
     </body></html>"""
     raw = read_html("story.html", html, "story")
     assert raw.sections == (
         ("Findings", "The first paragraph of the story is long enough to outweigh the menu links."),
-        ("Findings", "A second paragraph carries on with more of the story's findings."),
+        ("Users", "The www-data user runs the web server."),
     )
     assert "Home" not in raw.text and "Helpword" not in raw.text
 
@@ -92,3 +97,118 @@ def test_notes_and_bio_sections_of_a_page_keep_their_kinds():
     assert [(b.section, b.kind) for b in document.blocks] == [
         ("Findings", "body"), ("About the Contributor", "bio"), ("Notes", "notes")
     ]
+
+
+def test_mdbook_headings_in_links_named_header_are_sections():
+    html = """<html><body><nav class="sidebar"><ol><li>Chapter list</li></ol></nav><main>
+      <h1 id="intro"><a class="header" href="#intro">Introduction</a></h1>
+      <p>The book opens here.</p>
+      <h2 id="setup"><a class="header" href="#setup">Setting up</a></h2>
+      <p>Install the tools first.</p>
+      <nav class="nav-wrapper"><a rel="next" href="ch2.html">Next chapter</a></nav>
+    </main></body></html>"""
+    raw = read_html("book.html", html, "book")
+    assert raw.title == "Introduction"
+    assert raw.sections == (("Introduction", "The book opens here."), ("Setting up", "Install the tools first."))
+
+
+def test_permalink_marks_and_texinfo_navigation_stay_out():
+    html = """<html><head><title>The Basics (libffi)</title></head><body>
+      <div class="nav-panel"><p>Next: <a href="b.html" accesskey="n" rel="next">Simple Example</a>,
+        Up: <a href="u.html" accesskey="u" rel="up">Using libffi</a> &nbsp; [<a href="i.html" rel="index">Index</a>]</p></div>
+      <h4 class="section">2.1 The Basics<a class="copiable-anchor" href="#The-Basics"> &para;</a></h4>
+      <p>libffi assumes that you have a pointer to the function you wish to call.</p>
+      <h4>Sphinx heading<a class="headerlink" href="#s" title="Permalink to this heading">¶</a></h4>
+      <p>Docusaurus next.<a class="hash-link" href="#d">&#8203;#</a> MkDocs <a href="#m">🔗</a></p>
+    </body></html>"""
+    raw = read_html("basics.html", html, "basics")
+    assert raw.sections == (
+        ("2.1 The Basics", "libffi assumes that you have a pointer to the function you wish to call."),
+        ("Sphinx heading", "Docusaurus next. MkDocs"),
+    )
+
+
+def test_class_names_inside_text_never_drop_it():
+    # Inside the content, a name that sounds like furniture is just a name.
+    html = """<html><body><main>
+      <h2>Related work</h2>
+      <p>See <span class="footer-note">the footer options</span> and <a class="nav" href="#x">the nav bar</a>.</p>
+      <div class="section" id="comments"><h3>Comments in code</h3><p>Comments start with a hash.</p></div>
+      <div class="share-buttons"><a href="#">Share on Mastodon</a></div>
+    </main></body></html>"""
+    raw = read_html("r.html", html, "r")
+    assert raw.sections == (
+        ("Related work", "See the footer options and the nav bar."),
+        ("Comments in code", "Comments start with a hash."),
+    )
+
+
+def test_definition_lists_tables_and_nested_sections_stay_in():
+    html = """<html><body><div class="document"><div class="section"><h2>Users</h2>
+      <dl><dt>www-data</dt><dd><p>Some web servers run as www-data.</p></dd></dl>
+      <table><tr><th>uid</th><th>name</th></tr><tr><td>33</td><td>www-data</td></tr></table>
+      <div class="section"><div class="section"><h3>Deeper</h3><p>The superuser is root.</p></div></div>
+    </div></div></body></html>"""
+    raw = read_html("u.html", html, "u")
+    assert raw.sections == (
+        ("Users", "www-data"), ("Users", "Some web servers run as www-data."),
+        ("Users", "uid name"), ("Users", "33 www-data"), ("Deeper", "The superuser is root."),
+    )
+
+
+def test_think_tank_metadata_from_highwire_dublin_core_open_graph_and_json_ld():
+    html = """<html><head><title>Report | Think Tank</title>
+      <meta name="citation_title" content="Understanding China's AI Strategy">
+      <meta name="citation_author" content="Allen, Gregory C.">
+      <meta name="citation_publication_date" content="2019/02/06">
+      <meta name="DC.publisher" content="Center for a New American Security">
+      <meta property="og:url" content="https://www.cnas.org/publications/reports/understanding-chinas-ai-strategy">
+      <script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+        {"@type": "WebPage", "name": "Page"},
+        {"@type": "Report", "headline": "Other", "author": [{"@type": "Person", "name": "Someone Else"}]}]}</script>
+    </head><body><article><p>In the second half of 2018, I traveled to China on four separate trips.</p></article></body></html>"""
+    raw = read_html("cnas.html", html, "cnas")
+    assert raw.title == "Understanding China's AI Strategy"
+    assert raw.authors == ("Gregory C. Allen",)
+    assert raw.date == "2019-02-06"
+    assert raw.publisher == "Center for a New American Security"
+    assert raw.url == "https://www.cnas.org/publications/reports/understanding-chinas-ai-strategy"
+
+
+def test_json_ld_alone_gives_the_metadata():
+    html = """<html><head><script type="application/ld+json">{"@context": "https://schema.org",
+      "@type": "NewsArticle", "headline": "AI Politics Is Local", "datePublished": "2020-01-23T10:00:00Z",
+      "author": {"@type": "Person", "name": "Thomas Lehmann"}, "publisher": {"@type": "Organization", "name": "DigiChina"},
+      "url": "https://digichina.stanford.edu/work/ai-politics-is-local/"}</script></head>
+      <body><p>China's central government plans for national AI development.</p></body></html>"""
+    raw = read_html("local.html", html, "local")
+    assert (raw.title, raw.authors, raw.date, raw.publisher) == (
+        "AI Politics Is Local", ("Thomas Lehmann",), "2020-01-23", "DigiChina")
+    assert raw.url == "https://digichina.stanford.edu/work/ai-politics-is-local/"
+
+
+def test_deeply_nested_page_is_read_whole(tmp_path):
+    depth = 20_000  # (the other issue's test goes to 100,000; the walk is one loop either way)
+    html = "<html><body>" + "<div>" * depth + "<p>deep words here</p>" + "</div>" * depth + "</body></html>"
+    raw = read_html("deep.html", html, "deep")
+    assert raw.sections == (("", "deep words here"),)
+
+
+@pytest.mark.parametrize("html", [
+    "<html><head><title>Nothing</title></head><body></body></html>",
+    "<html><body><script>document.write('all script');</script><nav><a href='/'>Home</a></nav></body></html>",
+])
+def test_a_page_with_no_text_is_skipped_with_that_reason(tmp_path, html):
+    from corpus.errors import UnreadableDocument
+    from corpus.readers import read_file
+    from indexer import Indexer
+
+    page = tmp_path / "docs" / "empty.html"
+    page.parent.mkdir()
+    page.write_text(html)
+    with pytest.raises(UnreadableDocument, match="no text"):
+        list(read_file(page))
+    report = Indexer(tmp_path / "ix").update([page.parent])
+    assert report.added == 0
+    assert [(s.path, s.reason) for s in report.skipped] == [
+        (str(page), "no text (nothing but markup, scripts or page chrome)")]

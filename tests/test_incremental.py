@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import indexer.update as update
+import indexer.changes as changes
+import indexer.sentences as sentences
 from indexer import Indexer
 from indexer.manifest import Manifest
 from searcher import Searcher
@@ -35,13 +36,14 @@ def live_generation(index_dir: Path) -> Path:
 def reads(monkeypatch):
     """The files the indexer reads, in order."""
     seen: list[str] = []
-    real = update.read_file
+    real = changes.read_file
 
     def spy(path, *args, **kwargs):
         seen.append(Path(path).name)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(update, "read_file", spy)
+    monkeypatch.setattr(changes, "read_file", spy)
+    monkeypatch.setattr(sentences, "read_file", spy)
     return seen
 
 
@@ -185,7 +187,7 @@ def test_interrupted_rebuild_keeps_the_live_generation(tmp_path, tiny_corpus, mo
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Indexer, "_index_file", interrupted)
+    monkeypatch.setattr(changes, "index_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
         Indexer(index_dir).update(rebuild=True)
     assert live_generation(index_dir) == live
@@ -247,16 +249,16 @@ def test_json_lines_file_is_updated_record_by_record(tmp_path, reads, monkeypatc
     del changed["r4"]
     _records(docs / "c.jsonl", changed)
     built = []
-    import indexer.parallel as par
+    import indexer.records as records
 
-    real = par.write_documents
+    real = records.write_documents
 
     def spy(writer, key, documents, splitter, problems):
         documents = list(documents)
         built.extend(raw.id for raw in documents)
         return real(writer, key, documents, splitter, problems)
 
-    monkeypatch.setattr(par, "write_documents", spy)
+    monkeypatch.setattr(records, "write_documents", spy)
     report = Indexer(index_dir).update()
     assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 4)
     assert sorted(built) == ["r1", "r9"]  # only the new and the changed record were chunked again
@@ -317,7 +319,8 @@ def test_files_in_a_folder_that_cannot_be_opened_now_are_kept(tmp_path, tiny_cor
 
 def test_sentence_model_is_kept_as_json_and_reads_back_the_same(tmp_path):
     from corpus.catalog import bundled_corpus_dir
-    from indexer.sentences import load_params, params_to_data, save_params, span_splitter, train_punkt
+    from indexer.nltk_internals import params_to_data
+    from indexer.sentences import load_params, save_params, span_splitter, train_punkt
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(bundled_corpus_dir().glob("*.txt"))]
     trained = train_punkt(texts)
@@ -330,6 +333,7 @@ def test_sentence_model_is_kept_as_json_and_reads_back_the_same(tmp_path):
         assert split_loaded(text) == split_trained(text)
 
 
+@pytest.mark.slow
 def test_an_index_whose_sentence_model_is_a_pickle_still_updates(tmp_path, tiny_corpus):
     """Indexes made before the model was kept as JSON have punkt.pickle; they stay usable."""
     index_dir = tmp_path / "ix"

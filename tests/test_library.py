@@ -121,6 +121,7 @@ def _modules_after(code: str) -> set[str]:
     return set(out.stdout.split())
 
 
+@pytest.mark.slow
 def test_library_search_path_imports_neither_nltk_nor_bs4(seed_index):
     loaded = _modules_after(f"""
         from searcher import Searcher
@@ -131,6 +132,7 @@ def test_library_search_path_imports_neither_nltk_nor_bs4(seed_index):
     assert not loaded & {"nltk", "bs4"}
 
 
+@pytest.mark.slow
 def test_cli_search_path_imports_neither_nltk_nor_bs4(seed_index):
     loaded = _modules_after(f"""
         from searcher.cli import cli

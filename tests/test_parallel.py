@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from corpus.catalog import bundled_corpus_dir
 from indexer import Indexer, parallel
-from indexer.schema import current_generation
+from indexer.layout import current_generation
 from searcher import Searcher
 from searcher.cli import cli
 from conftest import run_fresh_python
@@ -27,7 +27,7 @@ def passages(index_dir: Path) -> dict[str, tuple]:
     """Every passage of an index: id -> (document, title, section, authors, kind, text, sentences)."""
     from whoosh import index as whoosh_index
 
-    from indexer.schema import INDEX_NAME, current_generation
+    from indexer.layout import INDEX_NAME, current_generation
 
     ix = whoosh_index.open_dir(str(current_generation(index_dir)), indexname=INDEX_NAME)
     with ix.searcher() as s:
@@ -45,12 +45,14 @@ def build(tmp_path: Path, name: str, sources: list[Path], jobs: int) -> Path:
     return index_dir
 
 
+@pytest.mark.slow
 def test_tiny_corpus_same_passages_with_two_jobs(tmp_path, tiny_corpus, always_parallel):
     one = passages(build(tmp_path, "one", [tiny_corpus], jobs=1))
     two = passages(build(tmp_path, "two", [tiny_corpus], jobs=2))
     assert one and one == two
 
 
+@pytest.mark.slow
 def test_seed_corpus_same_passages_with_two_jobs(tmp_path, always_parallel):
     one = passages(build(tmp_path, "one", [bundled_corpus_dir()], jobs=1))
     two = passages(build(tmp_path, "two", [bundled_corpus_dir()], jobs=2))
@@ -58,6 +60,7 @@ def test_seed_corpus_same_passages_with_two_jobs(tmp_path, always_parallel):
     assert one == two
 
 
+@pytest.mark.slow
 def test_seed_corpus_searches_the_same_with_two_jobs(tmp_path, always_parallel):
     one = build(tmp_path, "one", [bundled_corpus_dir()], jobs=1)
     two = build(tmp_path, "two", [bundled_corpus_dir()], jobs=2)
@@ -67,6 +70,7 @@ def test_seed_corpus_searches_the_same_with_two_jobs(tmp_path, always_parallel):
                    [(h.id, h.score, h.matches) for h in b.search(query, limit=10)]
 
 
+@pytest.mark.slow
 def test_incremental_update_with_jobs_matches_serial(tmp_path, tiny_corpus, always_parallel):
     copies = {}
     for jobs in (1, 2):
@@ -83,6 +87,7 @@ def test_incremental_update_with_jobs_matches_serial(tmp_path, tiny_corpus, alwa
     assert not any(doc == "robots-1" for doc, *_ in copies[2].values())
 
 
+@pytest.mark.slow
 def test_cli_index_accepts_jobs(tmp_path, tiny_corpus, always_parallel):
     runner = CliRunner()
     result = runner.invoke(cli, ["index", str(tiny_corpus), "--jobs", "2", "--index", str(tmp_path / "ix")])
@@ -93,6 +98,7 @@ def test_cli_index_accepts_jobs(tmp_path, tiny_corpus, always_parallel):
     assert bad.exit_code == 2
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the failure is injected by forking")
 def test_a_failing_worker_leaves_the_index_as_it_was(tmp_path, tiny_corpus, always_parallel, monkeypatch):
     index_dir = build(tmp_path, "ix", [tiny_corpus], jobs=1)
@@ -104,12 +110,13 @@ def test_a_failing_worker_leaves_the_index_as_it_was(tmp_path, tiny_corpus, alwa
     import corpus.structure
 
     monkeypatch.setattr(corpus.structure, "build_document", broken)
-    with pytest.raises(RuntimeError, match="worker crashed"):
+    with pytest.raises(parallel.WorkerFailed, match="RuntimeError: worker crashed"):  # a CorpusSearchError
         Indexer(index_dir).update(rebuild=True, jobs=2)
     assert passages(index_dir) == before
     assert len(list(index_dir.glob("gen-*"))) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the failure is injected by forking")
 def test_a_document_the_workers_cannot_process_is_skipped_with_its_reason(
         tmp_path, tiny_corpus, always_parallel, choke_on):
@@ -125,6 +132,7 @@ def test_default_jobs_is_sensible():
     assert 1 <= parallel.default_jobs() <= 4
 
 
+@pytest.mark.slow
 def test_loading_punkt_leaves_nltk_and_scipy_to_load_as_usual():
     script = (
         "import sys\n"
@@ -141,6 +149,7 @@ def test_loading_punkt_leaves_nltk_and_scipy_to_load_as_usual():
     run_fresh_python(script)
 
 
+@pytest.mark.slow
 def test_workers_started_by_spawning_give_the_same_passages(tmp_path):
     """macOS and Windows start workers by spawning (arguments are pickled): the sentence model goes as data."""
     script = (
@@ -160,10 +169,12 @@ def test_workers_started_by_spawning_give_the_same_passages(tmp_path):
     assert spawned == passages(build(tmp_path, "one", [bundled_corpus_dir()], jobs=1))
 
 
+@pytest.mark.slow
 def test_punkt_parameters_of_the_private_copy_pickle_as_data():
     script = (
         "import pickle, sys\n"
-        "from indexer.sentences import params_to_data, train_punkt\n"
+        "from indexer.nltk_internals import params_to_data\n"
+        "from indexer.sentences import train_punkt\n"
         "params = train_punkt(['Dr. Smith went to Washington. He met Mr. Jones there.'])\n"
         "copy = pickle.loads(pickle.dumps(params))\n"
         "assert params_to_data(copy) == params_to_data(params)\n"
@@ -173,12 +184,13 @@ def test_punkt_parameters_of_the_private_copy_pickle_as_data():
     run_fresh_python(script)
 
 
+@pytest.mark.slow
 def test_punkt_is_loaded_the_usual_way_while_other_threads_run():
     script = (
         "import sys, threading\n"
         "stop = threading.Event()\n"
         "t = threading.Thread(target=stop.wait); t.start()\n"
-        "from indexer.punkt_fast import load_punkt\n"
+        "from indexer.nltk_internals import load_punkt\n"
         "punkt = load_punkt()\n"
         "stop.set(); t.join()\n"
         "import nltk\n"
@@ -187,6 +199,7 @@ def test_punkt_is_loaded_the_usual_way_while_other_threads_run():
     run_fresh_python(script)
 
 
+@pytest.mark.slow
 def test_workers_start_only_when_enough_documents_need_indexing(tmp_path, monkeypatch):
     """Changing one record of a large JSON Lines file indexes that record in this process."""
     import json

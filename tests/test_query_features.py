@@ -384,6 +384,7 @@ def test_context_widens_and_narrows_snippets(run, tmp_path):
     assert len(narrow) <= 30 + 4  # plus the ellipses
 
 
+@pytest.mark.slow
 def test_new_commands_keep_the_search_path_light(seed_index):
     script = textwrap.dedent(f"""
         import sys

@@ -15,6 +15,8 @@ CRANFIELD = REPO.parent / "shared" / "eval" / "cranfield"
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+pytestmark = pytest.mark.slow  # indexes and evaluates a whole collection
+
 
 @pytest.fixture(scope="module")
 def cranfield(tmp_path_factory) -> dict:

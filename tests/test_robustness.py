@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import pickle
 import random
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import indexer.update as update
+import indexer.changes as changes
 from corpus.errors import UnreadableDocument
 from corpus.readers import Note, Skip, read_file
 from indexer import Indexer
@@ -147,14 +148,14 @@ def test_unreadable_file_is_skipped(tmp_path, tiny_corpus):
 def test_unreadable_file_is_skipped_simulated(tmp_path, tiny_corpus, monkeypatch):
     """As above, for root (who can read anything): the open fails with EACCES."""
     (tiny_corpus / "secret.txt").write_text("Secret\n\nHidden words.\n")
-    real = update.file_digest
+    real = changes.file_digest
 
     def denied(path):
         if Path(path).name == "secret.txt":
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(update, "file_digest", denied)
+    monkeypatch.setattr(changes, "file_digest", denied)
     report = Indexer(tmp_path / "ix").update([tiny_corpus])
     assert skipped(report) == {"secret.txt": "cannot read (Permission denied)"}
     assert report.added == 3
@@ -360,17 +361,46 @@ def _start(*args, **kwargs) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
 
 
-def _wait_until_writing(proc: subprocess.Popen, index_dir: Path, timeout: float = 60) -> None:
-    """Until the run has a Whoosh writer open (its temporary folder exists), plus a moment."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(index_dir.glob("gen-*/*.tmp")):
-            time.sleep(1.0)
-            assert proc.poll() is None, "the run ended before it could be interrupted"
-            return
-        assert proc.poll() is None, proc.communicate()
+# A `corpus-search` run that stops inside its work and says so: once a Whoosh
+# writer is open (its temporary folder exists) and a few files have been read,
+# it creates the marker file and sleeps, so the test can interrupt or kill it
+# at that point, with no guessing of how long indexing takes.
+_PAUSING_RUN = """
+import glob, os, sys, time
+import corpus.readers
+
+index_dir, marker = sys.argv[1], sys.argv[2]
+real_read_file = corpus.readers.read_file
+files_read = 0
+
+def read_file(path, *args, **kwargs):
+    global files_read
+    if glob.glob(os.path.join(index_dir, "gen-*", "*.tmp")):
+        files_read += 1
+        if files_read == 3:
+            open(marker, "w").close()
+            time.sleep(300)
+    yield from real_read_file(path, *args, **kwargs)
+
+corpus.readers.read_file = read_file  # before the indexer imports it
+from searcher.cli import main
+
+main(sys.argv[3:])
+"""
+
+
+def _start_paused(*args, index_dir: Path) -> tuple[subprocess.Popen, Path]:
+    """`corpus-search ARGS --index INDEX_DIR`, run until it is inside its work (then it waits)."""
+    marker = index_dir.parent / "inside-the-run"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _PAUSING_RUN, str(index_dir), str(marker), *map(str, args), "--index", str(index_dir)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    while not marker.exists():
+        assert proc.poll() is None, ("the run ended before it could be interrupted", proc.communicate())
         time.sleep(0.02)
-    raise AssertionError("the run never started writing")
+    return proc, marker
 
 
 def _orphan_segment_files(generation: Path) -> list[str]:
@@ -389,12 +419,12 @@ def _stats(index_dir: Path) -> tuple[int, int]:
     return st.documents, st.passages
 
 
+@pytest.mark.slow
 def test_kill_9_midway_leaves_the_old_index_and_a_rerun_completes(tmp_path, tiny_corpus, big_corpus):
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
     before = _stats(index_dir)
-    proc = _start("index", big_corpus, "--index", index_dir)
-    _wait_until_writing(proc, index_dir)
+    proc, _ = _start_paused("index", big_corpus, index_dir=index_dir)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     assert proc.returncode == -signal.SIGKILL
@@ -411,12 +441,12 @@ def test_kill_9_midway_leaves_the_old_index_and_a_rerun_completes(tmp_path, tiny
     assert _orphan_segment_files(_generation(index_dir)) == []
 
 
+@pytest.mark.slow
 def test_kill_9_during_a_rebuild_keeps_the_live_generation(tmp_path, big_index):
     index_dir = _copy(big_index, tmp_path / "ix")
     before = _stats(index_dir)
     live = _generation(index_dir)
-    proc = _start("index", "--rebuild", "--index", index_dir)
-    _wait_until_writing(proc, index_dir)
+    proc, _ = _start_paused("index", "--rebuild", index_dir=index_dir)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     assert _generation(index_dir) == live and _stats(index_dir) == before
@@ -426,12 +456,12 @@ def test_kill_9_during_a_rebuild_keeps_the_live_generation(tmp_path, big_index):
     assert list(index_dir.glob("gen-*")) == [live]
 
 
+@pytest.mark.slow
 def test_ctrl_c_prints_one_line_and_keeps_the_index(tmp_path, tiny_corpus, big_corpus):
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
     before = _stats(index_dir)
-    proc = _start("index", big_corpus, "--index", index_dir)
-    _wait_until_writing(proc, index_dir)
+    proc, _ = _start_paused("index", big_corpus, index_dir=index_dir)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     # 130, as a shell reports it.  (A Ctrl-C that lands while NLTK's compiled
@@ -446,6 +476,64 @@ def test_ctrl_c_prints_one_line_and_keeps_the_index(tmp_path, tiny_corpus, big_c
     assert _orphan_segment_files(_generation(index_dir)) == []
 
 
+# A `corpus-search index --jobs 2` run whose workers stop inside their work:
+# the first to get a document writes its process id to the marker file and waits.
+_PAUSING_WORKERS = """
+import os, sys, time
+import corpus.structure
+import indexer.parallel
+
+marker = sys.argv[1]
+parent = os.getpid()
+real_build_document = corpus.structure.build_document
+
+def build_document(raw):
+    if os.getpid() != parent:
+        try:
+            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            pass
+        else:
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+        time.sleep(300)
+    return real_build_document(raw)
+
+corpus.structure.build_document = build_document
+indexer.parallel.MIN_PARALLEL_CHARS = 0  # workers even for a small corpus
+from searcher.cli import main
+
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the pause is injected by forking")
+def test_a_killed_worker_is_one_line_and_status_2_and_keeps_the_index(tmp_path, tiny_corpus, big_corpus):
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    before = _stats(index_dir)
+    marker = tmp_path / "worker-pid"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _PAUSING_WORKERS, str(marker), "index", str(big_corpus), "--jobs", "2",
+         "--index", str(index_dir)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    while not (marker.exists() and marker.read_text()):
+        assert proc.poll() is None, ("the run ended before a worker started", proc.communicate())
+        time.sleep(0.02)
+    os.kill(int(marker.read_text()), signal.SIGKILL)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert out == "" and "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("corpus-search: error: indexing worker corpus-search-indexer-") and "exit code -9" in last
+    assert last.endswith("the index is as it was before this run")
+    assert _stats(index_dir) == before
+
+
+@pytest.mark.slow
 def test_a_second_writer_waits_then_exits_2(tmp_path, tiny_corpus):
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
@@ -474,6 +562,7 @@ def test_a_second_writer_waits_then_exits_2(tmp_path, tiny_corpus):
     assert proc.returncode == 0 and json.loads(out)["unchanged"] == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rebuild", [False, True], ids=["update", "rebuild"])
 def test_searches_during_indexing_see_the_old_or_the_new_index(tmp_path, tiny_corpus, big_corpus, big_index,
                                                                rebuild):
@@ -520,7 +609,7 @@ def _model_missing(generation: Path, tmp_path: Path) -> None:
     (generation / "punkt.json").unlink()
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=pytest.mark.slow)])
 @pytest.mark.parametrize("damage", [_model_garbage, _model_not_punkt, _model_missing])
 def test_a_damaged_sentence_model_stops_an_update_with_one_line_and_loses_nothing(
         tmp_path, tiny_corpus, damage, jobs, monkeypatch):

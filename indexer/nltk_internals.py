@@ -1,4 +1,9 @@
-"""Punkt with the standard library's `re` instead of NLTK's timed `regex` wrappers.
+"""Every reach into NLTK's internals, in one place: Punkt loaded alone, with `re` instead of NLTK's timed `regex`.
+
+Only this module may touch NLTK's private names; `missing_internals()` lists
+any that a new NLTK release no longer has (tests/test_internals.py fails with
+that list), and setup.cfg bounds the versions known to work.  It also
+converts Punkt's parameters to and from plain data (`params_to_data`).
 
 Recent NLTK routes every regular expression through `nltk.redos`, which runs
 each match under a wall-clock timeout with the third-party `regex` engine.
@@ -79,9 +84,32 @@ def _import_alone():
 
 
 def _reduce_params(params):
-    from .sentences import params_from_data, params_to_data
-
     return params_from_data, (params_to_data(params),)
+
+
+# How a pickle names Punkt's parameters (the sentence model of indexes made by
+# earlier versions was such a pickle).
+PARAMS_PICKLE_NAME = ("nltk.tokenize.punkt", "PunktParameters")
+
+
+def params_to_data(params) -> dict:
+    """Punkt parameters as plain JSON-ready data (sorted, so the same parameters give the same file)."""
+    return {
+        "abbrev_types": sorted(params.abbrev_types),
+        "collocations": sorted([first, second] for first, second in params.collocations),
+        "sent_starters": sorted(params.sent_starters),
+        "ortho_context": dict(sorted(params.ortho_context.items())),
+    }
+
+
+def params_from_data(data: dict):
+    """The Punkt parameters that `params_to_data` gave `data` for."""
+    params = load_punkt().PunktParameters()
+    params.abbrev_types = set(data["abbrev_types"])
+    params.collocations = {(first, second) for first, second in data["collocations"]}
+    params.sent_starters = set(data["sent_starters"])
+    params.ortho_context.update(data["ortho_context"])
+    return params
 
 
 def _import_with_nltk():
@@ -179,3 +207,30 @@ class FastToken(PunktToken):
     @property
     def is_non_punct(self):
         return _NON_PUNCT.search(self.type)
+
+
+# What FastToken sets on a token: Punkt's token must have a slot for each.
+_TOKEN_SLOTS = ("tok", "type", "period_final", "parastart", "linestart", "sentbreak", "abbr", "ellipsis")
+
+
+def missing_internals() -> list[str]:
+    """The NLTK internals this module relies on that the installed NLTK lacks (empty: all there)."""
+    punkt = load_punkt()
+    wanted = {
+        punkt: ("_re_non_punct", "PunktLanguageVars", "PunktToken", "PunktTrainer", "PunktParameters",
+                "PunktSentenceTokenizer"),
+        PunktLanguageVars: ("re_boundary_realignment", "_word_tokenize_fmt", "_re_non_word_chars",
+                            "_re_multi_char_punct", "_re_word_start", "_period_context_fmt",
+                            "_re_sent_end_chars", "_word_tokenizer_re", "period_context_re"),
+        PunktToken: ("_RE_ELLIPSIS", "_RE_NUMERIC", "_RE_INITIAL", "_RE_ALPHA", "is_non_punct"),
+        punkt.PunktTrainer: ("train", "finalize_training", "get_params"),
+        punkt.PunktSentenceTokenizer: ("span_tokenize",),
+    }
+    missing = [f"{getattr(owner, '__name__', owner)}.{name}" for owner, names in wanted.items()
+               for name in names if not hasattr(owner, name)]
+    slots = {slot for cls in PunktToken.__mro__ for slot in getattr(cls, "__slots__", ())}
+    missing += [f"PunktToken.__slots__ {name!r}" for name in _TOKEN_SLOTS if name not in slots]
+    params = punkt.PunktParameters()
+    missing += [f"PunktParameters().{name}" for name in ("abbrev_types", "collocations", "sent_starters",
+                                                           "ortho_context") if not hasattr(params, name)]
+    return missing

@@ -1,7 +1,7 @@
 """Writing a command's results to the terminal, without click.
 
-Shared by the click CLI (searcher.cli) and the click-free fast path for plain
-searches (searcher.fastpath), so both print the same bytes.  Like click.echo,
+Shared by the click commands (searcher.cli.commands) and the click-free fast
+path for plain searches (searcher.cli.fastpath), so both print the same bytes.  Like click.echo,
 `write` strips colour codes unless colour was asked for.
 """
 from __future__ import annotations

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .hits import Hit, Stats, mark
-from .snippets import snippet
+from ..hits import Hit, Stats, mark
+from ..snippets import snippet
 
 # ANSI styles, as ripgrep uses them: matches bold red, places in colour.
 MATCH = ("\x1b[1;31m", "\x1b[0m")

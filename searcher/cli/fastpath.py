@@ -5,7 +5,7 @@ A plain `corpus-search search WORDS...` with only the options listed in
 a tenth of a cold search's time goes to importing and building the click
 command tree).  Anything else -- another command, another option, `--help`,
 a value that needs checking, a missing index -- goes to the click CLI in
-`searcher.cli`, which stays the one definition of the command line.  Both
+`searcher.cli.commands`, which stays the one definition of the command line.  Both
 paths print the same bytes and exit with the same status; tests/test_fastpath.py
 holds them to that.
 """
@@ -15,6 +15,7 @@ import os
 import sys
 
 from .output import PROG
+
 VALUE_OPTIONS = {"-n": "limit", "--limit": "limit", "--page": "page", "--index": "index", "--color": "color"}
 FLAG_OPTIONS = {"--json": "json"}
 COLORS = ("auto", "always", "never")
@@ -26,14 +27,13 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = run_fast(args)
         if code is None:
-            from .cli import cli
+            from .commands import cli
 
             cli.main(args=args, prog_name=PROG)
-    except KeyboardInterrupt:  # (while modules load: the commands handle their own)
-        from .output import write
+    except KeyboardInterrupt as exc:  # (while modules load: the commands handle their own)
+        from .exits import exit_status
 
-        write(f"{PROG}: interrupted; the index is as it was before this run", err=True)
-        code = 130
+        code = exit_status(exc)
     if code is not None:
         sys.exit(code)
 
@@ -85,10 +85,11 @@ def run_fast(args: list[str]) -> int | None:
     index = options.get("index") or os.environ.get("CORPUS_SEARCH_INDEX") or None
     if index is not None and os.path.exists(index) and not os.path.isdir(index):
         return None  # click explains this one
-    from corpus.errors import CorpusSearchError, IndexMissing
+    from indexer.layout import IndexMissing
 
-    from .engine import Searcher
-    from .output import search_and_print, silence_stdout, write
+    from ..engine import Searcher
+    from .exits import REPORTED, exit_status
+    from .output import search_and_print
 
     text = " ".join(options["words"])
     try:
@@ -99,15 +100,5 @@ def run_fast(args: list[str]) -> int | None:
         with searcher:
             return search_and_print(searcher, text, limit=options["limit"], page=options["page"],
                                     color=options["color"], as_json=bool(options.get("json")))
-    except CorpusSearchError as exc:
-        write(f"{PROG}: error: {exc}", err=True)
-        return 2
-    except KeyboardInterrupt:
-        write(f"{PROG}: interrupted; the index is as it was before this run", err=True)
-        return 130
-    except BrokenPipeError:
-        silence_stdout()
-        return 0
-    except OSError as exc:
-        write(f"{PROG}: error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), err=True)
-        return 2
+    except REPORTED as exc:
+        return exit_status(exc)

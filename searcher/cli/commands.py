@@ -1,7 +1,7 @@
-"""The `corpus-search` command: parses arguments, calls the library, prints.
+"""The `corpus-search` commands (click): each parses its options, calls the library once or twice, prints.
 
-The only module that imports click, prints or decides exit codes: 0 when
-something was found, 1 when nothing was, 2 on any error (one line on stderr).
+Exit codes: 0 when something was found, 1 when nothing was, 2 on any error
+(one line on stderr, by `searcher.cli.exits`).
 """
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import click
-from click.core import ParameterSource
 
-from corpus.errors import CorpusSearchError, IndexMissing
+from indexer.layout import default_index_dir, is_default_index
 
-from . import __version__
-from .output import PROG, print_hits, search_and_print, silence_stdout, use_color
+from .. import IndexMissing, __version__
+from .exits import REPORTED, exit_status, fail
+from .output import PROG, print_hits, search_and_print, use_color
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -34,27 +34,14 @@ class Cli(click.Group):
             message = exc.format_message()
             if "\n" in message:  # click's "no arguments: here is the help" is not one line
                 message = "no command given; try search, show, similar, stats or index"
-            _fail(message + hint.replace("  ", " "))
-            code = 2
-        except (click.Abort, KeyboardInterrupt):
-            click.echo(f"{PROG}: interrupted; the index is as it was before this run", err=True)
-            code = 130
-        except CorpusSearchError as exc:
-            _fail(str(exc))
-            code = 2
-        except BrokenPipeError:
-            silence_stdout()
-            code = 0
-        except OSError as exc:
-            _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
-            code = 2
+            code = fail(message + hint.replace("  ", " "))
+        except click.Abort:
+            code = exit_status(KeyboardInterrupt())
+        except REPORTED as exc:
+            code = exit_status(exc)
         if standalone_mode:
             sys.exit(code)
         return code
-
-
-def _fail(message: str) -> None:
-    click.echo(f"{PROG}: error: {message}", err=True)
 
 
 def _index_path(ctx, param, value: str | None) -> Path | None:
@@ -74,27 +61,15 @@ def json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
 
 
-def _index_given(ctx: click.Context) -> Path | None:
-    """The --index folder, or None for the default (flag absent: default or environment)."""
-    value = ctx.params.get("index_dir")
-    if value is None:
-        return None
-    return value
-
-
-def _is_default_index(ctx: click.Context) -> bool:
-    return ctx.get_parameter_source("index_dir") in (ParameterSource.DEFAULT, ParameterSource.ENVIRONMENT, None)
-
-
 def open_searcher(ctx: click.Context):
-    """A Searcher on the chosen index, building the default index on first use."""
-    from .engine import Searcher
+    """A Searcher on the chosen index, building the default index on first use (with a note and a progress bar)."""
+    from ..engine import Searcher
 
-    index_dir = _index_given(ctx)
+    index_dir = ctx.params.get("index_dir")  # None: the default
     try:
         return Searcher(index_dir, build_default=False)
     except IndexMissing:
-        if not _is_default_index(ctx):
+        if not is_default_index(index_dir or default_index_dir()):
             raise
     click.echo(f"{PROG}: no index yet; building it from the bundled corpus (once)", err=True)
     run_indexer(index_dir, paths=[], rebuild=False)
@@ -326,7 +301,7 @@ def index(ctx, paths, rebuild, jobs, index_dir, as_json):
       corpus-search index data.jsonl --index ./my-index --json
     """
     if jobs is None:
-        from indexer.parallel import default_jobs
+        from indexer import default_jobs
 
         jobs = default_jobs()
     report = run_indexer(index_dir, list(paths), rebuild, jobs=jobs)

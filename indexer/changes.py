@@ -1,0 +1,123 @@
+"""One file's changes: its documents read, their ids made unique, old passages replaced, its manifest record."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterator
+
+from corpus.errors import UnreadableDocument
+from corpus.model import RawDocument
+from corpus.readers import Note, Skip, file_digest, read_file
+
+from . import manifest as mf
+from .records import path_term
+from .report import Run
+
+
+def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, run: Run) -> mf.FileRecord | None:
+    """Bring the passages of one file up to date; its new record, or None if nothing could be read.
+
+    Documents are streamed (a JSON Lines file may be larger than memory).
+    Old passages are deleted only once a document has been read, so a
+    file that cannot be read at all keeps its old version.  In a file of
+    many documents (JSON Lines) whose record has per-document digests,
+    only the documents that changed are replaced.
+    """
+    try:
+        stat = path.stat()
+        digest = file_digest(path)
+    except OSError as exc:
+        run.skipped.append(Skip(str(path), skip_reason(exc, path)))
+        return None
+    old_digests = old.digests if old is not None and old.digests else {}
+    old_documents = set(old.documents) if old is not None else set()
+    docs: list[str] = []
+    digests: dict[str, str] = {}
+    replaced = False
+    try:
+        for raw in documents_of(path, key, run, docs):
+            digests[raw.id] = document_digest(raw)
+            if old_digests:
+                if old_digests.get(raw.id) == digests[raw.id]:
+                    run.counts["unchanged"] += 1
+                    continue
+                writer.delete_by_term("document", raw.id)
+            elif not replaced:
+                writer.delete_by_term("path", path_term(key))
+                replaced = True
+            run.wrote = True
+            label = "updated" if raw.id in old_documents else "added"
+            run.counts[label] += 1
+            run.labels[raw.id] = label
+            sink.add(key, (raw,))  # cleaned, structured, chunked and written there
+    except (UnreadableDocument, OSError) as exc:
+        if not docs:
+            run.skipped.append(Skip(str(path), skip_reason(exc, path)))
+            return None
+        # Read in part: keep what was read (and, in a file read document by
+        # document, the old versions of the rest); a size of -1 makes the
+        # next run try again.
+        run.skipped.append(Skip(str(path), skip_reason(exc, path) + f" (kept the {len(docs)} documents before it)"))
+        rest = {d: h for d, h in old_digests.items() if d not in digests}
+        return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs + list(rest), {**digests, **rest})
+    if old_digests:
+        for doc_id in old_digests.keys() - digests.keys():
+            writer.delete_by_term("document", doc_id)
+            run.counts["removed"] += 1
+            run.wrote = True
+    elif not replaced:
+        writer.delete_by_term("path", path_term(key))
+        run.wrote = True
+    if old is not None and not old_digests:  # documents of the old version that are gone
+        run.counts["removed"] += len(set(old.documents) - set(docs))
+    return mf.FileRecord(stat.st_size, stat.st_mtime_ns, digest, docs,
+                         digests if len(docs) > 1 else {})
+
+
+def documents_of(path: Path, key: str, run: Run, docs: list[str]) -> Iterator[RawDocument]:
+    """The file's documents, with ids made unique across the index; notes and skips go to `run`."""
+    taken = set(docs)  # `docs` as a set: a JSON Lines file may hold millions of records
+    for item in read_file(path):
+        if isinstance(item, Note):
+            run.notes.append(item)
+            continue
+        if isinstance(item, Skip):
+            run.skipped.append(item)
+            continue
+        doc_id = unique_id(item.id, key, run.owners, taken)
+        if doc_id is None:
+            run.skipped.append(Skip(f"{path}", f"duplicate document id {item.id!r} in this file"))
+            continue
+        if doc_id != item.id:
+            item = replace(item, id=doc_id)
+        run.owners[doc_id] = key
+        docs.append(doc_id)
+        taken.add(doc_id)
+        yield item
+
+
+def unique_id(doc_id: str, key: str, owners: dict[str, str], taken: set[str]) -> str | None:
+    """The id itself if free; else one made unique by the file it comes from (None: already
+    in this file, `taken`)."""
+    if doc_id in taken:
+        return None
+    owner = owners.get(doc_id)
+    if owner is None or owner == key:
+        return doc_id
+    return f"{doc_id}~{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+
+
+def document_digest(raw: RawDocument) -> str:
+    """What a document's passages are made from, hashed: the same digest, the same passages."""
+    parts = (raw.text, raw.title, "\x1e".join(raw.authors), raw.date, raw.publisher, repr(raw.sections))
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def skip_reason(exc: Exception, path: Path) -> str:
+    """Why a file was skipped, without its path (the report shows it)."""
+    if isinstance(exc, OSError):
+        return f"cannot read ({exc.strerror or exc})"
+    message = str(exc)
+    prefix = f"{path}: "
+    return message[len(prefix):] if message.startswith(prefix) else message

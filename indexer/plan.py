@@ -1,0 +1,76 @@
+"""What an update must do: which tracked files are new, changed, unchanged or gone."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.readers import Skip, file_digest, find_files
+
+from . import manifest as mf
+
+
+@dataclass
+class Plan:
+    """The tracked files by what an update does with them (keys as the manifest records them)."""
+
+    new: dict[str, Path] = field(default_factory=dict)
+    changed: dict[str, Path] = field(default_factory=dict)
+    unchanged: dict[str, Path] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+
+def plan_update(manifest: mf.Manifest, fresh: bool) -> Plan:
+    """Find the files of the manifest's sources and sort them by what changed since it was written."""
+    plan = Plan()
+    found: dict[str, Path] = {}
+    roots = [mf.resolve_source(s) for s in manifest.sources]
+    for item in find_files(roots):
+        if isinstance(item, Skip):
+            plan.skipped.append(item)
+        else:
+            found.setdefault(source_key(item), item)
+    for key, path in found.items():
+        record = None if fresh else manifest.files.get(key)
+        if record is None:
+            plan.new[key] = path
+        elif is_unchanged(path, record):
+            plan.unchanged[key] = path
+        else:
+            plan.changed[key] = path
+    if not fresh:
+        # A file under a folder that could not be opened this time is kept as it was.
+        unopened = [source_key(Path(s.path)) for s in plan.skipped if s.reason.startswith("cannot open folder")]
+        for key in manifest.files:
+            if key in found:
+                continue
+            if any(key.startswith(folder.rstrip(os.sep) + os.sep) for folder in unopened):
+                plan.unchanged[key] = Path(key)
+            else:
+                plan.removed.append(key)
+    return plan
+
+
+def is_unchanged(path: Path, record: mf.FileRecord) -> bool:
+    """Same size and time, or same size and content (then the record takes the new time)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    if st.st_size == record.size and st.st_mtime_ns == record.mtime_ns:
+        return True
+    if st.st_size != record.size:
+        return False
+    if file_digest(path) == record.sha256:
+        record.mtime_ns = st.st_mtime_ns  # touched, not changed
+        return True
+    return False
+
+
+def source_key(path: Path) -> str:
+    """How a path is recorded; a symbolic link loop is kept by its absolute path."""
+    try:
+        return mf.source_key(path)
+    except (RuntimeError, OSError):
+        return str(Path(os.path.abspath(path)))

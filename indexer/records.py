@@ -1,0 +1,73 @@
+"""Documents -> passages -> Whoosh records: clean, structure, chunk, and the fields each passage is stored with."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from corpus.model import RawDocument
+from corpus.readers import Skip, without_surrogates
+
+from .chunk import Passage
+
+# What a bug in the cleaning steps may raise on odd text: reported for that
+# document, which is left out; the run goes on.
+DOCUMENT_ERRORS = (RecursionError, ValueError, TypeError, KeyError, IndexError,
+                   AttributeError, AssertionError, UnicodeError)
+
+
+def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter, problems: list) -> int:
+    """Clean, structure and chunk `documents`; add their passages to `writer`.
+
+    A document that cannot be processed is appended to `problems` as a Skip.
+    Its passages are built in full before any is written, so it is all or nothing.
+    """
+    from corpus.structure import build_document
+
+    from .chunk import chunk_document
+
+    count = 0
+    for raw in documents:
+        try:
+            passages = list(chunk_document(build_document(raw), splitter))
+        except DOCUMENT_ERRORS as exc:
+            problems.append(Skip(raw.path, f"document {raw.id!r} could not be processed "
+                                           f"({exc.__class__.__name__}: {first_line(exc)})", raw.id))
+            continue
+        for passage in passages:
+            writer.add_document(**passage_record(passage, key))
+        count += len(passages)
+    return count
+
+
+def passage_record(p: Passage, key: str) -> dict:
+    """The Whoosh fields of passage `p` of the file recorded as `key` (see `indexer.schema`)."""
+    names = [a for a in p.authors if a]
+    return {
+        "id": p.id,
+        "document": p.document,
+        "path": path_term(key),
+        "ordinal": p.ordinal,
+        "kind": p.kind,
+        "title": p.title,
+        "section": p.section,
+        "text": p.text,
+        "author_name": ",".join(n.replace(",", " ") for n in names),
+        "author": " ".join(names),
+        "section_words": p.section,
+        "authors": list(names),
+        "date": p.date,
+        "start": p.start,
+        "end": p.end,
+        "sentences": [list(s) for s in p.sentences],
+        "text_hash": p.text_hash,
+        "sentence_keys": " ".join(p.sentence_keys),
+    }
+
+
+def path_term(key: str) -> str:
+    """A file's key as Whoosh stores it (UTF-8, even for a file name that is not)."""
+    return without_surrogates(key)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message, at most 160 characters (its class name if empty)."""
+    return (str(exc).split("\n")[0] or exc.__class__.__name__)[:160]

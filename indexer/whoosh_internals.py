@@ -1,0 +1,277 @@
+"""Every reach into Whoosh's internals, in one place: the codec, the writer hooks, the reader hooks.
+
+Whoosh-reloaded has no public API for what indexing and scoring need here,
+so these functions use its private names.  `missing_internals()` lists any
+that a new Whoosh release no longer has (tests/test_internals.py fails with
+that list), and setup.cfg bounds the versions known to work.  Only this
+module may touch a Whoosh name that starts with an underscore.
+
+- The codec (`PassageCodec`): Whoosh 3's, with its term inlining repaired.
+  Most terms of a passage index occur once: a sentence's fingerprint, a rare
+  word, a passage id.  Whoosh 3 can keep such a one-posting list inside the
+  term table instead of writing a posting block for it (a header, a pickled
+  block and its compressed copy), but in whoosh-reloaded that path is broken
+  twice: the writer calls `set_inline`, a method the term info calls
+  `set_inlined`, and a list without values (an ID or keyword field) is read
+  back with the value `''`, which merging segments refuses (it takes bytes,
+  or None for "no value").  `PassageCodec` writes inlined lists with a value
+  for each posting (None when the field has none, as a posting block reads
+  back), so they read back exactly as any posting does.  Each segment
+  records the codec that wrote it (pickled as `indexer.codec.PassageCodec`,
+  a name kept for that reason), so indexes written before this codec existed
+  stay readable, and a merge may mix both kinds of segment.
+- Writer hooks: a segment writer that reads field lengths once per field
+  (`new_writer`), workers' segments added to the parent's commit
+  (`commit_with_segments`, `finish_worker_segment`), stemming memos
+  (`memoize_stems`), and orphan segment files removed (`remove_orphan_segments`).
+- Reader hooks: a segment's length column read in one go
+  (`field_length_bytes`, `segment_field_lengths`) and handed to the BM25F
+  scorer (`use_field_lengths`).
+
+It imports Whoosh only, most of it when first used: the search side loads
+it (through the codec) to read segments.
+"""
+from __future__ import annotations
+
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+
+# Posting lists shorter than this go into the term table.
+INLINE_LIMIT = 2
+
+
+class PassageCodec(W3Codec):
+    """W3Codec that inlines one-posting lists into the term table."""
+
+    def __init__(self, blocklimit: int = 128, compression: int = 3, inlinelimit: int = INLINE_LIMIT):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                               compression=self._compression, inlinelimit=self._inlinelimit)
+
+
+class _PostingsWriter(W3PostingsWriter):
+    def finish_postings(self):
+        # Term vectors (byte ids) keep their blocks: Whoosh reads a vector by its extent.
+        if (self.written() or len(self._ids) >= self._inlinelimit or self._byteids
+                or len(self._values) not in (0, len(self._ids))):
+            limit, self._inlinelimit = self._inlinelimit, 0  # (never Whoosh's broken inlining)
+            try:
+                return super().finish_postings()
+            finally:
+                self._inlinelimit = limit
+        terminfo = self._terminfo
+        terminfo.add_block(self)
+        # Every posting carries a value, as one read from a block does (None for a
+        # field whose postings have none).
+        values = self._values if self._values else [None] * len(self._ids)
+        terminfo.set_inlined(self._ids, self._weights, values)
+        self._terminfo = None
+        return terminfo
+
+
+# The name every segment's pickled table of contents gives the codec: the
+# index format.  (`indexer/codec.py` holds the name.)
+PassageCodec.__module__ = "indexer.codec"
+
+
+# ---- writer hooks -------------------------------------------------------------
+
+# Stems remembered per analyser before the memo starts afresh (bounded memory).
+STEM_MEMO_SIZE = 200_000
+
+
+class _StemMemo:
+    """A plain dict in front of a stemming function, emptied when it grows past `size`.
+
+    Whoosh's own LFU cache does bookkeeping in Python on every call, which costs
+    more than it saves on a corpus's long tail of words.
+    """
+
+    def __init__(self, stemfn, size: int = STEM_MEMO_SIZE):
+        self.stemfn = stemfn
+        self.size = size
+        self.memo: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        try:
+            return self.memo[word]
+        except KeyError:
+            pass
+        if len(self.memo) >= self.size:
+            self.memo.clear()
+        stem = self.memo[word] = self.stemfn(word)
+        return stem
+
+
+def memoize_stems(schema) -> None:
+    """Give every stemming filter of `schema` a fast memo (process-local; not pickled)."""
+    from whoosh.analysis import StemFilter
+
+    seen = set()
+    for name in schema.names():
+        analyzer = getattr(schema[name], "analyzer", None)
+        for item in getattr(analyzer, "items", ()):
+            if isinstance(item, StemFilter) and id(item) not in seen:
+                seen.add(id(item))
+                item._stem = _StemMemo(item._stem)
+
+
+def stem_function(stem_filter):
+    """The function a StemFilter stems with (a memo once `memoize_stems` ran)."""
+    return stem_filter._stem
+
+
+def new_writer(ix, limitmb: int, **kwargs):
+    """A Whoosh SegmentWriter with the project's codec that looks up
+    field lengths once per document, not once per posting."""
+    from whoosh.writing import SegmentWriter
+
+    class LengthCachingWriter(SegmentWriter):
+        def _flush_segment(self):
+            # As SegmentWriter._flush_segment, with the lengths reader cached.
+            self.perdocwriter.close()
+            pdr = self.per_document_reader() if self.codec.length_stats else None
+            lengths = _FieldLengths(pdr) if pdr is not None else None
+            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            self.fieldwriter.close()
+            if pdr is not None:
+                pdr.close()
+
+    return LengthCachingWriter(ix, limitmb=limitmb, codec=PassageCodec(), **kwargs)
+
+
+class _FieldLengths:
+    """`doc_field_length` of a per-document reader, each field's lengths read in one pass
+    (`field_length_bytes`), with the same answers as Whoosh's."""
+
+    def __init__(self, pdr):
+        self.pdr = pdr
+        self.table = length_table()
+        self.fields: dict[str, bytes | None] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+        try:
+            raw = self.fields[fieldname]
+        except KeyError:
+            raw = self.fields[fieldname] = field_length_bytes(self.pdr, fieldname)
+        if raw is None:
+            return self.pdr.doc_field_length(docnum, fieldname, default)
+        return self.table[raw[docnum] if docnum < len(raw) else 0]
+
+
+def commit_with_segments(writer, segments: list) -> None:
+    """Commit `writer` as `writer.commit(optimize=False)` does, plus finished `segments`."""
+    final = writer._merge_segments(None, False, True)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + list(segments))
+    writer._finish()
+
+
+def finish_worker_segment(writer):
+    """A worker's writer closed with its segment finished but not committed; the segment, or None if empty."""
+    segment = writer._finalize_segment() if writer._added else None
+    if segment is None:
+        writer._close_segment()
+    # Not writer._finish(): that would delete the temporary folder, which
+    # the parent's writer and the other workers share (the parent does it).
+    writer.is_closed = True
+    return segment
+
+
+def remove_orphan_segments(ix) -> None:
+    """Delete the segment files of a Whoosh index that its latest TOC does not name.
+
+    A writer that was cancelled or killed leaves the files of the segment it
+    was writing; Whoosh itself removes them only at its next commit.
+    """
+    from whoosh.index import clean_files
+
+    toc = ix._read_toc()
+    clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+
+
+# ---- reader hooks -------------------------------------------------------------
+
+def field_length_bytes(perdoc, fieldname: str) -> bytes | None:
+    """Every document's length byte for `fieldname` in a Whoosh 3 segment, read at once.
+
+    `perdoc` is the segment's per-document reader.  Whoosh reads one byte
+    through several Python calls each time it needs a length (for every
+    posting it writes or scores); both the writers and the scorer read the
+    column once instead.  Documents past the end have no length (byte 0).
+    None for another codec or a field without lengths: ask Whoosh then.
+    """
+    from whoosh.codec import whoosh3
+
+    try:
+        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        if column is None or column._fixedlen != 1:
+            return None
+        return bytes(column._dbfile.get(column._basepos, column._count))
+    except Exception:  # another codec or column layout
+        return None
+
+
+def length_table() -> list:
+    """Length byte -> field length, as Whoosh decodes it (None for 0: no length)."""
+    from whoosh.util.numeric import byte_to_length
+
+    return [byte_to_length(b) if b else None for b in range(256)]
+
+
+def segment_field_lengths(reader, fieldname: str):
+    """A function docnum -> the field's length in that passage, from one read of the
+    segment's length column; None when `reader` is not a Whoosh 3 segment."""
+    perdoc = getattr(reader, "_perdoc", None)
+    raw = field_length_bytes(perdoc, fieldname) if perdoc is not None else None
+    if raw is None:
+        return None
+    # Decoded on each look-up, not all at once: a cold search of a large index
+    # reads the bytes (fast) but must not build a list of every passage's length.
+    table = length_table()
+    count = len(raw)
+
+    def length(docnum: int):
+        return table[raw[docnum]] if docnum < count else None
+
+    return length
+
+
+def use_field_lengths(scorer, lengths) -> None:
+    """Make a BM25F scorer look lengths up with `lengths` (if it looks them up at all)."""
+    if hasattr(scorer, "dfl"):
+        scorer.dfl = lengths
+
+
+# ---- the check ----------------------------------------------------------------
+
+def missing_internals() -> list[str]:
+    """The Whoosh internals this module relies on that the installed Whoosh lacks (empty: all there)."""
+    from whoosh import scoring
+    from whoosh.analysis import StemFilter
+    from whoosh.codec import whoosh3
+    from whoosh.index import FileIndex
+    from whoosh.writing import SegmentWriter
+
+    wanted = {
+        SegmentWriter: ("_flush_segment", "_merge_segments", "_commit_toc", "_finish", "_finalize_segment",
+                        "_close_segment", "per_document_reader"),
+        W3PostingsWriter: ("finish_postings", "written"),
+        W3Codec: ("postings_writer",),
+        FileIndex: ("_read_toc",),
+        whoosh3.W3PerDocReader: ("_cached_reader",),
+        whoosh3: ("_lenfield", "LENGTHS_COLUMN"),
+        whoosh3.W3TermInfo: ("set_inlined", "add_block"),
+        scoring: ("BM25F",),
+    }
+    missing = [f"{getattr(owner, '__name__', owner)}.{name}" for owner, names in wanted.items()
+               for name in names if not hasattr(owner, name)]
+    # Attributes set on instances (a writer's `_added`, a reader's `_perdoc`,
+    # a column's `_dbfile`...) are checked on a real index by the tests.
+    if not hasattr(StemFilter(lang="en"), "_stem"):
+        missing.append("StemFilter()._stem")
+    return missing

@@ -1,0 +1,121 @@
+"""Whoosh results in, plain `Hit`s out: running a query with copies collapsed, highlights, `also_in`."""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from corpus.errors import CorpusSearchError
+
+from .duplicates import collapse, same_passage
+from .highlight import MatchTerms, find_matches
+from .hits import Hit
+
+Tokens = Callable[[str], Iterable[tuple[str, int, int]]]
+
+
+class PassageNotFound(CorpusSearchError):
+    """No passage with the given id."""
+
+
+def ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
+    """Whoosh hits for `parsed`, best first, one per text (copies collapsed); all of them if `top` is None.
+
+    Kept to passages matching `where` and not `mask`, scored by `parsed` alone.
+    Two Whoosh pitfalls are avoided: its filter=/mask= bypass collapse=
+    (filtered results would show duplicate passages), so the constraints go
+    into the query; and its top-N collector, replacing matchers as its
+    minimum score rises, drops good hits of AndNot/Require queries
+    (`china NOT talent`), so matchers are never replaced.
+    """
+    from whoosh import collectors
+    from whoosh import query as q
+
+    if where:
+        parsed = q.Require(parsed, where)
+    if mask:
+        parsed = q.AndNot(parsed, mask)
+    if top is None:
+        best = collectors.UnlimitedCollector()
+    else:
+        best = collectors.TopCollector(max(1, top), replace=0)
+    collector = collectors.CollapseCollector(best, "text_hash", limit=1)
+    searcher.search_with_collector(parsed, collector)
+    return collector.results()
+
+
+def distinct(results) -> list:
+    """Whoosh hits with the same passage from another document folded into the better one."""
+    hits = list(results)
+    kept, _ = collapse([(h["document"], _sentence_keys(h.fields())) for h in hits])
+    return [hits[i] for i in kept]
+
+
+class HitMaker:
+    """Turns stored passages of one open Whoosh searcher into `Hit`s (matches found with `tokens`)."""
+
+    def __init__(self, searcher, tokens: Tokens):
+        self._searcher = searcher
+        self._tokens = tokens
+
+    def get(self, passage_id: str, index_dir) -> Hit:
+        """One passage by its id; PassageNotFound if the index has none."""
+        fields = self._searcher.document(id=passage_id)
+        if fields is None:
+            raise PassageNotFound(f"no passage {passage_id!r} in {index_dir}; ids look like 'document:12'")
+        return self.hit(fields, MatchTerms(frozenset()))
+
+    def hit(self, fields: dict, terms: MatchTerms, rank: int | None = None,
+            score: float | None = None, also_in: tuple[str, ...] | None = None) -> Hit:
+        """A passage's stored fields as a Hit, with `terms` marked in its text."""
+        text = fields.get("text", "")
+        matches = find_matches(text, terms, self._tokens) if (terms.words or terms.phrases) else []
+        return Hit(
+            id=fields["id"],
+            document=fields.get("document", ""),
+            title=fields.get("title", ""),
+            authors=tuple(fields.get("authors") or ()),
+            section=fields.get("section", ""),
+            text=text,
+            matches=tuple(matches),
+            rank=rank,
+            score=round(float(score), 4) if score is not None else None,
+            kind=fields.get("kind", "body"),
+            date=fields.get("date", ""),
+            also_in=self.also_in_all([fields])[0] if also_in is None else also_in,
+            sentences=tuple(tuple(s) for s in fields.get("sentences") or ()),
+        )
+
+    def also_in_all(self, passages: list[dict]) -> list[tuple[str, ...]]:
+        """For each passage (stored fields), the other documents holding it: same text, or most of its sentences.
+
+        One query finds the candidates of every passage at once (a page of
+        hits costs one look-up, not ten); each candidate is read once.
+        """
+        from whoosh import query as q
+
+        wanted = [(p.get("document"), p.get("text_hash"), _sentence_keys(p)) for p in passages]
+        probes = {q.Term("sentence_keys", k) for _, _, keys in wanted for k in keys}
+        probes |= {q.Term("text_hash", h) for _, h, _ in wanted if h}
+        found: list[set[str]] = [set() for _ in passages]
+        if not probes:
+            return [()] * len(passages)
+        for docnum in self._searcher.docs_for_query(q.Or(sorted(probes, key=repr))):
+            other = self._searcher.stored_fields(docnum)
+            name = other.get("document")
+            if not name:
+                continue
+            other_keys = None
+            for (document, fingerprint, keys), names in zip(wanted, found):
+                if name == document or name in names:
+                    continue
+                if fingerprint and other.get("text_hash") == fingerprint:
+                    names.add(name)
+                    continue
+                if other_keys is None:
+                    other_keys = _sentence_keys(other)
+                if same_passage(keys, other_keys):
+                    names.add(name)
+        return [tuple(sorted(names)) for names in found]
+
+
+def _sentence_keys(fields: dict) -> frozenset[str]:
+    return frozenset((fields.get("sentence_keys") or "").split())

@@ -1,0 +1,135 @@
+"""Documents users add, read the way they were written: the real-document set in tests/data/docs.
+
+Every file is indexed with `Indexer` and read back through `Searcher`, as a
+user would.  The word rule: every word of a document's content (its
+rendered text less the chrome that tests/data/expected.json names) appears,
+character for character after NFKC, in its passages (text, section,
+title or authors).  Then each file's expected yield: title, sections,
+phrases found, strings that must not appear.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+
+from docset import DOCS, document_ids, load_expected, reference_text, words
+from indexer import Indexer
+from searcher import PassageNotFound, Searcher
+from searcher.cli import cli
+
+EXPECTED = load_expected()
+FILES = sorted(p for p in DOCS.iterdir() if p.name in EXPECTED)
+
+
+def _normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("docset")
+    report = Indexer(folder / "ix").update([DOCS])
+    return folder / "ix", report
+
+
+@pytest.fixture(scope="module")
+def passages(index):
+    """Every passage of every document, in order, as `Searcher.get` gives it."""
+    found = {}
+    with Searcher(index[0]) as s:
+        for path in FILES:
+            for doc_id in document_ids(path):
+                hits, n = [], 1
+                while True:
+                    try:
+                        hits.append(s.get(f"{doc_id}:{n}"))
+                    except PassageNotFound:
+                        break
+                    n += 1
+                found[doc_id] = hits
+    return found
+
+
+def _file_passages(passages, path):
+    return [h for doc_id in document_ids(path) for h in passages[doc_id]]
+
+
+def test_the_set_is_real_and_large_enough():
+    assert len(FILES) >= 40
+    assert {p.suffix for p in FILES} >= {".html", ".md", ".txt", ".jsonl"}
+    assert len([p for p in FILES if p.suffix == ".html"]) >= 20
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    for path in FILES:  # each file's origin and licence are written down
+        assert path.name in readme, path.name
+
+
+def test_every_document_is_indexed(index, passages):
+    _, report = index
+    assert report.skipped == ()
+    assert report.added == sum(len(document_ids(p)) for p in FILES)
+    for path in FILES:
+        for doc_id in document_ids(path):
+            assert passages[doc_id], doc_id
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_word_of_the_content_is_in_the_passages(passages, path):
+    reference = words(reference_text(path, EXPECTED[path.name]))
+    kept = Counter()
+    for hit in _file_passages(passages, path):
+        kept.update(words(" ".join([hit.text, hit.section, hit.title, *hit.authors])))
+    lost = sorted(w for w in reference if w not in kept)
+    assert not lost, f"{len(lost)} words lost: {lost[:20]}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_each_document_yields_what_is_expected(passages, path):
+    spec = EXPECTED[path.name]
+    hits = _file_passages(passages, path)
+    assert hits[0].title == spec["title"]
+    sections = {h.section for h in hits}
+    for section in spec["sections"]:
+        assert section in sections, section
+    texts = [_normal(h.text) for h in hits]
+    for phrase in spec["phrases"]:
+        assert any(_normal(phrase) in t for t in texts), phrase
+    everything = "\n".join(h.text + "\n" + h.section for h in hits)
+    for unwanted in spec["absent"]:
+        assert unwanted not in everything, unwanted
+
+
+# The words the issue found cut, lost or changed, with the document each is in.
+EXACT = [
+    ("httplib2", "md-httplib2-readme"),
+    ("httplib2", "httplib2-intro"),
+    ("sha256", "md-pip-repeatable-installs"),
+    ("sha256", "pip-hash"),
+    ("AArch64", "md-zstd-testing"),
+    ("AArch64", "zstd-testing-short"),
+    ("www-data", "docbook-base-passwd-users-and-groups"),
+    ("superuser", "docbook-base-passwd-users-and-groups"),
+    ("FFI_BAD_TYPEDEF", "texinfo-libffi-size-and-alignment"),
+]
+
+
+@pytest.mark.parametrize("word, document", EXACT)
+def test_words_are_found_and_shown_exactly_as_written(index, word, document):
+    with Searcher(index[0]) as s:
+        hits = s.search(f'"{word}"', document=document, limit=3)
+    assert hits, word
+    assert re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", hits[0].text)
+    shown = CliRunner().invoke(cli, ["show", hits[0].id, "--index", str(index[0])])
+    assert shown.exit_code == 0, shown.output
+    assert word in shown.stdout
+
+
+def test_texinfo_bodies_and_docbook_chapters_are_kept(index):
+    with Searcher(index[0]) as s:
+        assert s.search('"libffi assumes"', document="texinfo-libffi-the-basics")
+        chapters = {h.section for h in s.search("users groups", document="docbook-base-passwd-users-and-groups",
+                                                limit=50)}
+    assert {"Chapter 1. Introduction", "Chapter 2. Users and Groups"} <= chapters
