@@ -32,6 +32,8 @@ __all__ = [
     "assign_pages",
     "heading_text",
     "is_marked_heading",
+    "join_pages",
+    "page_bounds",
     "page_span",
     "take_out_notes",
 ]
@@ -106,6 +108,29 @@ def clean_laid_out_text(text: str) -> str:
 
 def _letters(text: str) -> str:
     return "".join(re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKC", text).lower()))
+
+
+def _shape(label: str) -> str:
+    return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]+", "a", label))
+
+
+def page_bounds(page: str) -> tuple[str, str]:
+    """('12', '13') for '12-13', ('12', '12') for '12'; a label with its own hyphen ('T-1') is one
+    page, and 'T-1-T-2' is T-1 to T-2 (split where both sides look alike)."""
+    cuts = [i for i, ch in enumerate(page) if ch == "-"]
+    for i in sorted(cuts, key=lambda i: abs(2 * i - len(page))):
+        left, right = page[:i], page[i + 1 :]
+        if left and right and _shape(left) == _shape(right):
+            return left, right
+    return page, page
+
+
+def join_pages(first: str, last: str) -> str:
+    """The span from the page `first` starts on to the page `last` ends on ('' when unpaged)."""
+    if not first or not last:
+        return first or last
+    start, end = page_bounds(first)[0], page_bounds(last)[1]
+    return start if start == end else f"{start}-{end}"
 
 
 def page_span(labels: tuple[str, ...] | list[str], first: int, last: int) -> str:

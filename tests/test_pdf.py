@@ -347,3 +347,30 @@ def test_a_web_page_printed_by_a_browser_loses_its_date_title_url_and_page_count
     doc = build_document(raw)
     assert doc.title == "Provinces Court Investment" and doc.authors == ("Ada Lovelace",)
     assert [(b.section, b.text) for b in doc.blocks] == [(h, p) for h, paragraphs in sections for p in paragraphs]
+
+
+def test_hits_show_their_page_in_the_library_json_terminal_and_show(indexed):
+    import json
+
+    from click.testing import CliRunner
+
+    from corpus.paging import page_bounds
+    from searcher.cli import cli
+
+    index, _, layout = indexed
+    hits = passages(index, "provinces")
+    assert all(h.page for h in hits) and not any(h.page for h in passages(index, "draft"))
+    assert {page_bounds(h.page)[0] for h in hits} <= {"5", "6", "7"}
+    k = next(k for k in layout.page_breaks if not layout.body_words[k - 1].endswith("."))
+    before, after = layout.word_pages[k - 1][0] + 5, layout.word_pages[k][1] + 5
+    result = CliRunner().invoke(cli, ["search", layout.phrase_at(k), "--json", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout.splitlines()[0])
+    start, end = map(int, page_bounds(first["page"]))
+    assert start <= before < after <= end  # the passage runs over the page break: '6-7'
+    terminal = CliRunner().invoke(cli, ["search", layout.phrase_at(k), "--index", str(index), "--color", "never"])
+    assert f"{first['id']}  p. {first['page']}" in terminal.stdout
+    show = CliRunner().invoke(cli, ["show", first["id"], "--index", str(index), "--color", "never"])
+    assert f"page: {first['page']}" in show.stdout
+    word = CliRunner().invoke(cli, ["search", "dormitories", "--json", "--index", str(index)])
+    assert "page" not in json.loads(word.stdout.splitlines()[0])
