@@ -39,6 +39,7 @@ def format_hit(hit: Hit, color: bool, context: int = 320) -> str:
         "   " + _style(_place(hit), DIM, color),
         "   " + body,
         "   " + _style(hit.id, ID, color)
+        + (_style(f"  p. {hit.page}", DIM, color) if hit.page else "")
         + (_style(f"  (also in {', '.join(hit.also_in)})", DIM, color) if hit.also_in else ""),
     ]
     if hit.citation:
@@ -76,6 +77,8 @@ def format_passage(hit: Hit, color: bool) -> str:
     ]
     if hit.date:
         rows.append(("date", hit.date))
+    if hit.page:
+        rows.append(("page", hit.page))
     head = "\n".join(f"{_style(k + ':', DIM, color)} {v}" for k, v in rows)
     return f"{head}\n\n{hit.text}"
 
