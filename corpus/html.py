@@ -1,7 +1,8 @@
 """Read a web page: its metadata, and its main content as (heading, paragraph) pairs.
 
-The main content is the page's <main> (or role="main") if it has one, else
-its one <article> if that holds most of the text, else the whole body.
+The main content is the page's <main> (or role="main") if it has one that
+holds a third of the text or more, else its largest <article> if that holds
+half, else the whole body.
 What goes, anywhere:
 
 - page furniture by structure: scripts, styles, form controls, <nav>,
@@ -204,13 +205,16 @@ def _is_text(node) -> bool:
 
 def choose_main(body: Tag, stats: dict[int, _Stats], parts: PageParts) -> tuple[Tag, bool]:
     """The main content, and whether the page marked it (<main>, role=main, a dominant <article>)."""
+    page = stats[id(body)].chars
     landmarks = [t for t in parts.mains if id(t) in stats]
     if landmarks:
-        return max(landmarks, key=lambda t: stats[id(t)].chars), True
+        main = max(landmarks, key=lambda t: stats[id(t)].chars)
+        if stats[id(main)].chars * 3 >= page:  # else the text is elsewhere: a <main> round a banner
+            return main, True
     articles = [t for t in parts.articles if id(t) in stats]
     if articles:
         article = max(articles, key=lambda t: stats[id(t)].chars)
-        if stats[id(article)].chars * 2 >= stats[id(body)].chars:
+        if stats[id(article)].chars * 2 >= page:
             return article, True
     return body, False
 

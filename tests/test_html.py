@@ -212,3 +212,13 @@ def test_a_page_with_no_text_is_skipped_with_that_reason(tmp_path, html):
     assert report.added == 0
     assert [(s.path, s.reason) for s in report.skipped] == [
         (str(page), "no text (nothing but markup, scripts or page chrome)")]
+
+
+def test_a_main_round_a_banner_does_not_hide_the_text_beside_it():
+    story = " ".join(["The report finds that provincial funds moved first."] * 6)
+    html = f"""<html><body><main><h1>Welcome</h1></main>
+      <div class="content"><h2>Findings</h2><p>{story}</p></div>
+      <div class="footer"><p>Footerword copyright</p></div></body></html>"""
+    raw = read_html("banner.html", html, "banner")
+    assert [h for h, _ in raw.sections] == ["Findings"] and raw.title == "Welcome"
+    assert "Footerword" not in raw.text
