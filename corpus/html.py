@@ -8,7 +8,9 @@ What goes, anywhere:
 - page furniture by structure: scripts, styles, form controls, <nav>,
   landmark roles (navigation, banner, search, ...), anything hidden;
 - permalink marks: links whose whole text is `¶`, `#`, `§` or `🔗`
-  (Sphinx, MkDocs, texinfo, Docusaurus heading anchors);
+  (Sphinx, MkDocs, texinfo, Docusaurus heading anchors), and footnote
+  reference marks (a link to a note on the page reading "3" or "[3]", in a
+  <sup> or named as a note reference), which would glue digits to words;
 - navigation panels: blocks made only of next/previous/up links
   (`rel`/`accesskey`) and words such as "Next:", "Up", "Contents" (texinfo);
 - regions of the layout that say what they are: <header>, <footer>,
@@ -147,6 +149,21 @@ def _is_permalink(tag: Tag, stats: _Stats) -> bool:
     return tag.name == "a" and stats.short is not None and bool(_PERMALINK.fullmatch(stats.short))
 
 
+_NOTE_MARK = re.compile(r"\s*\[?\d{1,3}\]?\s*")
+_NOTE_NAMES = re.compile(r"(?i)footnote|noteref|endnote|fnref|cite")
+
+
+def _is_note_mark(tag: Tag, stats: _Stats) -> bool:
+    """A footnote reference ('<sup><a href="#fn3">3</a></sup>'): a mark, not a word of the text."""
+    if tag.name != "a" or stats.short is None or not _NOTE_MARK.fullmatch(stats.short):
+        return False
+    if not _attr(tag, "href").startswith("#"):
+        return False
+    parent = tag.parent
+    return (parent is not None and parent.name == "sup") or bool(
+        _NOTE_NAMES.search(_attr(tag, "class") + " " + _attr(tag, "role") + " " + _attr(tag, "id")))
+
+
 def _is_nav_panel(tag: Tag, stats: _Stats) -> bool:
     """A block of next/previous/up links and nothing else (texinfo's "Next: ... Up: ...")."""
     return (
@@ -193,7 +210,8 @@ def measure(root: Tag) -> dict[int, _Stats]:
                 stats.nav_links += 1
             elif not rels & _SIDE_RELS:
                 stats.other_links += 1
-        if tag is not root and (_is_permalink(tag, stats) or (tag.name != "a" and _is_nav_panel(tag, stats))):
+        if tag is not root and (_is_permalink(tag, stats) or _is_note_mark(tag, stats)
+                                or (tag.name != "a" and _is_nav_panel(tag, stats))):
             continue  # furniture: counts as nothing
         table[id(tag)] = stats
     return table
