@@ -45,7 +45,7 @@ class RawDocument:
 
     id: str
     path: str
-    format: str  # "text", "markdown", "html", "jsonl"
+    format: str  # "text", "markdown", "html", "jsonl", "pdf", "docx"
     text: str
     title: str = ""
     authors: tuple[str, ...] = ()

@@ -65,10 +65,11 @@ def format_hit(hit: Hit, color: bool, context: int = 320) -> str:
         "   " + _style(_place(hit), DIM, color),
         "   " + body,
         "   " + _style(_line(hit.id), ID, color)
+        + (_style(_line(f"  p. {hit.page}"), DIM, color) if hit.page else "")
         + (_style(_line(f"  (also in {', '.join(hit.also_in)})"), DIM, color) if hit.also_in else ""),
     ]
     if hit.citation:
-        lines.append("   " + _style("cite: ", DIM, color) + hit.citation.replace("\n", "\n         "))
+        lines.append("   " + _style("cite: ", DIM, color) + terminal_safe(hit.citation).replace("\n", "\n         "))
     return "\n".join(lines)
 
 
@@ -103,6 +104,8 @@ def format_passage(hit: Hit, color: bool) -> str:
     ]
     if hit.date:
         rows.append(("date", hit.date))
+    if hit.page:
+        rows.append(("page", hit.page))
     head = "\n".join(f"{_style(k + ':', DIM, color)} {_line(v)}" for k, v in rows)
     return f"{head}\n\n{terminal_safe(hit.text)}"
 
