@@ -120,3 +120,12 @@ def test_a_scholarly_pages_highwire_tags_say_which_journal_and_the_citation_uses
     item = csl_item(Source(doc.id, doc.title, doc.authors, doc.date, doc.publisher, doc.url, doc.publication))
     assert render(item, "chicago").text == ("Lovelace, Ada. “Chip Rules and Their Limits.” "
                                             "Journal of Examples 12, no. 3 (2022).")
+
+
+def test_markdown_front_matter_gives_publisher_and_url(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text("---\ntitle: Chip Rules\nauthor: Ada Lovelace\ndate: 2023-04-02\npublisher: Example Institute\n"
+                    "url: https://example.org/chip-rules\n---\n\nExport controls tightened in 2022.\n", encoding="utf-8")
+    doc = build_document(read_one(note)[0])
+    assert (doc.title, doc.authors, doc.date) == ("Chip Rules", ("Ada Lovelace",), "2023-04-02")
+    assert (doc.publisher, doc.url) == ("Example Institute", "https://example.org/chip-rules")
