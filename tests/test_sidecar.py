@@ -67,6 +67,7 @@ def test_a_toml_catalog_keyed_by_document_id(report):
     ('{"titel": "typo"}', "unknown key 'titel'"),
     ('{"date": "last spring"}', "is not YYYY, YYYY-MM or YYYY-MM-DD"),
     ('{"type": "poem-cycle"}', "unknown type 'poem-cycle'"),
+    ('{"season": "Monsoon"}', "season 'Monsoon' is not Spring, Summer, Autumn or Winter"),
     ('{"authors": 3}', "'authors' must be a list of names"),
     ('["a list"]', "expected an object"),
 ])
