@@ -143,7 +143,7 @@ QUERY_TF = True
 COORDINATION = 1.0
 # ... for queries of at most this many distinct words (long queries, such as
 # a pasted abstract, rank best as plain sums); None: every query.
-COORDINATION_MAX_WORDS: int | None = 4
+COORDINATION_MAX_WORDS: int | None = 6
 # How a word's matches in the text, title and section fields combine:
 # "bm25f" (BM25F proper: the field frequencies, weighted by FIELD_BOOSTS and
 # length-normalised with each field's b, are added before one saturation, so
