@@ -307,6 +307,9 @@ def _word_query():
             super().__init__(child)
             self._fields = fields
             self._weight = weight
+            # The leaf matchers stay the same objects while the union moves
+            # over them, so they are found once, with their field's constants.
+            self._leaves = [(leaf, *fields[leaf.term()[0]]) for leaf in child.term_matchers()]
 
         def copy(self):
             return self.__class__(self.child.copy(), self._fields, self._weight)
@@ -321,12 +324,10 @@ def _word_query():
             return self._weight * (K1 + 1)
 
         def score(self):
-            child = self.child
-            docnum = child.id()
+            docnum = self.child.id()
             t = 0.0
-            for leaf in child.term_matchers():
+            for leaf, boost, b, average, length in self._leaves:
                 if leaf.is_active() and leaf.id() == docnum:
-                    boost, b, average, length = self._fields[leaf.term()[0]]
                     t += boost * leaf.weight() / (1 - b + b * (length(docnum) or 0) / average)
             return self._weight * t * (K1 + 1) / (K1 + t)
 
