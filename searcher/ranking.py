@@ -370,6 +370,10 @@ def _coordination_matcher():
             self._idfs = {w.encode("utf-8"): v for w, v in idfs.items()}  # matchers give terms as bytes
             self._total = sum(idfs.values())
             self._power = power
+            # A term matcher positioned on a passage means its word is there;
+            # the matchers are found once (they move, they are not replaced).
+            self._leaves = [(leaf, leaf.term()[1]) for leaf in child.term_matchers()
+                            if leaf.term()[1] in self._idfs]
 
         def copy(self):
             return self.__class__(self.child.copy(), self._words, self._power)
@@ -379,13 +383,10 @@ def _coordination_matcher():
 
         def score(self):
             child = self.child
-            seen = set()
-            held = 0.0
-            for _, text in child.matching_terms(child.id()):
-                if text not in seen:
-                    seen.add(text)
-                    held += self._idfs.get(text, 0.0)
-            return child.score() * (held / self._total) ** self._power
+            docnum = child.id()
+            held = {text for leaf, text in self._leaves if leaf.is_active() and leaf.id() == docnum}
+            share = sum(self._idfs[text] for text in held) / self._total
+            return child.score() * share ** self._power
 
     return CoordinationMatcher
 
