@@ -21,7 +21,7 @@ from . import changes, layout
 from . import manifest as mf
 from .layout import INDEX_NAME, IndexDamaged
 from .lock import writer_lock
-from .plan import Plan, plan_update, source_key
+from .plan import Plan, file_size, plan_update, source_key, text_size
 from .report import IndexReport, Run
 from .safety import interrupts_deferred
 from .schema import build_schema
@@ -209,7 +209,7 @@ class Indexer:
                     layout.remove_leftovers(self.index_dir, target)  # (a partial TOC of a failed commit)
 
         try:  # (workers get the sentence model when they start: it may be unreadable)
-            sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, _text_size(to_read.values()))
+            sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, text_size(to_read.values()))
         except BaseException:
             abandon(writer.cancel)
             raise
@@ -252,7 +252,7 @@ class Indexer:
             writer.delete_by_term("path", path_term(key))
             del manifest.files[key]
             run.wrote = True
-        total_bytes = sum(_size(p) for p in to_read.values()) or 1
+        total_bytes = sum(file_size(p) for p in to_read.values()) or 1
         done_bytes = 0
         for key, path in to_read.items():
             record = changes.index_file(sink, writer, key, path, manifest.files.get(key), run)
@@ -261,7 +261,7 @@ class Indexer:
                     plan.unchanged[key] = path  # keep the version already indexed
             else:
                 manifest.files[key] = record
-            done_bytes += _size(path)
+            done_bytes += file_size(path)
             if progress:
                 progress(min(done_bytes, total_bytes), total_bytes)
 
@@ -276,15 +276,3 @@ def _untrackable(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
-
-
-def _text_size(paths: Iterable[Path]) -> int:
-    """Roughly how much text there is to read (a gzip file holds about 3x its size)."""
-    return sum(_size(p) * (3 if p.name.lower().endswith(".gz") else 1) for p in paths)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0

@@ -194,7 +194,7 @@ class Searcher:
         if not is_text(given):
             raise PassageNotFound(f"no passage {given!r} in {self.index_dir}; ids look like 'document:12'")
         if self._searcher.document(id=given) is None and is_passage_id(given):
-            return reading.passage_id(self._searcher, given)
+            return reading.passage_fields(self._searcher, given)["id"]  # (or why there is none)
         return given
 
     @_reads_index
