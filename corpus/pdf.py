@@ -77,15 +77,17 @@ class _Run:
 
     def add(self, ch: str, size: float, bottom: float, top: float) -> None:
         self.chars.append((ch, size, bottom, top))
-        key = round(size, 1)
-        self.sizes[key] += 1
-        if key != self.size and self.sizes[key] > self.sizes[self.size]:
-            self.size = key
+        sizes = self.sizes
+        sizes[size] += 1
+        if size != self.size and sizes[size] > sizes[self.size]:
+            self.size = size
 
 
 def _segments(textpage, text: str, count: int, height: float) -> list[Segment]:
+    """Characters grouped into runs on one line, by their boxes (PDFium's own order, its spaces)."""
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     handle = textpage.raw
+    char_box, font_size = pdfium_c.FPDFText_GetCharBox, pdfium_c.FPDFText_GetFontSize
     runs: list[_Run] = []
     run: _Run | None = None
     for i in range(min(count, len(text))):
@@ -94,26 +96,34 @@ def _segments(textpage, text: str, count: int, height: float) -> list[Segment]:
             if run is not None and run.chars and run.chars[-1][0] != " ":
                 run.chars.append((" ", 0.0, 0.0, 0.0))
             continue
-        if not pdfium_c.FPDFText_GetCharBox(handle, i, left, right, bottom, top):
+        if not char_box(handle, i, left, right, bottom, top):
             continue
-        size = pdfium_c.FPDFText_GetFontSize(handle, i) or (top.value - bottom.value)
-        mid = (top.value + bottom.value) / 2
-        new_line = (
-            run is None
-            or not run.top - 1.1 * max(size, run.size) <= mid <= run.bottom + 1.1 * max(size, run.size)
-            or left.value - run.x1 > 1.5 * max(size, 6.0)
-            or left.value < run.x0 - 1
-        )
-        if new_line:
+        x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
+        size = round(font_size(handle, i), 1) or round(y1 - y0, 1)
+        mid = (y1 + y0) / 2
+        if run is not None:
+            reach = 1.1 * (size if size > run.size else run.size)
+            new_line = (
+                not run.top - reach <= mid <= run.bottom + reach
+                or x0 - run.x1 > 1.5 * (size if size > 6.0 else 6.0)
+                or x0 < run.x0 - 1
+            )
+        if run is None or new_line:
             if run is not None and run.chars and run.chars[-1][0] == " ":
                 run.chars.pop()
             run = _Run()
-            run.x0, run.x1, run.bottom, run.top, run.first = left.value, right.value, bottom.value, top.value, i
+            run.x0, run.x1, run.bottom, run.top, run.first = x0, x1, y0, y1, i
             runs.append(run)
-        run.add(ch, size, bottom.value, top.value)
-        run.x0, run.x1 = min(run.x0, left.value), max(run.x1, right.value)
+        run.add(ch, size, y0, y1)
+        if x0 < run.x0:
+            run.x0 = x0
+        if x1 > run.x1:
+            run.x1 = x1
         if size >= 0.85 * run.size:  # superscripts do not widen the line
-            run.bottom, run.top = min(run.bottom, bottom.value), max(run.top, top.value)
+            if y0 < run.bottom:
+                run.bottom = y0
+            if y1 > run.top:
+                run.top = y1
     return [seg for seg in (_segment(r, handle, height) for r in runs) if seg is not None]
 
 

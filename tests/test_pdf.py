@@ -374,3 +374,22 @@ def test_hits_show_their_page_in_the_library_json_terminal_and_show(indexed):
     assert f"page: {first['page']}" in show.stdout
     word = CliRunner().invoke(cli, ["search", "dormitories", "--json", "--index", str(index)])
     assert "page" not in json.loads(word.stdout.splitlines()[0])
+
+
+def test_meaningful_document_properties_win_over_the_first_page(tmp_path):
+    """Title and authors from the PDF's document information when they mean something."""
+    from pypdf import PdfReader, PdfWriter
+
+    from corpus.readers import read_file
+
+    make_journal_pdf(tmp_path / "plain.pdf")
+    writer = PdfWriter(clone_from=PdfReader(str(tmp_path / "plain.pdf")))
+    writer.add_metadata({"/Title": "Provinces and Chips", "/Author": "Ada Lovelace; Grace Hopper",
+                         "/CreationDate": "D:20190210120000Z"})
+    with open(tmp_path / "described.pdf", "wb") as fh:
+        writer.write(fh)
+    described = next(iter(read_file(tmp_path / "described.pdf")))
+    assert (described.title, described.authors, described.date) == (
+        "Provinces and Chips", ("Ada Lovelace", "Grace Hopper"), "2019-02-10")
+    plain = next(iter(read_file(tmp_path / "plain.pdf")))  # 'Microsoft Word - draft3.docx' by 'jsmith'
+    assert (plain.title, plain.authors) == (TITLE, AUTHORS)
