@@ -393,3 +393,24 @@ def test_meaningful_document_properties_win_over_the_first_page(tmp_path):
         "Provinces and Chips", ("Ada Lovelace", "Grace Hopper"), "2019-02-10")
     plain = next(iter(read_file(tmp_path / "plain.pdf")))  # 'Microsoft Word - draft3.docx' by 'jsmith'
     assert (plain.title, plain.authors) == (TITLE, AUTHORS)
+
+
+def test_index_command_on_a_folder_of_reports(reports, tmp_path):
+    """`corpus-search index reports/`: the readable files added, each bad PDF skipped with its reason."""
+    import json
+
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    folder, _ = reports
+    result = CliRunner().invoke(cli, ["index", str(folder), "--index", str(tmp_path / "ix"), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["added"] == 2
+    reasons = {Path(s["path"]).name: s["reason"] for s in summary["skipped"]}
+    assert reasons["locked.pdf"] == "encrypted; no password"
+    assert reasons["scan.pdf"] == "no text layer (scanned?); run OCR first"
+    assert reasons["broken.pdf"].startswith("damaged PDF")
+    found = CliRunner().invoke(cli, ["search", "housing", "--index", str(tmp_path / "ix"), "--color", "never"])
+    assert found.exit_code == 0 and "provinces:" in found.stdout and "draft:" in found.stdout
