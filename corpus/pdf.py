@@ -306,6 +306,9 @@ def _pdf_date(value: str) -> str:
 
 
 def _child(path: str, doc_id: str, seconds: float, memory_mb: float, connection) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends this process
     try:
         import resource
 
