@@ -131,7 +131,8 @@ def rejoin_hyphenated_words(text: str) -> str:
     The document decides: join when the joined word occurs elsewhere unbroken;
     keep the hyphen when the hyphenated form occurs elsewhere; otherwise keep
     it only if both halves are words the document uses on their own
-    ('Shenzhen-based'; a capitalised first half is enough: 'Chinese-language'),
+    ('state-led'; a capitalised first half is enough: 'Chinese-language', and
+    an unknown one before a long word: 'Shenzhen-headquartered', not 'Spillo-ver'),
     join if not ('pre-existing': 'pre' is no word).
     The mended word ends the first line; the rest of the second line stays.
     """
@@ -144,8 +145,11 @@ def rejoin_hyphenated_words(text: str) -> str:
             return False
         if words[f"{left}-{right}".lower()]:
             return True
-        known_left = words[left.lower()] > 0
-        return known_left and (words[right.lower()] > 0 or left[0].isupper())
+        if words[left.lower()] > 0:
+            return words[right.lower()] > 0 or left[0].isupper()
+        # An unknown capitalised half before a long word is a name in a compound
+        # ('Shenzhen-headquartered'); before a short one, a broken word ('Spillo-ver').
+        return left[0].isupper() and len(right) >= 7
 
     def mend(m: re.Match) -> str:
         left, right, punctuation, gap = m.groups()
@@ -155,14 +159,19 @@ def rejoin_hyphenated_words(text: str) -> str:
     return _BROKEN_WORD.sub(mend, text)
 
 
-def clean_text(text: str, *, from_pdf: bool = True) -> str:
+def clean_text(text: str, *, exported: bool = True) -> str:
     """Every cleaning step in order; line breaks survive for the structure step.
 
-    Footnote numbers are taken off words only in text exported from a PDF
-    (`from_pdf`); in any other text a number after a word is part of it.
+    `exported`: the text was exported from a PDF or scraped from a web page
+    (the bundled reports, PDF files), so footnote numbers glued to words and
+    lines of page furniture ("Download PDF", "Share") come out.  In any other
+    text a number after a word is part of it and every line is content.
     """
-    steps = [fold_unicode, collapse_spaces, drop_rule_lines, drop_web_boilerplate, drop_page_numbers]
-    if from_pdf:
+    steps = [fold_unicode, collapse_spaces, drop_rule_lines]
+    if exported:
+        steps.append(drop_web_boilerplate)
+    steps.append(drop_page_numbers)
+    if exported:
         steps.append(drop_footnote_markers)
     steps.append(rejoin_hyphenated_words)
     for step in steps:

@@ -1,13 +1,16 @@
 """Read a web page: its metadata, and its main content as (heading, paragraph) pairs.
 
-The main content is the page's <main> (or role="main") if it has one, else
-its one <article> if that holds most of the text, else the whole body.
+The main content is the page's <main> (or role="main") if it has one that
+holds a third of the text or more, else its largest <article> if that holds
+half, else the whole body.
 What goes, anywhere:
 
-- page furniture by structure: scripts, styles, forms' controls, <nav>,
+- page furniture by structure: scripts, styles, form controls, <nav>,
   landmark roles (navigation, banner, search, ...), anything hidden;
 - permalink marks: links whose whole text is `¶`, `#`, `§` or `🔗`
-  (Sphinx, MkDocs, texinfo, Docusaurus heading anchors);
+  (Sphinx, MkDocs, texinfo, Docusaurus heading anchors), and footnote
+  reference marks (a link to a note on the page reading "3" or "[3]", in a
+  <sup> or named as a note reference), which would glue digits to words;
 - navigation panels: blocks made only of next/previous/up links
   (`rel`/`accesskey`) and words such as "Next:", "Up", "Contents" (texinfo);
 - regions of the layout that say what they are: <header>, <footer>,
@@ -53,8 +56,7 @@ __all__ = ["content_sections", "fragment_into", "parse_html", "read_html"]
 # Never content, wherever they are.
 _DROPPED_TAGS = frozenset({
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "nav", "button", "select",
-    "input", "textarea", "option", "dialog", "label", "iframe", "object", "embed", "canvas", "svg", "math-tool",
-    "menu",
+    "input", "textarea", "option", "dialog", "iframe", "object", "embed", "canvas", "svg",
 })
 _LANDMARK_ROLES = frozenset({
     "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "tooltip",
@@ -78,8 +80,8 @@ _WIDGET_NAMES = re.compile(
 _BYLINE = re.compile(r"(?:^|[-_ ])(?:byline|author|authors|author-name|contributor)(?:$|[-_ ])", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PERMALINK = re.compile(r"[\s\u200b\ufeff]*[¶#§🔗⚓\ufe0e\ufe0f]+[\s\u200b\ufeff]*")
-_NAV_RELS = frozenset({"next", "prev", "previous", "up", "start", "first", "last", "contents", "index", "home",
-                       "top"})
+_NAV_RELS = frozenset({"next", "prev", "previous", "up"})  # a panel needs one of these (or an accesskey)
+_SIDE_RELS = frozenset({"start", "first", "last", "contents", "index", "home", "top"})  # may sit in one
 _NAV_WORDS = re.compile(
     r"(?i)(?:[\s\[\]|,:;»«<>←→‹›()\u00a0-]|next|prev(?:ious)?|up|home|top|contents|index|page|chapter|section)*"
 )
@@ -93,8 +95,7 @@ _BLOCKS = frozenset({
     "thead", "tr", "ul", "xmp",
 }) | _HEADINGS
 # Inside these, a region is text, never furniture by its class.
-_TEXT_HOLDERS = frozenset({"p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "figcaption", "caption",
-                           "a", "span", "code", "em", "strong", "b", "i"}) | _HEADINGS
+_TEXT_HOLDERS = frozenset({"p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "figcaption", "caption"}) | _HEADINGS
 _SHORT = 120  # characters of text kept per element for the small-block tests
 
 
@@ -148,6 +149,21 @@ def _is_permalink(tag: Tag, stats: _Stats) -> bool:
     return tag.name == "a" and stats.short is not None and bool(_PERMALINK.fullmatch(stats.short))
 
 
+_NOTE_MARK = re.compile(r"\s*\[?\d{1,3}\]?\s*")
+_NOTE_NAMES = re.compile(r"(?i)footnote|noteref|endnote|fnref|cite")
+
+
+def _is_note_mark(tag: Tag, stats: _Stats) -> bool:
+    """A footnote reference ('<sup><a href="#fn3">3</a></sup>'): a mark, not a word of the text."""
+    if tag.name != "a" or stats.short is None or not _NOTE_MARK.fullmatch(stats.short):
+        return False
+    if not _attr(tag, "href").startswith("#"):
+        return False
+    parent = tag.parent
+    return (parent is not None and parent.name == "sup") or bool(
+        _NOTE_NAMES.search(_attr(tag, "class") + " " + _attr(tag, "role") + " " + _attr(tag, "id")))
+
+
 def _is_nav_panel(tag: Tag, stats: _Stats) -> bool:
     """A block of next/previous/up links and nothing else (texinfo's "Next: ... Up: ...")."""
     return (
@@ -192,9 +208,10 @@ def measure(root: Tag) -> dict[int, _Stats]:
             rels = {r.lower() for r in (tag.attrs.get("rel") or ())}
             if rels & _NAV_RELS or "accesskey" in tag.attrs:
                 stats.nav_links += 1
-            else:
+            elif not rels & _SIDE_RELS:
                 stats.other_links += 1
-        if tag is not root and (_is_permalink(tag, stats) or (tag.name != "a" and _is_nav_panel(tag, stats))):
+        if tag is not root and (_is_permalink(tag, stats) or _is_note_mark(tag, stats)
+                                or (tag.name != "a" and _is_nav_panel(tag, stats))):
             continue  # furniture: counts as nothing
         table[id(tag)] = stats
     return table
@@ -206,13 +223,16 @@ def _is_text(node) -> bool:
 
 def choose_main(body: Tag, stats: dict[int, _Stats], parts: PageParts) -> tuple[Tag, bool]:
     """The main content, and whether the page marked it (<main>, role=main, a dominant <article>)."""
+    page = stats[id(body)].chars
     landmarks = [t for t in parts.mains if id(t) in stats]
     if landmarks:
-        return max(landmarks, key=lambda t: stats[id(t)].chars), True
+        main = max(landmarks, key=lambda t: stats[id(t)].chars)
+        if stats[id(main)].chars * 3 >= page:  # else the text is elsewhere: a <main> round a banner
+            return main, True
     articles = [t for t in parts.articles if id(t) in stats]
     if articles:
         article = max(articles, key=lambda t: stats[id(t)].chars)
-        if stats[id(article)].chars * 2 >= stats[id(body)].chars:
+        if stats[id(article)].chars * 2 >= page:
             return article, True
     return body, False
 
@@ -288,7 +308,7 @@ def walk_content(main: Tag, stats: dict[int, _Stats], marked: bool, out: Outline
         if not isinstance(node, Tag) or id(node) not in stats:
             continue
         tag, tag_stats = node, stats[id(node)]
-        if tag is not main and text_depth == 0:
+        if text_depth == 0 and tag is not main and (tag.attrs or tag.name in _REGION_TAGS):
             if _region_furniture(tag, tag_stats, page_chars, _WIDGET_NAMES if marked else _REGION_NAMES):
                 continue
             if tag.name in ("header", "footer") and not section_depth and _small_region(tag_stats, page_chars):

@@ -14,13 +14,14 @@ that fits the document:
 Who wrote what comes from the text when the text says so, else from the
 catalog; a document neither names stays unattributed.
 
-Footnote numbers glued to words ("percent.94") are taken off only in text
-exported from a PDF: the bundled reports (the catalog's documents).  Anywhere
-else a number after a word is part of it ("httplib2").  PDF and Word files are
-read from their layout (corpus.pdf, corpus.docx), whose readers leave out
-running heads, superscript note markers and pull quotes themselves; their
-text gets only the cleaning that needs no guess (corpus.paging), and each
-block of a PDF gets the page it is printed on.
+Footnote numbers glued to words ("percent.94"), lines of web-page furniture
+and pull quotes are taken out only of text exported from a PDF or scraped
+from a page: the bundled reports (the catalog's documents).  Anywhere else a
+number after a word is part of it ("httplib2") and every line is content.
+PDF and Word files are read from their layout (corpus.pdf, corpus.docx), whose
+readers leave out running heads, superscript note markers and pull quotes
+themselves; their text gets only the cleaning that needs no guess
+(corpus.paging), and each block of a PDF gets the page it is printed on.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from .asides import drop_pull_quotes, take_out_sidebars
 from .catalog import lookup
 from .clean import clean_markup_text, clean_text
 from .lines import words_of
-from .model import Block, Document, RawDocument
+from .model import Block, Document, Publication, RawDocument
 from .paging import assign_pages, clean_laid_out_text, note_blocks, take_out_notes
 from .sections import article_blocks, kind_of_section, split_sections
 from .volume import is_edited_volume, volume_blocks
@@ -90,18 +91,18 @@ def take_opening_title(lines: list[str]) -> tuple[str, list[str]]:
 
 
 def _text_blocks(
-    raw: RawDocument, title: str, authors: tuple[str, ...], from_pdf: bool
+    raw: RawDocument, title: str, authors: tuple[str, ...], exported: bool
 ) -> tuple[str, list[Block]]:
     """The title (found in the text if the caller had none) and the blocks of a text document."""
     if raw.format in READ_BY_LAYOUT:
         clean = clean_laid_out_text
     else:
         def clean(text: str) -> str:
-            return clean_text(text, from_pdf=from_pdf)
+            return clean_text(text, exported=exported)
     text, notes = take_out_notes(raw.text.replace("\f", "\n"))  # notes at page feet, for paged documents
     lines = clean(text).split("\n")
     lines = take_out_sidebars(lines)
-    if from_pdf and raw.format not in READ_BY_LAYOUT:  # a line printed twice is a pull quote only on a printed page
+    if exported and raw.format not in READ_BY_LAYOUT:  # a line printed twice is a pull quote only on a printed page
         lines = drop_pull_quotes(lines)
     if is_edited_volume(lines):
         return title, volume_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean)
@@ -120,6 +121,16 @@ def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, 
     return tuple(seen)
 
 
+def _publication(raw: RawDocument, entry) -> Publication:
+    """The file's (or its sidecar's) publication facts, completed from the catalog."""
+    if entry is None or raw.publication == entry.publication:
+        return raw.publication
+    fields = {}
+    for key in ("type", "container_title", "editors", "volume", "issue", "series", "number"):
+        fields[key] = getattr(raw.publication, key) or getattr(entry.publication, key)
+    return Publication(**fields)
+
+
 def build_document(raw: RawDocument) -> Document:
     """Clean a raw document and find its blocks."""
     entry = lookup(raw.id)
@@ -134,8 +145,8 @@ def build_document(raw: RawDocument) -> Document:
     if raw.sections:
         blocks = _section_blocks(raw, title, authors)
     else:
-        from_pdf = raw.format == "pdf" or entry is not None
-        title, blocks = _text_blocks(raw, title, authors, from_pdf)
+        exported = raw.format == "pdf" or entry is not None
+        title, blocks = _text_blocks(raw, title, authors, exported)
     if raw.page_labels:
         blocks = assign_pages(blocks, raw.text, raw.page_labels)
     if not title and blocks:
@@ -147,6 +158,7 @@ def build_document(raw: RawDocument) -> Document:
         authors=document_authors(authors, blocks),
         date=raw.date or (entry.date if entry else ""),
         publisher=raw.publisher or (entry.publisher if entry else ""),
-        url=raw.url,
+        url=raw.url or (entry.url if entry else ""),
+        publication=_publication(raw, entry),
         blocks=tuple(blocks),
     )

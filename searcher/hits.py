@@ -25,6 +25,7 @@ class Hit:
     kind: str = "body"
     date: str = ""
     also_in: tuple[str, ...] = ()  # other documents holding the same passage
+    citation: str = ""  # the source cited, only when asked for (`search --cite STYLE`)
     page: str = ""  # the page label as printed ("12", "12-13"); "" for documents without pages
     sentences: tuple[Span, ...] = field(default=(), repr=False)
 
@@ -47,6 +48,8 @@ class Hit:
         out["kind"] = self.kind
         out["date"] = self.date
         out["also_in"] = list(self.also_in)
+        if self.citation:
+            out["citation"] = self.citation
         if self.page:
             out["page"] = self.page
         return out
@@ -64,6 +67,15 @@ def mark(text: str, spans: tuple[Span, ...] | list[Span], start: str, end: str) 
         pos = e
     out.append(text[pos:])
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class Results:
+    """A page of hits with the size and the facets of the whole result set (see `Searcher.results`)."""
+
+    hits: tuple[Hit, ...]
+    total: int
+    facets: dict  # as `Searcher.facets` returns them
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from corpus.errors import CorpusSearchError
 
 from .fuzzy import widen_fuzzy_terms
 from .highlight import MatchTerms
+from .querytext import plain_query
 
 # Longer queries are refused: Whoosh's parser takes time quadratic in the
 # length of a word, and no one types this much.
@@ -43,7 +44,7 @@ class QueryReader:
             )
         if self._parser is None:
             self._parser = _make_parser(self._searcher.schema)  # (not the index: its TOC may be gone)
-        cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
+        cleaned = plain_query("".join(ch if ch.isprintable() else " " for ch in text))
         try:
             parsed = self._parser.parse(cleaned)
             parsed = _limit_fuzziness(_exclude_negations(parsed))

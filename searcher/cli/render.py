@@ -42,6 +42,8 @@ def format_hit(hit: Hit, color: bool, context: int = 320) -> str:
         + (_style(f"  p. {hit.page}", DIM, color) if hit.page else "")
         + (_style(f"  (also in {', '.join(hit.also_in)})", DIM, color) if hit.also_in else ""),
     ]
+    if hit.citation:
+        lines.append("   " + _style("cite: ", DIM, color) + hit.citation.replace("\n", "\n         "))
     return "\n".join(lines)
 
 
