@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from corpus.errors import CorpusSearchError
-from corpus.readers import Skip
+from corpus.readers import Skip, document_id, format_of
 
 from . import changes, layout
 from . import manifest as mf
@@ -197,7 +197,7 @@ class Indexer:
             abandon(writer.cancel)
             raise
         try:
-            self._write(plan, manifest, to_read, sink, writer, run, progress)
+            self._write(plan, manifest, to_read, sink, writer, run, progress, jobs)
             # The commit (Whoosh renames its new table of contents into place)
             # is the moment the run's work becomes visible; the manifest follows.
             # A kill between the two is harmless: the next run reads the same
@@ -222,7 +222,7 @@ class Indexer:
 
     @staticmethod
     def _write(plan: Plan, manifest: mf.Manifest, to_read: dict[str, Path], sink, writer, run: Run,
-               progress: Progress | None) -> None:
+               progress: Progress | None, jobs: int = 1) -> None:
         """Delete the passages of removed files, then read each new or changed file into the sink."""
         from .records import path_term
 
@@ -230,9 +230,16 @@ class Indexer:
             writer.delete_by_term("path", path_term(key))
             del manifest.files[key]
             run.wrote = True
+        with PdfReadAhead([p for p in to_read.values() if format_of(p) == "pdf"], jobs) as ahead:
+            Indexer._write_files(manifest, to_read, sink, writer, run, progress, plan, ahead)
+
+    @staticmethod
+    def _write_files(manifest: mf.Manifest, to_read: dict[str, Path], sink, writer, run: Run,
+                     progress: Progress | None, plan: Plan, ahead: "PdfReadAhead") -> None:
         total_bytes = sum(_size(p) for p in to_read.values()) or 1
         done_bytes = 0
         for key, path in to_read.items():
+            ahead.reached(path)
             record = changes.index_file(sink, writer, key, path, manifest.files.get(key), run)
             if record is None:
                 if key in manifest.files:
@@ -242,6 +249,36 @@ class Indexer:
             done_bytes += _size(path)
             if progress:
                 progress(min(done_bytes, total_bytes), total_bytes)
+
+
+class PdfReadAhead:
+    """With jobs > 1, the next `jobs` PDFs are read at once, each in its own bounded process
+    (corpus.pdf); the files are still indexed one after the other, in order."""
+
+    def __init__(self, pdfs: list[Path], jobs: int):
+        self.pdfs = pdfs if jobs > 1 else []
+        self.jobs = jobs
+        self.next = 0  # the first PDF not yet reached
+
+    def __enter__(self) -> "PdfReadAhead":
+        return self
+
+    def reached(self, path: Path) -> None:
+        """`path` is about to be read: keep the PDFs from it on being read ahead."""
+        if not self.pdfs:
+            return
+        from corpus.pdf import read_ahead
+
+        if self.next < len(self.pdfs) and self.pdfs[self.next] == path:
+            self.next += 1
+        window = self.pdfs[self.next - 1 if self.next and self.pdfs[self.next - 1] == path else self.next :]
+        read_ahead([(p, document_id(p)) for p in window[: self.jobs]])
+
+    def __exit__(self, *exc) -> None:
+        if self.pdfs:
+            from corpus.pdf import stop_reading_ahead
+
+            stop_reading_ahead()
 
 
 def _text_size(paths: Iterable[Path]) -> int:

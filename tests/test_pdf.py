@@ -415,3 +415,22 @@ def test_index_command_on_a_folder_of_reports(reports, tmp_path):
     assert reasons["broken.pdf"].startswith("damaged PDF")
     found = CliRunner().invoke(cli, ["search", "housing", "--index", str(tmp_path / "ix"), "--color", "never"])
     assert found.exit_code == 0 and "provinces:" in found.stdout and "draft:" in found.stdout
+
+
+def test_with_jobs_pdfs_are_read_ahead_in_parallel_and_give_the_same_passages(tmp_path):
+    """--jobs 2 keeps two PDFs being read at once; the index holds what one process makes."""
+    import multiprocessing
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(4):
+        make_journal_pdf(folder / f"report{n}.pdf", label_start=1 + 10 * n)
+    (folder / "notes.txt").write_text("Talent programs court returning engineers.\n", encoding="utf-8")
+    found = {}
+    for jobs in (1, 2):
+        report = Indexer(tmp_path / f"ix{jobs}").update([folder], jobs=jobs)
+        assert report.added == 5 and not report.skipped
+        found[jobs] = [(h.id, h.text, h.page) for n in range(4) for h in passages(tmp_path / f"ix{jobs}", f"report{n}")]
+        assert not [p for p in multiprocessing.active_children() if p.name.startswith("Process")]
+    assert found[2] == found[1]
+    assert {page for _, _, page in found[2]} >= {"1", "11", "21", "31"}
