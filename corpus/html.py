@@ -381,5 +381,6 @@ def read_html(path: str, text: str, doc_id: str) -> RawDocument:
         date=meta.date,
         publisher=meta.publisher,
         url=meta.url,
+        publication=meta.publication,
         sections=sections,
     )

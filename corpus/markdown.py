@@ -4,7 +4,7 @@ markdown-it-py parses (CommonMark, plus tables and strikethrough; front
 matter and footnotes from mdit-py-plugins), so ATX and setext headings,
 lists whose items wrap over lines, autolinks and escapes read as a browser
 shows them.  Headings start sections; the front matter's `title`, else the
-first top-level heading, is the title; its `author(s)` and `date` are
+first top-level heading, is the title; its `author(s)`, `date`, `publisher` and `url` are
 metadata, never text.  Every paragraph, list item, table row, block quote
 and code block is a paragraph of plain text: links keep their text,
 autolinks their URL, images their alt text, footnotes go under
@@ -177,5 +177,12 @@ def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
         title=title,
         authors=_names(meta.get("authors") or meta.get("author") or ()),
         date=_iso(meta.get("date")),
+        publisher=_text(meta.get("publisher")),
+        url=_text(meta.get("url")),
         sections=sections,
     )
+
+
+def _text(value) -> str:
+    """A front-matter value that should be one line of text ("" for lists, mappings and the like)."""
+    return " ".join(str(value).split()) if isinstance(value, (str, int, float)) and value is not True else ""

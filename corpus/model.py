@@ -37,6 +37,7 @@ class Publication:
     issue: str = ""
     series: str = ""  # the series it is part of ("Special Report")
     number: str = ""  # its number in the series
+    season: str = ""  # of an issue dated by season: "Spring", "Summer", "Autumn" or "Winter"
 
 
 @dataclass(frozen=True)

@@ -385,8 +385,8 @@ def _record_to_document(record: object, path: Path) -> RawDocument:
     doc_id, text = record.get("_id"), record.get("text")
     if doc_id in (None, "") or not isinstance(text, str):
         raise ValueError("record needs `_id` and a string `text`")
-    if not text.strip():
-        raise ValueError(f"record {doc_id!r} has no text")
+    if not text.strip() and not str(record.get("title") or "").strip():
+        raise ValueError(f"record {doc_id!r} has no text")  # a title alone is content (a catalogue record)
     authors = record.get("authors") or ()
     if isinstance(authors, str):
         authors = [a.strip() for a in authors.split(";") if a.strip()]

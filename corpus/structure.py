@@ -126,7 +126,7 @@ def _publication(raw: RawDocument, entry) -> Publication:
     if entry is None or raw.publication == entry.publication:
         return raw.publication
     fields = {}
-    for key in ("type", "container_title", "editors", "volume", "issue", "series", "number"):
+    for key in ("type", "container_title", "editors", "volume", "issue", "series", "number", "season"):
         fields[key] = getattr(raw.publication, key) or getattr(entry.publication, key)
     return Publication(**fields)
 
