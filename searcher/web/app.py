@@ -208,7 +208,7 @@ class Pages:
         return self.render("overview.html", title="What is indexed", overview=self.stats())
 
     def stats(self) -> dict:
-        """The index's figures, worked out once per generation (they take 0.1 s on SciFact)."""
+        """The index's figures, worked out once per index state (they take 0.1 s on SciFact)."""
         generation = self.pool.state()
         if self._stats is None or self._stats[0] != generation:
             with self.pool.searcher() as s:
