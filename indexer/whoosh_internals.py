@@ -37,6 +37,11 @@ module may touch a Whoosh name that starts with an underscore.
   received from elsewhere is data, never code.  `open_index` is the one way
   the project opens a Whoosh index; installing the unpickler happens when
   this module is imported, before any index can be opened.
+- A repair (`repair_and_not`, applied when this module is imported): Whoosh's
+  `AndNotMatcher` (every `a NOT b`) returned the first passage holding `a`
+  even when it also holds `b`, whenever `b` occurs in an earlier passage,
+  and its `skip_to` read past the end of `a`.  Measured with the stock W3
+  codec too (whoosh-reloaded 2.7.5), so the fault is upstream, not the codec.
 
 It imports Whoosh only, most of it when first used: the search side loads
 it (through the codec) to read segments.
@@ -196,6 +201,57 @@ def data_only_unpickling_installed() -> bool:
 
     return (whoosh3.loads is data_only_loads and whoosh.formats.loads is data_only_loads
             and structfile.load_pickle is data_only_load and whoosh.index.pickle.loads is data_only_loads)
+
+
+# ---- AndNotMatcher repaired ---------------------------------------------------
+
+def _and_not_find_first(self) -> None:
+    # Upstream only moved on when both matchers began on the same id, so a
+    # prohibited matcher that began on an earlier id was never brought up to
+    # the first allowed id: `gallium NOT chips` returned the passage with both.
+    self._find_next()
+
+
+def _and_not_find_next(self):
+    # As upstream, except that an exhausted `a` (after `skip_to` past its
+    # end) ends the search instead of asking it for an id it no longer has.
+    pos, neg = self.a, self.b
+    if not pos.is_active() or not neg.is_active():
+        return False
+    if neg.id() < pos.id():
+        neg.skip_to(pos.id())
+    moved = False
+    while neg.is_active() and pos.id() == neg.id():
+        moved = pos.next() or moved
+        if not pos.is_active():
+            break
+        neg.skip_to(pos.id())
+    return moved
+
+
+def _upstream_and_not() -> dict:
+    from whoosh.matching.binary import AndNotMatcher
+
+    return {name: vars(AndNotMatcher).get(name) for name in ("_find_first", "_find_next")}
+
+
+# Whoosh's own methods, kept before the repair replaces them: `missing_internals`
+# names any that a release drops, and tests/test_internals.py checks that they
+# are still broken (when upstream mends them, the repair can go).
+UPSTREAM_AND_NOT = _upstream_and_not()
+
+
+def repair_and_not() -> None:
+    """Make Whoosh's AndNotMatcher leave out every posting of its prohibited side (idempotent)."""
+    from whoosh.matching.binary import AndNotMatcher
+
+    AndNotMatcher._find_first = _and_not_find_first
+    AndNotMatcher._find_next = _and_not_find_next
+
+
+# Applied on import: the search side imports this module (the codec, the
+# scorer's hooks) before it builds a matcher.
+repair_and_not()
 
 
 # ---- writer hooks -------------------------------------------------------------
@@ -402,6 +458,7 @@ def missing_internals() -> list[str]:
     }
     missing = [f"{getattr(owner, '__name__', owner)}.{name}" for owner, names in wanted.items()
                for name in names if not hasattr(owner, name)]
+    missing += [f"AndNotMatcher.{name}" for name, method in UPSTREAM_AND_NOT.items() if method is None]
     # Attributes set on instances (a writer's `_added`, a reader's `_perdoc`,
     # a column's `_dbfile`...) are checked on a real index by the tests.
     if not hasattr(StemFilter(lang="en"), "_stem"):
