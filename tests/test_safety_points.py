@@ -155,3 +155,14 @@ def test_a_full_disk_during_the_commit_leaves_no_partial_files(tmp_path, tiny_co
     monkeypatch.undo()
     assert run_cli("check", "--index", index_dir).exit_code == 0
     assert Indexer(index_dir).update().added == 1
+
+
+def test_a_document_with_text_but_no_passages_is_reported_not_added(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "recs.jsonl").write_text('{"_id": "r1", "text": "12"}\n'  # a page number alone: cleaned away
+                                     '{"_id": "r2", "text": "Tractors plough fields."}\n')
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 1
+    assert [s.reason for s in report.skipped] == ["document 'r1' has text but gave no passages "
+                                                  "(its cleaning left nothing)"]
