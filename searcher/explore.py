@@ -13,7 +13,8 @@ from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit
 from .query import BadQuery, QueryReader, as_text
-from .results import HitMaker, ranked
+from .results import HitMaker, distinct, ranked
+from .shortfall import Shortfall, filters_as_typed
 from .suggest import Lexicon, correct_query, surface_forms
 
 Names = str | Sequence[str] | None
@@ -35,7 +36,8 @@ class Explorer:
     def prepare(self, query: str, author=None, document=None, section=None, after=None, before=None):
         """The parsed query and its filter (False: nothing can match); BadQuery on bad input."""
         where = self._filters.where(author, document, section, after, before)
-        return self._queries.parse(query), where
+        reading = self._queries.read(query)
+        return reading.parsed, _both(where, reading.restriction)
 
     def count(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
               after: str | None = None, before: str | None = None) -> int:
@@ -79,6 +81,26 @@ class Explorer:
         except BadQuery:
             return None
 
+    def why_nothing(self, query: str, *, limit: int = 10, page: int = 1, author: Names = None,
+                    document: Names = None, section: str | None = None, after: str | None = None,
+                    before: str | None = None) -> Shortfall:
+        """What explains an empty page of `search` results with these arguments (see `searcher.shortfall`)."""
+        reading = self._queries.read(query)
+        options = self._filters.where(author, document, section, after, before)
+        where = _both(options, reading.restriction)
+        found = [] if where is False else distinct(ranked(self._searcher, reading.parsed, where))
+        matches = len(found)
+        shortfall = dict(matches=matches, pages=-(-matches // max(limit, 1)), page=page)
+        if matches:
+            return Shortfall(**shortfall)
+        typed = filters_as_typed(author, document, section, after, before, reading.restrictions)
+        unfiltered = None
+        if typed:
+            unfiltered = len(ranked(self._searcher, reading.parsed))
+        return Shortfall(**shortfall, missing=tuple(self._missing_words(reading)), unfiltered=unfiltered,
+                         filters=tuple(typed), empty_filters=tuple(self._empty_filters(
+                             author, document, section, after, before, reading.restrictions)))
+
     def similar(self, passage_id: str, *, limit: int = 10, author: Names = None, document: Names = None,
                 after: str | None = None, before: str | None = None, terms: int = 12) -> list[Hit]:
         """Passages like `passage_id`, best first, found by its `terms` most telling words.
@@ -119,6 +141,44 @@ class Explorer:
 
     # -- the parts ---------------------------------------------------------
 
+    def _missing_words(self, reading) -> list[str]:
+        """The query's words (as typed) that no passage's text, title or section holds."""
+        from indexer.schema import SEARCH_FIELDS
+
+        from .querysyntax import plain_words
+
+        reader = self._searcher.reader()
+        missing = []
+        for word in plain_words(reading.text):
+            stems = [t for t, _, _ in self._queries.tokens(word)]
+            if stems and not any(reader.doc_frequency(f, s) for f in SEARCH_FIELDS for s in stems):
+                if word not in missing:
+                    missing.append(word)
+        return missing
+
+    def _empty_filters(self, author, document, section, after, before, restrictions) -> list[str]:
+        """The filters (as typed) that no passage passes, each taken alone."""
+        empty = []
+        options = [("--author", {"author": [a]}) for a in _names(author)]
+        options += [("--document", {"document": [d]}) for d in _names(document)]
+        if section and section.strip():
+            options.append(("--section", {"section": section}))
+        if after or before:
+            options.append(("dates", {"after": after, "before": before}))
+        for label, given in options:
+            where = self._filters.where(given.get("author"), given.get("document"), given.get("section"),
+                                        given.get("after"), given.get("before"))
+            if where is False or not any(True for _ in self._searcher.docs_for_query(where)):
+                if label == "dates":
+                    empty += [f"--after {after}"] * bool(after) + [f"--before {before}"] * bool(before)
+                else:
+                    empty.append(f"{label} {next(iter(given.values()))[0] if label != '--section' else section}")
+        for typed in restrictions:
+            restriction = self._queries.read(typed).restriction
+            if restriction is not None and not any(True for _ in self._searcher.docs_for_query(restriction)):
+                empty.append(typed)
+        return empty
+
     def _everything(self, parsed, where, query: str) -> list[int]:
         """Document numbers of every passage that matches (copies collapsed, as in `search`)."""
         try:
@@ -150,6 +210,25 @@ class Explorer:
             near=near,
             surfaces=surfaces,
         )
+
+
+def _names(value: Names) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return [v for v in value if v and v.strip()]
+
+
+def _both(where, restriction):
+    """A filter that passes what both pass (None: no filter; False: nothing passes)."""
+    if where is False or restriction is None:
+        return where
+    if where is None:
+        return restriction
+    from whoosh import query as q
+
+    return q.And([where, restriction])
 
 
 def _largest_first(counts: Counter) -> dict:

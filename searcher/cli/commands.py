@@ -135,12 +135,18 @@ Query syntax:
   plain words          ranked by how well passages match (not all-or-nothing)
   "exact phrase"       the words in this order
   AND  OR  NOT  ( )    boolean logic, e.g. chips AND (export OR sanctions) NOT Huawei
-  field:term           search one field: text, title, section, author, document, kind, date
+  field:term           search one field: text, title, section, author, document, kind, date;
+                       author: document: kind: date: title: section: restrict the
+                       results (as --author does) unless joined by OR; an unknown
+                       field is an error
   prefix*              words starting with prefix
   term~                words spelt like term (one edit; term~2 for two)
 
 \b
-When fewer than 3 passages are found, a respelling is offered on stderr:
+A malformed query (an unclosed quote or bracket, a dangling AND) is read as
+a note on stderr says.  When nothing is found, stderr says why: words that
+occur nowhere, matches the filters hide, a page past the last one.  When
+fewer than 3 passages are found, a respelling is offered on stderr:
   did you mean: "semiconductor"?
 
 \b

@@ -56,6 +56,8 @@ def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, whe
                      as_json: bool = False) -> int:
     """Run `corpus-search search` on an open Searcher; print; return the exit status (0 found, 1 not)."""
     where = where or {}
+    for note in searcher.notes(text):
+        write(f"{PROG}: note: {note}", err=True)
     hits = searcher.search(text, limit=limit, page=page, **where)
     facets = searcher.facets(text, **where) if with_facets else None
     suggestion = None
@@ -64,7 +66,11 @@ def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, whe
     colored = use_color(color, as_json)
     print_hits(hits, as_json, colored, context)
     if not hits:
-        write(f"{PROG}: no passages match {text!r}", err=True)
+        from .render import format_shortfall
+
+        why = searcher.why_nothing(text, limit=limit, page=page, **where)
+        for line in format_shortfall(why, text, limit):
+            write(f"{PROG}: {line}", err=True)
     if suggestion:
         write(f"{PROG}: did you mean: {json.dumps(suggestion, ensure_ascii=False)}?", err=True)
     if facets and hits:

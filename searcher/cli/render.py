@@ -78,6 +78,39 @@ def format_passage(hit: Hit, color: bool) -> str:
     return f"{head}\n\n{hit.text}"
 
 
+def format_shortfall(why, query: str, limit: int) -> list[str]:
+    """One or two lines saying why a search found nothing (a `searcher.shortfall.Shortfall`)."""
+    n = why.matches
+    if why.past_last_page:
+        return [f"page {why.page} is past the last one: {query!r} matches {n} passage{'s' * (n != 1)}, "
+                f"{why.pages} page{'s' * (why.pages != 1)} of {limit}"]
+    options = [f for f in why.filters if f.startswith("--")]
+    head = f"no passages match {query!r}" + (f" with {' '.join(options)}" if options else "")
+    reasons = []
+    if why.missing:
+        words = ", ".join(repr(w) for w in why.missing)
+        verb = "occurs" if len(why.missing) == 1 else "occur"
+        reasons.append(f"{words} {verb} nowhere in the index")
+    reasons += [_empty_filter(f) for f in why.empty_filters]
+    if why.unfiltered:
+        u = why.unfiltered
+        reasons.append(f"{u} passage{'s' * (u != 1)} match{'es' * (u == 1)} without the filters")
+    return [head] + (["; ".join(reasons)] if reasons else [])
+
+
+def _empty_filter(typed: str) -> str:
+    option, _, value = typed.partition(" ")
+    if option == "--author":
+        return f"no author's name has the words {value!r}"
+    if option == "--document":
+        return f"no document has the id {value!r}"
+    if option == "--section":
+        return f"no section heading has the words {value!r}"
+    if option in ("--after", "--before"):
+        return f"no dated document passes {typed}"
+    return f"{typed!r} matches no passage"
+
+
 def format_stats(stats: Stats) -> str:
     lines = [
         f"index:     {stats.index}",
