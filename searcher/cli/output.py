@@ -40,20 +40,43 @@ def _isatty(stream) -> bool:
         return False
 
 
-def print_hits(hits, as_json: bool, colored: bool, context: int) -> None:
-    """Hits as JSON Lines, or as text with snippets."""
+def output_width() -> int | None:
+    """The columns to wrap text to: the terminal's; `COLUMNS` when stdout is not a terminal; else None (no wrapping)."""
+    if _isatty(sys.stdout):
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isascii() and columns.isdigit() and int(columns) > 0 else None
+
+
+def show(text: str, colored: bool, no_pager: bool = False) -> None:
+    """Text results on stdout: through the pager when on a terminal and longer than the screen (searcher.cli.pager)."""
+    to_terminal = _isatty(sys.stdout)
+    if to_terminal and not no_pager:
+        from . import pager
+
+        command = pager.pager_command()
+        if command and pager.should_page(text, to_terminal=True, rows=pager.terminal_rows(), no_pager=no_pager):
+            if pager.run_pager(text if colored else _ANSI.sub("", text), command):
+                return
+    write(text, color=colored)
+
+
+def print_hits(hits, as_json: bool, colored: bool, context: int, no_pager: bool = False) -> None:
+    """Hits as JSON Lines, or as text with snippets (wrapped to the terminal, paged when long)."""
     if as_json:
         for hit in hits:
             write(json.dumps(hit.as_dict(), ensure_ascii=False))
     elif hits:
         from .render import format_hits
 
-        write(format_hits(hits, colored, context), color=colored)
+        show(format_hits(hits, colored, context, output_width()), colored, no_pager)
 
 
 def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, where: dict | None = None,
                      with_facets: bool = False, context: int = 320, color: str = "auto",
-                     as_json: bool = False) -> int:
+                     as_json: bool = False, no_pager: bool = False) -> int:
     """Run `corpus-search search` on an open Searcher; print; return the exit status (0 found, 1 not)."""
     where = where or {}
     for note in searcher.notes(text):
@@ -64,7 +87,15 @@ def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, whe
     if len(hits) < FEW_HITS and (facets["total"] if facets else searcher.count(text, **where)) < FEW_HITS:
         suggestion = searcher.suggest(text)
     colored = use_color(color, as_json)
-    print_hits(hits, as_json, colored, context)
+    if as_json:
+        print_hits(hits, as_json, colored, context)
+    elif hits:
+        from .render import format_facets, format_hits
+
+        body = format_hits(hits, colored, context, output_width())
+        if facets:
+            body += "\n\n" + format_facets(facets, colored)
+        show(body, colored, no_pager)
     if not hits:
         from .render import format_shortfall
 
@@ -73,13 +104,8 @@ def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, whe
             write(f"{PROG}: {line}", err=True)
     if suggestion:
         write(f"{PROG}: did you mean: {json.dumps(suggestion, ensure_ascii=False)}?", err=True)
-    if facets and hits:
-        if as_json:
-            write(json.dumps({"facets": facets}, ensure_ascii=False), err=True)
-        else:
-            from .render import format_facets
-
-            write("\n" + format_facets(facets, colored), color=colored)
+    if facets and hits and as_json:
+        write(json.dumps({"facets": facets}, ensure_ascii=False), err=True)
     return 0 if hits else 1
 
 

@@ -5,6 +5,7 @@ from typing import Iterable
 
 from ..hits import Hit, Stats, mark
 from ..snippets import snippet
+from .wrap import columns, shorten_path, wrap
 
 # ANSI styles, as ripgrep uses them: matches bold red, places in colour.
 MATCH = ("\x1b[1;31m", "\x1b[0m")
@@ -18,34 +19,53 @@ def _style(text: str, style: tuple[str, str], color: bool) -> str:
     return f"{style[0]}{text}{style[1]}" if color and text else text
 
 
-def _place(hit: Hit) -> str:
-    parts = [", ".join(hit.authors) or "author unknown"]
-    if hit.section:
-        parts.append(hit.section)
+# A hit's place line (authors · section · kind · page · date) is kept to one
+# line: the section path is shortened in the middle to fit this many columns
+# when the width of the output is not known.
+PLACE_WIDTH = 100
+INDENT = "   "
+
+
+def _place(hit: Hit, width: int) -> str:
+    """Authors, section (shortened to fit `width` columns), kind, page and date, joined by ` · `."""
+    before = [", ".join(hit.authors) or "author unknown"]
+    after = []
     if hit.kind not in ("body", "answer"):
-        parts.append(hit.kind)
-    return " · ".join(parts)
+        after.append(hit.kind)
+    page = getattr(hit, "page", "") or ""
+    if page:
+        after.append(f"p. {page}")
+    if hit.date:
+        after.append(hit.date)
+    if not hit.section:
+        return " · ".join(before + after)
+    taken = columns(" · ".join(before + [""] + after)) + (3 if after else 0)
+    return " · ".join(before + [shorten_path(hit.section, max(width - taken, 20))] + after)
 
 
-def format_hit(hit: Hit, color: bool, context: int = 320) -> str:
-    """A hit as a few lines: rank, score and title; authors and section; snippet; id."""
+def format_hit(hit: Hit, color: bool, context: int = 320, width: int | None = None) -> str:
+    """A hit as a few lines: rank, score and title; authors, section, page and date; snippet; id.
+
+    With a `width` (a terminal's), each line is wrapped to it with a hanging indent.
+    """
     text, spans = snippet(hit.text, list(hit.sentences), list(hit.matches), max_chars=context)
     marks = MATCH if color else PLAIN_MATCH
     body = mark(text, spans, *marks).replace("\n\n", " ¶ ").replace("\n", " ")
     head = f"{hit.rank}. " if hit.rank is not None else ""
     score = f"  {hit.score:.2f}" if hit.score is not None else ""
+    place = _place(hit, (width or PLACE_WIDTH) - len(INDENT))
     lines = [
         head + _style(hit.title or hit.document, TITLE, color) + _style(score, DIM, color),
-        "   " + _style(_place(hit), DIM, color),
-        "   " + body,
-        "   " + _style(hit.id, ID, color)
+        INDENT + _style(place, DIM, color),
+        INDENT + body,
+        INDENT + _style(hit.id, ID, color)
         + (_style(f"  (also in {', '.join(hit.also_in)})", DIM, color) if hit.also_in else ""),
     ]
-    return "\n".join(lines)
+    return "\n".join(wrap(line, width, INDENT) for line in lines)
 
 
-def format_hits(hits: Iterable[Hit], color: bool, context: int = 320) -> str:
-    return "\n\n".join(format_hit(h, color, context) for h in hits)
+def format_hits(hits: Iterable[Hit], color: bool, context: int = 320, width: int | None = None) -> str:
+    return "\n\n".join(format_hit(h, color, context, width) for h in hits)
 
 
 def format_facets(facets: dict, color: bool) -> str:
@@ -72,6 +92,9 @@ def format_passage(hit: Hit, color: bool) -> str:
         ("section", hit.section or "-"),
         ("kind", hit.kind),
     ]
+    page = getattr(hit, "page", "") or ""
+    if page:
+        rows.append(("page", page))
     if hit.date:
         rows.append(("date", hit.date))
     head = "\n".join(f"{_style(k + ':', DIM, color)} {v}" for k, v in rows)
