@@ -1,4 +1,4 @@
-"""Ranking metrics as trec_eval defines them (ndcg_cut, recall, recip_rank, map).
+"""Ranking metrics as trec_eval defines them (ndcg_cut, recall, recip_rank, map), and a paired test over queries.
 
 A run is a ranked list of document ids for one query; judgments map document
 ids to integer grades.  "Relevant" means a grade above 0.  nDCG uses the grade
@@ -57,19 +57,60 @@ def average_precision(ranking: Sequence[str], judgments: Judgments) -> float:
     return total / relevant
 
 
+def per_query(runs: Mapping[str, Sequence[str]], qrels: Mapping[str, Judgments],
+              depth: int = 100) -> dict[str, dict[str, float]]:
+    """{query id: {metric: value}} for every query in `qrels` (a query with no run scores 0)."""
+    figures = {}
+    for qid, judgments in qrels.items():
+        ranking = list(runs.get(qid, ()))[:depth]
+        figures[qid] = {
+            "nDCG@10": ndcg_at(ranking, judgments, 10),
+            "MAP": average_precision(ranking, judgments),
+            f"Recall@{depth}": recall_at(ranking, judgments, depth),
+            "MRR@10": reciprocal_rank_at(ranking, judgments, 10),
+        }
+    return figures
+
+
+def mean_figures(figures: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
+    """The mean of each metric over the queries of `per_query`'s answer."""
+    rows = list(figures.values())
+    if not rows:
+        return {}
+    return {name: sum(row[name] for row in rows) / len(rows) for name in rows[0]}
+
+
 def evaluate(runs: Mapping[str, Sequence[str]], qrels: Mapping[str, Judgments],
              depth: int = 100) -> dict[str, float]:
     """Mean of each metric over every query in `qrels` (a query with no run scores 0)."""
-    names = ("nDCG@10", f"Recall@{depth}", "MRR@10", "MAP")
-    sums = dict.fromkeys(names, 0.0)
-    for qid, judgments in qrels.items():
-        ranking = list(runs.get(qid, ()))[:depth]
-        sums["nDCG@10"] += ndcg_at(ranking, judgments, 10)
-        sums[f"Recall@{depth}"] += recall_at(ranking, judgments, depth)
-        sums["MRR@10"] += reciprocal_rank_at(ranking, judgments, 10)
-        sums["MAP"] += average_precision(ranking, judgments)
-    n = len(qrels) or 1
-    return {name: value / n for name, value in sums.items()}
+    return mean_figures(per_query(runs, qrels, depth))
+
+
+def paired_randomization(a: Mapping[str, float], b: Mapping[str, float],
+                         trials: int = 10_000, seed: int = 1) -> tuple[float, float]:
+    """(mean of a - b, two-sided p) over the queries both score, by a paired randomisation test.
+
+    Under the null hypothesis the two systems are exchangeable on each query,
+    so each query's difference keeps or flips its sign at random; p is the
+    share of `trials` sign assignments whose mean difference is at least as
+    far from 0 as the observed one (Smucker, Allan and Carterette 2007).
+    """
+    import random
+
+    diffs = [a[q] - b[q] for q in a if q in b]
+    if not diffs:
+        return 0.0, 1.0
+    observed = sum(diffs) / len(diffs)
+    if all(abs(d) < 1e-12 for d in diffs):
+        return 0.0, 1.0
+    rng = random.Random(seed)
+    limit = abs(sum(diffs)) - 1e-9
+    extreme = 0
+    for _ in range(trials):
+        total = sum(d if rng.random() < 0.5 else -d for d in diffs)
+        if abs(total) >= limit:
+            extreme += 1
+    return observed, (extreme + 1) / (trials + 1)
 
 
 # ---- BEIR files ------------------------------------------------------------

@@ -155,14 +155,19 @@ def rejoin_hyphenated_words(text: str) -> str:
     return _BROKEN_WORD.sub(mend, text)
 
 
-def clean_text(text: str, *, from_pdf: bool = True) -> str:
+def clean_text(text: str, *, exported: bool = True) -> str:
     """Every cleaning step in order; line breaks survive for the structure step.
 
-    Footnote numbers are taken off words only in text exported from a PDF
-    (`from_pdf`); in any other text a number after a word is part of it.
+    `exported`: the text was exported from a PDF or scraped from a web page
+    (the bundled reports, PDF files), so footnote numbers glued to words and
+    lines of page furniture ("Download PDF", "Share") come out.  In any other
+    text a number after a word is part of it and every line is content.
     """
-    steps = [fold_unicode, collapse_spaces, drop_rule_lines, drop_web_boilerplate, drop_page_numbers]
-    if from_pdf:
+    steps = [fold_unicode, collapse_spaces, drop_rule_lines]
+    if exported:
+        steps.append(drop_web_boilerplate)
+    steps.append(drop_page_numbers)
+    if exported:
         steps.append(drop_footnote_markers)
     steps.append(rejoin_hyphenated_words)
     for step in steps:

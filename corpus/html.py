@@ -4,7 +4,7 @@ The main content is the page's <main> (or role="main") if it has one, else
 its one <article> if that holds most of the text, else the whole body.
 What goes, anywhere:
 
-- page furniture by structure: scripts, styles, forms' controls, <nav>,
+- page furniture by structure: scripts, styles, form controls, <nav>,
   landmark roles (navigation, banner, search, ...), anything hidden;
 - permalink marks: links whose whole text is `¶`, `#`, `§` or `🔗`
   (Sphinx, MkDocs, texinfo, Docusaurus heading anchors);
@@ -53,8 +53,7 @@ __all__ = ["content_sections", "fragment_into", "parse_html", "read_html"]
 # Never content, wherever they are.
 _DROPPED_TAGS = frozenset({
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "nav", "button", "select",
-    "input", "textarea", "option", "dialog", "label", "iframe", "object", "embed", "canvas", "svg", "math-tool",
-    "menu",
+    "input", "textarea", "option", "dialog", "iframe", "object", "embed", "canvas", "svg",
 })
 _LANDMARK_ROLES = frozenset({
     "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "tooltip",
@@ -78,8 +77,8 @@ _WIDGET_NAMES = re.compile(
 _BYLINE = re.compile(r"(?:^|[-_ ])(?:byline|author|authors|author-name|contributor)(?:$|[-_ ])", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PERMALINK = re.compile(r"[\s\u200b\ufeff]*[¶#§🔗⚓\ufe0e\ufe0f]+[\s\u200b\ufeff]*")
-_NAV_RELS = frozenset({"next", "prev", "previous", "up", "start", "first", "last", "contents", "index", "home",
-                       "top"})
+_NAV_RELS = frozenset({"next", "prev", "previous", "up"})  # a panel needs one of these (or an accesskey)
+_SIDE_RELS = frozenset({"start", "first", "last", "contents", "index", "home", "top"})  # may sit in one
 _NAV_WORDS = re.compile(
     r"(?i)(?:[\s\[\]|,:;»«<>←→‹›()\u00a0-]|next|prev(?:ious)?|up|home|top|contents|index|page|chapter|section)*"
 )
@@ -93,8 +92,7 @@ _BLOCKS = frozenset({
     "thead", "tr", "ul", "xmp",
 }) | _HEADINGS
 # Inside these, a region is text, never furniture by its class.
-_TEXT_HOLDERS = frozenset({"p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "figcaption", "caption",
-                           "a", "span", "code", "em", "strong", "b", "i"}) | _HEADINGS
+_TEXT_HOLDERS = frozenset({"p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "figcaption", "caption"}) | _HEADINGS
 _SHORT = 120  # characters of text kept per element for the small-block tests
 
 
@@ -192,7 +190,7 @@ def measure(root: Tag) -> dict[int, _Stats]:
             rels = {r.lower() for r in (tag.attrs.get("rel") or ())}
             if rels & _NAV_RELS or "accesskey" in tag.attrs:
                 stats.nav_links += 1
-            else:
+            elif not rels & _SIDE_RELS:
                 stats.other_links += 1
         if tag is not root and (_is_permalink(tag, stats) or (tag.name != "a" and _is_nav_panel(tag, stats))):
             continue  # furniture: counts as nothing
@@ -288,7 +286,7 @@ def walk_content(main: Tag, stats: dict[int, _Stats], marked: bool, out: Outline
         if not isinstance(node, Tag) or id(node) not in stats:
             continue
         tag, tag_stats = node, stats[id(node)]
-        if tag is not main and text_depth == 0:
+        if text_depth == 0 and tag is not main and (tag.attrs or tag.name in _REGION_TAGS):
             if _region_furniture(tag, tag_stats, page_chars, _WIDGET_NAMES if marked else _REGION_NAMES):
                 continue
             if tag.name in ("header", "footer") and not section_depth and _small_region(tag_stats, page_chars):

@@ -21,6 +21,25 @@ KINDS = (BODY, ANSWER, QUESTION, SIDEBAR, BIO, NOTES)
 
 
 @dataclass(frozen=True)
+class Publication:
+    """Where and how a document was published: what a citation needs beyond title, authors and date.
+
+    `type` is a CSL item type ("report", "article-journal", "post-weblog",
+    "webpage", "book", "chapter", ...); "" when unknown.  A document with
+    `editors` is an edited volume: it is cited by its editors, and a passage
+    in one of its articles cites that article as a chapter.
+    """
+
+    type: str = ""
+    container_title: str = ""  # the journal, website or blog it appeared in
+    editors: tuple[str, ...] = ()
+    volume: str = ""
+    issue: str = ""
+    series: str = ""  # the series it is part of ("Special Report")
+    number: str = ""  # its number in the series
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """A document as read from disk, before cleaning."""
 
@@ -33,6 +52,7 @@ class RawDocument:
     date: str = ""  # ISO 8601, as precise as known ("2019", "2019-02", "2019-10-29")
     publisher: str = ""
     url: str = ""  # where the document was published, when the file says (or a sidecar does)
+    publication: Publication = Publication()
     # Paged formats (PDF): the printed label of each page, in order, and `text`
     # separates pages with a form feed ("\f").  Empty for formats without pages.
     page_labels: tuple[str, ...] = ()
@@ -64,4 +84,5 @@ class Document:
     date: str = ""
     publisher: str = ""
     url: str = ""
+    publication: Publication = Publication()
     blocks: tuple[Block, ...] = field(default_factory=tuple)

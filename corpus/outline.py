@@ -45,7 +45,7 @@ class OutlineBuilder:
 
     def flush(self) -> None:
         """End the paragraph being collected (nothing happens inside a heading)."""
-        if self._heading_words is not None:
+        if self._heading_words is not None or not self._words:
             return
         text = " ".join("".join(self._words).split())
         self._words = []

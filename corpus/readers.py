@@ -234,12 +234,24 @@ def read_file(path: Path, doc_id: str | None = None) -> Iterator[RawDocument | S
         raise UnreadableDocument(f"{path}: empty file")
     doc_id = doc_id or document_id(path)
     if fmt in ("html", "markdown"):
-        doc = _read_html(path, text, doc_id) if fmt == "html" else _read_markdown(path, text, doc_id)
-        if not doc.sections:
+        raw = _read_html(path, text, doc_id) if fmt == "html" else _read_markdown(path, text, doc_id)
+        if not raw.sections:
             raise UnreadableDocument(f"{path}: no text (nothing but markup, scripts or page chrome)")
-        yield doc
     else:
-        yield RawDocument(id=doc_id, path=str(path), format=fmt, text=text)
+        raw = RawDocument(id=doc_id, path=str(path), format=fmt, text=text)
+    yield from _with_sidecars(raw, path)
+
+
+def _with_sidecars(raw: RawDocument, path: Path) -> Iterator[RawDocument | Note]:
+    """The document with the metadata its sidecar files give; a Note for a sidecar that cannot be used."""
+    from .metadata import BadMetadata
+    from .sidecar import with_sidecars
+
+    try:
+        raw = with_sidecars(raw, path)
+    except BadMetadata as exc:
+        yield Note(str(path), f"metadata ignored: {exc}")
+    yield raw
 
 
 def _read_html(path: Path, text: str, doc_id: str) -> RawDocument:
@@ -275,7 +287,7 @@ MAX_LINE_SKIPS = 100
 
 
 def read_jsonl(path: Path) -> Iterator[RawDocument | Skip]:
-    """One document per JSON Lines record (`_id`, `text`; optional `title`, `authors`, `date`).
+    """One document per JSON Lines record (`_id`, `text`; optional `title`, `authors`, `date`, `publisher`, `url`).
 
     Streams: one line in memory at a time.  A malformed line is a `Skip`
     naming its number; the other lines are read.
@@ -369,6 +381,8 @@ def _record_to_document(record: object, path: Path) -> RawDocument:
         title=without_surrogates(str(record.get("title") or "")),
         authors=tuple(without_surrogates(str(a)) for a in authors),
         date=without_surrogates(str(record.get("date") or "")),
+        publisher=without_surrogates(str(record.get("publisher") or "")),
+        url=without_surrogates(str(record.get("url") or "")),
     )
 
 

@@ -14,9 +14,11 @@ that fits the document:
 Who wrote what comes from the text when the text says so, else from the
 catalog; a document neither names stays unattributed.
 
-Footnote numbers glued to words ("percent.94") are taken off only in text
-exported from a PDF: the bundled reports (the catalog's documents) and PDF
-files.  Anywhere else a number after a word is part of it ("httplib2").
+Footnote numbers glued to words ("percent.94"), lines of web-page furniture
+and pull quotes are taken out only of text exported from a PDF or scraped
+from a page: the bundled reports (the catalog's documents) and PDF files.
+Anywhere else a number after a word is part of it ("httplib2") and every
+line is content.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from .asides import drop_pull_quotes, take_out_sidebars
 from .catalog import lookup
 from .clean import clean_markup_text, clean_text
 from .lines import words_of
-from .model import Block, Document, RawDocument
+from .model import Block, Document, Publication, RawDocument
 from .sections import article_blocks, kind_of_section, split_sections
 from .volume import is_edited_volume, volume_blocks
 
@@ -80,12 +82,12 @@ def take_opening_title(lines: list[str]) -> tuple[str, list[str]]:
 
 
 def _text_blocks(
-    raw: RawDocument, title: str, authors: tuple[str, ...], from_pdf: bool
+    raw: RawDocument, title: str, authors: tuple[str, ...], exported: bool
 ) -> tuple[str, list[Block]]:
     """The title (found in the text if the caller had none) and the blocks of a text document."""
-    lines = clean_text(raw.text, from_pdf=from_pdf).split("\n")
+    lines = clean_text(raw.text, exported=exported).split("\n")
     lines = take_out_sidebars(lines)
-    if from_pdf:  # a line printed twice is a pull quote only on a printed page
+    if exported:  # a line printed twice is a pull quote only on a printed page
         lines = drop_pull_quotes(lines)
     if is_edited_volume(lines):
         return title, volume_blocks(lines, title, authors)
@@ -104,6 +106,16 @@ def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, 
     return tuple(seen)
 
 
+def _publication(raw: RawDocument, entry) -> Publication:
+    """The file's (or its sidecar's) publication facts, completed from the catalog."""
+    if entry is None or raw.publication == entry.publication:
+        return raw.publication
+    fields = {}
+    for key in ("type", "container_title", "editors", "volume", "issue", "series", "number"):
+        fields[key] = getattr(raw.publication, key) or getattr(entry.publication, key)
+    return Publication(**fields)
+
+
 def build_document(raw: RawDocument) -> Document:
     """Clean a raw document and find its blocks."""
     entry = lookup(raw.id)
@@ -118,8 +130,8 @@ def build_document(raw: RawDocument) -> Document:
     if raw.sections:
         blocks = _section_blocks(raw, title, authors)
     else:
-        from_pdf = raw.format == "pdf" or entry is not None
-        title, blocks = _text_blocks(raw, title, authors, from_pdf)
+        exported = raw.format == "pdf" or entry is not None
+        title, blocks = _text_blocks(raw, title, authors, exported)
     if not title and blocks:
         title = textwrap.shorten(blocks[0].text, 80, placeholder=" …")
     return Document(
@@ -129,6 +141,7 @@ def build_document(raw: RawDocument) -> Document:
         authors=document_authors(authors, blocks),
         date=raw.date or (entry.date if entry else ""),
         publisher=raw.publisher or (entry.publisher if entry else ""),
-        url=raw.url,
+        url=raw.url or (entry.url if entry else ""),
+        publication=_publication(raw, entry),
         blocks=tuple(blocks),
     )

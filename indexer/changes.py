@@ -9,6 +9,7 @@ from typing import Iterator
 from corpus.errors import UnreadableDocument
 from corpus.model import RawDocument
 from corpus.readers import Note, Skip, file_digest, read_file
+from corpus.sidecar import sidecar_signature
 
 from . import manifest as mf
 from .records import path_term
@@ -27,6 +28,7 @@ def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, ru
     try:
         stat = path.stat()
         digest = file_digest(path)
+        sidecars = sidecar_signature(path)
     except OSError as exc:
         run.skipped.append(Skip(str(path), skip_reason(exc, path)))
         return None
@@ -60,7 +62,7 @@ def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, ru
         # next run try again.
         run.skipped.append(Skip(str(path), skip_reason(exc, path) + f" (kept the {len(docs)} documents before it)"))
         rest = {d: h for d, h in old_digests.items() if d not in digests}
-        return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs + list(rest), {**digests, **rest})
+        return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs + list(rest), {**digests, **rest}, sidecars)
     if old_digests:
         for doc_id in old_digests.keys() - digests.keys():
             writer.delete_by_term("document", doc_id)
@@ -72,7 +74,7 @@ def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, ru
     if old is not None and not old_digests:  # documents of the old version that are gone
         run.counts["removed"] += len(set(old.documents) - set(docs))
     return mf.FileRecord(stat.st_size, stat.st_mtime_ns, digest, docs,
-                         digests if len(docs) > 1 else {})
+                         digests if len(docs) > 1 else {}, sidecars)
 
 
 def documents_of(path: Path, key: str, run: Run, docs: list[str]) -> Iterator[RawDocument]:
@@ -110,7 +112,8 @@ def unique_id(doc_id: str, key: str, owners: dict[str, str], taken: set[str]) ->
 
 def document_digest(raw: RawDocument) -> str:
     """What a document's passages are made from, hashed: the same digest, the same passages."""
-    parts = (raw.text, raw.title, "\x1e".join(raw.authors), raw.date, raw.publisher, repr(raw.sections))
+    parts = (raw.text, raw.title, "\x1e".join(raw.authors), raw.date, raw.publisher, raw.url,
+             repr(raw.publication), repr(raw.sections))
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

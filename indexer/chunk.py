@@ -156,3 +156,12 @@ def chunk_document(doc: Document, sentence_spans: SpanSplitter) -> Iterator[Pass
                 sentences=tuple(spans),
                 date=doc.date,
             )
+    if not ordinal and doc.title.strip():
+        # A document that is only a title (a catalogue record, a JSON Lines
+        # record with empty text) is searchable by its title: one passage
+        # whose text is the title, spanning none of the (empty) body.
+        yield Passage(
+            id=f"{doc.id}:1", document=doc.id, path=doc.path, ordinal=1, title=doc.title,
+            authors=doc.authors, section="", kind="body", text=doc.title, start=0, end=0,
+            sentences=tuple(sentence_spans(doc.title)), date=doc.date,
+        )

@@ -52,11 +52,15 @@ class FileRecord:
     # For a file of many documents (JSON Lines): a digest of each, so that a
     # change re-indexes only the documents that changed.
     digests: dict[str, str] = field(default_factory=dict)
+    # The metadata files beside it (corpus.sidecar), by size and time: an
+    # edited sidecar makes the file count as changed.
+    sidecars: str = ""
 
     def as_json(self) -> dict:
         data = vars(self).copy()
-        if not data["digests"]:
-            del data["digests"]
+        for key in ("digests", "sidecars"):
+            if not data[key]:
+                del data[key]
         return data
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.readers import Skip, file_digest, find_files
+from corpus.sidecar import sidecar_signature
 
 from . import manifest as mf
 
@@ -53,10 +54,13 @@ def plan_update(manifest: mf.Manifest, fresh: bool) -> Plan:
 
 
 def is_unchanged(path: Path, record: mf.FileRecord) -> bool:
-    """Same size and time, or same size and content (then the record takes the new time)."""
+    """Same size and time, or same size and content (then the record takes the new time),
+    and the same sidecar metadata files (corpus.sidecar)."""
     try:
         st = path.stat()
     except OSError:
+        return False
+    if sidecar_signature(path) != record.sidecars:  # its metadata files changed
         return False
     if st.st_size == record.size and st.st_mtime_ns == record.mtime_ns:
         return True

@@ -23,17 +23,23 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
     from corpus.structure import build_document
 
     from .chunk import chunk_document
+    from .document_meta import document_meta
 
     count = 0
     for raw in documents:
         try:
-            passages = list(chunk_document(build_document(raw), splitter))
+            doc = build_document(raw)
+            passages = list(chunk_document(doc, splitter))
+            meta = document_meta(doc, key, raw.format)
         except DOCUMENT_ERRORS as exc:
             problems.append(Skip(raw.path, f"document {raw.id!r} could not be processed "
                                            f"({exc.__class__.__name__}: {first_line(exc)})", raw.id))
             continue
         for passage in passages:
-            writer.add_document(**passage_record(passage, key))
+            record = passage_record(passage, key)
+            if passage.ordinal == 1:  # the document's record rides on its first passage
+                record["document_meta"] = meta
+            writer.add_document(**record)
         count += len(passages)
     return count
 

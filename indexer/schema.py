@@ -169,6 +169,8 @@ def build_schema() -> fields.Schema:
         text_hash=fields.ID(stored=True, sortable=True),
         # fingerprints of the passage's sentences: the same passage in another document
         sentence_keys=fields.KEYWORD(stored=True, scorable=False),
+        # the document's record (indexer.document_meta), on its first passage only
+        document_meta=fields.STORED(),
     )
 
 

@@ -17,7 +17,16 @@ __version__ = "0.1.0"
 # Loaded on first use, so that importing the package (as the `corpus-search`
 # command does before anything else) is instant and a Ctrl-C at any moment
 # meets the command's own handler rather than an import in progress.
-_LAZY = {"Searcher": ".engine", "Hit": ".hits", "Stats": ".hits"}
+_LAZY = {
+    "Searcher": ".engine",
+    "Hit": ".hits",
+    "Stats": ".hits",
+    "DocumentInfo": ".documents",
+    "OutlineEntry": ".documents",
+    "Context": ".documents",
+    "UnknownDocument": ".ids",
+    "AmbiguousId": ".ids",
+}
 
 
 def __getattr__(name: str):
@@ -34,7 +43,12 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
+    "AmbiguousId",
     "BadQuery",
+    "Context",
+    "DocumentInfo",
+    "OutlineEntry",
+    "UnknownDocument",
     "CorpusSearchError",
     "Hit",
     "IndexDamaged",

@@ -8,15 +8,21 @@ Everything it returns is a plain value (`Hit`, `Stats`).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
+from corpus.citation import DEFAULT_STYLE, Citation, check_style
 from indexer import layout
+
+from . import reading
+from .documents import Context, DocumentInfo
 
 from .explore import Explorer, Names
 from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit, Stats
+from .ids import is_passage_id
 from .opening import open_index
 from .shortfall import Shortfall
 from .query import BadQuery, QueryReader, as_text
@@ -27,7 +33,8 @@ class Searcher:
     """Ranked, highlighted passages from an index folder (default: the per-user index).
 
     Use as a context manager, or call `close()`.  Besides `search`, `get` and
-    `stats`: `count`, `facets`, `suggest` and `similar` (see `searcher.explore`).
+    `stats`: `count`, `facets`, `suggest` and `similar` (see `searcher.explore`);
+    `documents`, `document`, `context` and `cite` (see `searcher.reading`).
     """
 
     def __init__(self, index_dir: str | Path | None = None, *, build_default: bool = True):
@@ -73,15 +80,19 @@ class Searcher:
         section: str | None = None,
         after: str | None = None,
         before: str | None = None,
+        cite: str | None = None,
     ) -> list[Hit]:
         """The best passages for `query`, best first (page `page` of `limit` hits).
 
         `after` and `before` ("YYYY", "YYYY-MM" or "YYYY-MM-DD") keep passages
         whose document is dated on or after / on or before them, compared at
-        the precision both dates have (see `searcher.dates`).
+        the precision both dates have (see `searcher.dates`).  `cite` (a
+        style: chicago, apa, ...) gives each hit its `citation`.
         """
         if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
             raise BadQuery("limit and page must be whole numbers, at least 1")
+        if cite is not None:
+            cite = check_style(cite)
         parsed, filters = self._explorer.prepare(query, author, document, section, after, before)
         if filters is False:
             return []
@@ -95,12 +106,83 @@ class Searcher:
         terms = self._match_terms(parsed)
         stored = [doc.fields() for doc in page_hits]
         also = self._also_in_all(stored)
-        return [self._hits.hit(fields, terms, rank=first + offset + 1, score=doc.score, also_in=also[offset])
+        hits = [self._hits.hit(fields, terms, rank=first + offset + 1, score=doc.score, also_in=also[offset])
                 for offset, (doc, fields) in enumerate(zip(page_hits, stored))]
+        if cite is not None:
+            hits = [replace(hit, citation=text) for hit, text in zip(hits, self._citations(stored, cite))]
+        return hits
 
     def get(self, passage_id: str) -> Hit:
-        """One passage by its id."""
-        return self._hits.get(passage_id, self.index_dir)
+        """One passage by its id (its document part may be any unique prefix: "004:20")."""
+        return self._hits.get(self._passage_id(passage_id), self.index_dir)
+
+    def _passage_id(self, given: str) -> str:
+        """`given` with its document part completed from a unique prefix (an exact id as it is)."""
+        if self._searcher.document(id=given) is None and is_passage_id(given):
+            return reading.passage_id(self._searcher, given)
+        return given
+
+    def get_or_none(self, passage_id: str) -> Hit | None:
+        """The passage with exactly this id, or None."""
+        fields = self._searcher.document(id=passage_id)
+        return None if fields is None else self._hits.hit(fields, MatchTerms(frozenset()))
+
+    # -- documents, context, citations (searcher.reading, searcher.citing) ---
+
+    def documents(self, *, author: str | Sequence[str] | None = None, after: str | None = None,
+                  before: str | None = None) -> list[DocumentInfo]:
+        """Every document in the index, by id: title, authors, date, publisher, url, source, passages.
+
+        `author` keeps documents with an author or editor whose name has all
+        the words given (repeatable, as `search`); `after`/`before` compare
+        dates as `search` does (undated documents never pass a bound).
+        """
+        authors = [author] if isinstance(author, str) else list(author or [])
+        return reading.all_documents(self._searcher, [a for a in authors if a and a.strip()], after, before)
+
+    def document(self, document_id: str, *, outline: bool = True) -> DocumentInfo:
+        """One document (any unique prefix of its id) with its outline: the runs of passages under
+        each article title and section, with the id of the first (`outline=False`: without it)."""
+        return reading.info(self._searcher, reading.resolve(self._searcher, document_id), with_outline=outline)
+
+    def context(self, passage_id: str, n: int = 1) -> Context:
+        """The passage with up to `n` passages before and after it, in reading order."""
+        if not isinstance(n, int) or n < 0:
+            raise BadQuery("the context must be a whole number of passages, 0 or more")
+        passages, focus = reading.neighbours(self._searcher, passage_id, n)
+        none = MatchTerms(frozenset())
+        return Context(tuple(self._hits.hit(fields, none) for fields in passages), focus)
+
+    def cite(self, id: str, style: str = DEFAULT_STYLE) -> Citation:
+        """A citation of a passage's source (its article or interview in an edited volume, else its
+        document, with the page when known) or, given a document id, of the document."""
+        from .citing import cite
+
+        style = check_style(style)
+        if is_passage_id(id) or self._searcher.document(id=id) is not None:
+            fields = reading.passage_fields(self._searcher, id)
+            doc = reading.info(self._searcher, fields["document"])
+            return cite(doc, fields, style)
+        doc = reading.info(self._searcher, reading.resolve(self._searcher, id))
+        return cite(doc, None, style)
+
+    def _citations(self, stored: list[dict], style: str) -> list[str]:
+        """The bibliography entry citing each passage (stored fields); one rendering per article."""
+        from .citing import cite
+
+        docs: dict[str, DocumentInfo] = {}
+        made: dict[tuple, str] = {}
+        out = []
+        for fields in stored:
+            doc_id = fields.get("document", "")
+            if doc_id not in docs:
+                docs[doc_id] = reading.info(self._searcher, doc_id)
+            key = (doc_id, fields.get("title"), fields.get("kind"), tuple(fields.get("authors") or ()),
+                   fields.get("page"))
+            if key not in made:
+                made[key] = cite(docs[doc_id], fields, style, short=False).text
+            out.append(made[key])
+        return out
 
     def stats(self) -> Stats:
         """Counts of documents, passages and passages per author, and the index's size."""
@@ -156,7 +238,7 @@ class Searcher:
     def similar(self, passage_id: str, *, limit: int = 10, author: Names = None, document: Names = None,
                 after: str | None = None, before: str | None = None, terms: int = 12) -> list[Hit]:
         """Passages like `passage_id`, best first, found by its `terms` most telling words (see `Explorer.similar`)."""
-        return self._explorer.similar(passage_id, limit=limit, author=author, document=document,
+        return self._explorer.similar(self._passage_id(passage_id), limit=limit, author=author, document=document,
                                       after=after, before=before, terms=terms)
 
     # -- the two steps of `search` after ranking (benchmarks/relevance.py overrides them) --

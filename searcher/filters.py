@@ -46,7 +46,9 @@ class Filters:
                 return False
             parts.append(q.Or([q.Term("author_name", n) for n in names]))
         if documents:
-            parts.append(q.Or([q.Term("document", d) for d in documents]))
+            from .reading import resolve  # any unique prefix of a document id
+
+            parts.append(q.Or([q.Term("document", resolve(self._searcher, d)) for d in documents]))
         if section and section.strip():
             words = section_words(section)
             if not words:

@@ -25,6 +25,7 @@ class Hit:
     kind: str = "body"
     date: str = ""
     also_in: tuple[str, ...] = ()  # other documents holding the same passage
+    citation: str = ""  # the source cited, only when asked for (`search --cite STYLE`)
     sentences: tuple[Span, ...] = field(default=(), repr=False)
 
     def highlight(self, start: str = "**", end: str = "**") -> str:
@@ -46,6 +47,8 @@ class Hit:
         out["kind"] = self.kind
         out["date"] = self.date
         out["also_in"] = list(self.also_in)
+        if self.citation:
+            out["citation"] = self.citation
         return out
 
 

@@ -13,6 +13,7 @@ from corpus.errors import CorpusSearchError
 from .fuzzy import widen_fuzzy_terms
 from .highlight import MatchTerms
 from .querysyntax import check_fields, shape
+from .querytext import plain_query
 
 # Longer queries are refused: Whoosh's parser takes time quadratic in the
 # length of a word, and no one types this much.
@@ -94,14 +95,15 @@ class QueryReader:
         if unknown:
             raise BadQuery(unknown)
         shaped = shape(cleaned, metadata_names(), known)
-        ranked_text = shaped.text
+        # (searcher.querytext after the repairs: a dangling operator gets its note first)
+        ranked_text = plain_query(shaped.text)
         parsed = self._parse(ranked_text, text, self._parser)
         if shaped.restrictions and _is_null(parsed):
             # nothing but field terms (or stop words): rank by the field terms themselves
-            parsed = self._parse(" ".join(shaped.restrictions), text, self._parser)
+            parsed = self._parse(plain_query(" ".join(shaped.restrictions)), text, self._parser)
         restriction = None
         if shaped.restrictions:
-            parts = [self._parse(r, text, self._filter_parser) for r in shaped.restrictions]
+            parts = [self._parse(plain_query(r), text, self._filter_parser) for r in shaped.restrictions]
             from whoosh import query as q
 
             parts = [p for p in parts if not _is_null(p)]

@@ -1,21 +1,24 @@
 """How passages are scored: every ranking policy of the searcher, in one place.
 
 BM25F constants, field weights, the idf, kind weights, and the query-side
-extras (a proximity bonus; pseudo-relevance feedback, off), kept apart from
+extras (query term frequency, BM25F word scoring, coordination for short
+queries, a proximity bonus; pseudo-relevance feedback, off), kept apart from
 query handling.  Every default here was measured with benchmarks/relevance.py
-on SciFact and Cranfield (benchmarks/RESULTS.md, "Relevance").  Values are
-read when a searcher is opened or a query parsed, so a benchmark may override
-them.
+on five collections, tuned on four and confirmed on SciFact
+(benchmarks/RESULTS.md, "Relevance").  Values are read when a searcher is
+opened or a query parsed, so a benchmark may override them.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from math import log
 
-# BM25F parameters and field weights.
-K1 = 0.9
+# BM25F parameters and field weights (k1 2.0 and title 3.0 go with
+# FIELD_COMBINE "bm25f", where the title's frequency joins the text's before
+# one saturation; with "sum" the old 0.9 and 0.5 were best).
+K1 = 2.0
 B = 0.75
-FIELD_BOOSTS = {"text": 1.0, "title": 0.5, "section": 0.5}
+FIELD_BOOSTS = {"text": 1.0, "title": 3.0, "section": 0.5}
 # Length normalisation for particular fields, where it should differ from B.
 # Titles are short and their lengths vary little; full normalisation (1.0)
 # measured slightly better than B on both collections.
@@ -27,9 +30,10 @@ IDF = "lucene"
 
 # Passages that are not prose (bios, notes, sidebars) are kept searchable but
 # their scores are scaled down so that they never outrank prose that matches
-# as well.  BM25's length normalisation can favour a very short passage over
-# a long one with the same matches by a factor of about 3 at most (with the
-# K1 and B above), so the factors stay below 1/3.
+# as well.  BM25's length normalisation favours a short passage over a long
+# one with the same matches: with the K1 and B above, one match scores 2.3
+# times as much in a passage of 0.3 times the average length as in one of
+# twice it (1.8 times with the former k1 0.9), so the factors stay below 1/3.
 KIND_WEIGHTS = {"bio": 0.2, "notes": 0.2, "sidebar": 0.3}
 
 
@@ -127,6 +131,29 @@ PROXIMITY_SLOP = 8
 FEEDBACK_DOCS = 0
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.5
+# Query term frequency: a word typed n times weighs n times (BM25's qtf, as
+# Lucene and bm25s count it) instead of once.  Long queries (a pasted
+# abstract) repeat their key words.
+QUERY_TF = True
+# Coordination by informativeness: a passage's score is multiplied by
+# (idf of the query words it holds / idf of all the query words) **
+# COORDINATION, so a passage missing the rarest word cannot win by repeating
+# the common ones.  Words are counted once whatever field holds them;
+# wildcard and fuzzy expansions are left out of the share.  0 turns it off.
+COORDINATION = 1.0
+# ... for queries of at most this many distinct words (long queries, such as
+# a pasted abstract, rank best as plain sums); None: every query.
+COORDINATION_MAX_WORDS: int | None = 4
+# How a word's matches in the text, title and section fields combine:
+# "bm25f" (BM25F proper: the field frequencies, weighted by FIELD_BOOSTS and
+# length-normalised with each field's b, are added before one saturation, so
+# a word's score is bounded whichever fields hold it), "sum" (Whoosh's: each
+# field saturates on its own and the scores add up, so a common word in all
+# three fields can outweigh a rare one), or "max" (the best field's score
+# plus FIELD_TIEBREAK times the others').  Wildcard, fuzzy and phrase
+# matches are summed over fields whatever this says.
+FIELD_COMBINE = "bm25f"
+FIELD_TIEBREAK = 0.0
 
 
 def with_extras(parser):
@@ -136,7 +163,8 @@ def with_extras(parser):
     child is the parsed query, so highlighting and field checks see the
     user's words alone.  Queries with NOT are left as they are.
     """
-    return _ExtrasParser(parser) if PROXIMITY_WEIGHT > 0 or FEEDBACK_DOCS > 0 else parser
+    extras = PROXIMITY_WEIGHT > 0 or FEEDBACK_DOCS > 0 or QUERY_TF or COORDINATION > 0
+    return _ExtrasParser(parser) if extras else parser
 
 
 class _ExtrasParser:
@@ -149,12 +177,35 @@ class _ExtrasParser:
     def parse(self, text, **kwargs):
         from whoosh import query as q
 
-        parsed = self._parser.parse(text, **kwargs)
+        if QUERY_TF and kwargs.get("normalize", True):
+            parsed = with_query_tf(self._parser.parse(text, **{**kwargs, "normalize": False})).normalize()
+        else:
+            parsed = self._parser.parse(text, **kwargs)
         if isinstance(parsed, q.NullQuery.__class__) or parsed is q.NullQuery:
             return parsed
+        if FIELD_COMBINE in ("max", "bm25f"):
+            parsed = best_field(parsed)
         if any(isinstance(node, q.Not) for node in _nodes(parsed)):
             return parsed
         return _extras_query()(parsed)
+
+
+def with_query_tf(node):
+    """`node` (not yet normalised) with the repeated alternatives of each OR merged into one, boosted by their count."""
+    from collections import Counter
+
+    from whoosh import query as q
+
+    if node.is_leaf() or not hasattr(node, "subqueries"):
+        return node
+    kids = [with_query_tf(k) for k in node.subqueries]
+    if type(node) is q.Or:
+        counts = Counter(kids)
+        if len(counts) < len(kids):
+            kids = [k.with_boost(k.boost * counts[k]) for k in dict.fromkeys(kids)]
+    copy = node.copy()
+    copy.subqueries = kids
+    return copy
 
 
 def _nodes(node):
@@ -179,9 +230,163 @@ def _extras_query():
                 if FEEDBACK_DOCS > 0:
                     built = expand(searcher.get_parent(), built)
                 self._built = built
-            return self._built.matcher(searcher, context)
+            if COORDINATION <= 0:
+                return self._built.matcher(searcher, context)
+            shares = word_idfs(searcher.get_parent(), self.child)
+            if len(shares) < 2 or (COORDINATION_MAX_WORDS is not None and len(shares) > COORDINATION_MAX_WORDS):
+                return self._built.matcher(searcher, context)
+            context = context.set(needs_current=True) if context is not None else None
+            return _coordination_matcher()(self._built.matcher(searcher, context), shares, COORDINATION)
 
     return WithExtras
+
+
+def best_field(node):
+    """`node` with each OR's alternatives for one word in several fields made one
+    query: a BM25F word (FIELD_COMBINE "bm25f") or a DisjunctionMax ("max")."""
+    from whoosh import query as q
+
+    from indexer.schema import SEARCH_FIELDS
+
+    if node.is_leaf() or not hasattr(node, "subqueries"):
+        return node
+    kids = [best_field(k) for k in node.subqueries]
+    if type(node) is q.Or:
+        groups: dict = {}
+        for kid in kids:
+            key = kid.text if type(kid) is q.Term and kid.fieldname in SEARCH_FIELDS else id(kid)
+            groups.setdefault(key, []).append(kid)
+        combine = _word_in_fields if FIELD_COMBINE == "bm25f" else (
+            lambda g: q.DisjunctionMax(g, tiebreak=FIELD_TIEBREAK))
+        kids = [g[0] if len(g) == 1 else combine(g) for g in groups.values()]
+    copy = node.copy()
+    copy.subqueries = kids
+    return copy
+
+
+def _word_in_fields(terms):
+    """One word in several fields, scored as one BM25F term (see `_word_query`)."""
+    from whoosh import query as q
+
+    first = terms[0]
+    qtf = first.boost / (FIELD_BOOSTS.get(first.fieldname) or 1.0)
+    return _word_query()([q.Term(t.fieldname, t.text) for t in terms], boost=qtf)
+
+
+@lru_cache(maxsize=None)
+def _word_query():
+    from whoosh import query as q
+    from whoosh.matching.wrappers import WrappingMatcher
+
+    class WordInFields(q.CompoundQuery):
+        """A word in several fields, scored as BM25F proper: the field frequencies,
+        each weighted and length-normalised, are added up before one saturation,
+        idf * t (k1 + 1) / (k1 + t), so a word's score is bounded whichever fields hold it.
+
+        Not an `Or` (code that rebuilds ORs must not turn it back into a sum).
+        """
+
+        JOINT = " | "
+
+        def matcher(self, searcher, context=None):
+            context = context.set(needs_current=True) if context is not None else None
+            union = q.Or(self.subqueries).matcher(searcher, context)
+            parent = searcher.get_parent()
+            reader = searcher.reader()
+            fields = {}
+            for t in self.subqueries:
+                fields[t.fieldname] = (FIELD_BOOSTS.get(t.fieldname, 1.0), FIELD_B.get(t.fieldname, B),
+                                       parent.avg_field_length(t.fieldname) or 1.0,
+                                       field_lengths(reader, t.fieldname) or _length_of(reader, t.fieldname))
+            df = max(parent.doc_frequency(t.fieldname, t.text) for t in self.subqueries)
+            idf = lucene_idf(parent.doc_count_all(), df)
+            return WordMatcher(union, fields, self.boost * idf)
+
+    class WordMatcher(WrappingMatcher):
+        def __init__(self, child, fields, weight):
+            super().__init__(child)
+            self._fields = fields
+            self._weight = weight
+
+        def copy(self):
+            return self.__class__(self.child.copy(), self._fields, self._weight)
+
+        def _replacement(self, newchild):
+            return self.__class__(newchild, self._fields, self._weight)
+
+        def supports_block_quality(self):
+            return False
+
+        def max_quality(self):
+            return self._weight * (K1 + 1)
+
+        def score(self):
+            child = self.child
+            docnum = child.id()
+            t = 0.0
+            for leaf in child.term_matchers():
+                if leaf.is_active() and leaf.id() == docnum:
+                    boost, b, average, length = self._fields[leaf.term()[0]]
+                    t += boost * leaf.weight() / (1 - b + b * (length(docnum) or 0) / average)
+            return self._weight * t * (K1 + 1) / (K1 + t)
+
+    return WordInFields
+
+
+def _length_of(reader, fieldname):
+    return lambda docnum: reader.doc_field_length(docnum, fieldname, 1)
+
+
+def word_idfs(searcher, query) -> dict[str, float]:
+    """{word: idf} of the plain words of `query` (in the text, title and section fields) found in the index."""
+    from whoosh import query as q
+
+    from indexer.schema import SEARCH_FIELDS
+
+    count = searcher.doc_count_all()
+    idfs: dict[str, float] = {}
+    for node in _nodes(query):
+        if type(node) is q.Term and node.fieldname in SEARCH_FIELDS and node.text not in idfs:
+            df = max(searcher.doc_frequency(f, node.text) for f in SEARCH_FIELDS)
+            if df:
+                idfs[node.text] = lucene_idf(count, df)
+    return idfs
+
+
+@lru_cache(maxsize=None)
+def _coordination_matcher():
+    from whoosh.matching.wrappers import WrappingMatcher
+
+    class CoordinationMatcher(WrappingMatcher):
+        """Scales each score by the idf-weighted share of the query's words the passage holds.
+
+        The factor is at most 1, so the child's quality bounds stay valid bounds.
+        """
+
+        def __init__(self, child, idfs, power):
+            super().__init__(child)
+            self._words = idfs
+            self._idfs = {w.encode("utf-8"): v for w, v in idfs.items()}  # matchers give terms as bytes
+            self._total = sum(idfs.values())
+            self._power = power
+
+        def copy(self):
+            return self.__class__(self.child.copy(), self._words, self._power)
+
+        def _replacement(self, newchild):
+            return self.__class__(newchild, self._words, self._power)
+
+        def score(self):
+            child = self.child
+            seen = set()
+            held = 0.0
+            for _, text in child.matching_terms(child.id()):
+                if text not in seen:
+                    seen.add(text)
+                    held += self._idfs.get(text, 0.0)
+            return child.score() * (held / self._total) ** self._power
+
+    return CoordinationMatcher
 
 
 def with_proximity(query):

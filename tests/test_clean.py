@@ -148,9 +148,11 @@ def test_clean_text_on_a_tabbed_pdf_line():
     assert clean_text(raw) == "At least two Chinese regional\ngovernments have each committed to two plans."
 
 
-def test_clean_text_keeps_glued_numbers_outside_pdf_text():
-    raw = "Install httplib2.\nIt saves 38 percent.94 of\ttime, two3 times.\n"
-    assert clean_text(raw, from_pdf=False) == "Install httplib2.\nIt saves 38 percent.94 of time, two3 times."
+def test_clean_text_keeps_every_word_of_text_that_is_no_export():
+    raw = "Install httplib2.\nIt saves 38 percent.94 of\ttime, two3 times.\nShare\nReport\n"
+    assert clean_text(raw, exported=False) == (
+        "Install httplib2.\nIt saves 38 percent.94 of time, two3 times.\nShare\nReport"
+    )
 
 
 # Text made of plain words, none of the things cleaning exists to remove

@@ -74,3 +74,27 @@ def test_evaluate_averages_over_every_judged_query(tmp_path):
     assert figures["Recall@100"] == pytest.approx((2 / 3) / 2)
     assert figures["MRR@10"] == pytest.approx(0.25)
     assert figures["MAP"] == pytest.approx(((1 / 2 + 2 / 4) / 3) / 2)
+
+
+def test_paired_randomization_finds_a_consistent_gain_and_not_a_coin_toss():
+    from metrics import paired_randomization
+
+    queries = [f"q{i}" for i in range(40)]
+    base = {q: 0.3 + 0.01 * (i % 7) for i, q in enumerate(queries)}
+    better = {q: v + 0.05 for q, v in base.items()}  # every query gains
+    delta, p = paired_randomization(better, base, trials=2000)
+    assert delta == pytest.approx(0.05) and p < 0.01
+    mixed = {q: v + (0.05 if i % 2 else -0.05) for i, (q, v) in enumerate(base.items())}  # half gain, half lose
+    delta, p = paired_randomization(mixed, base, trials=2000)
+    assert delta == pytest.approx(0.0, abs=1e-9) and p > 0.5
+    assert paired_randomization(base, base) == (0.0, 1.0)
+
+
+def test_per_query_means_are_what_evaluate_reports():
+    from metrics import mean_figures, per_query
+
+    qrels = {"q1": BINARY, "q2": GRADED}
+    runs = {"q1": RUN, "q2": RUN}
+    figures = per_query(runs, qrels, depth=100)
+    assert figures["q1"]["nDCG@10"] == pytest.approx(0.49818, abs=1e-5)
+    assert mean_figures(figures) == pytest.approx(evaluate(runs, qrels, depth=100))

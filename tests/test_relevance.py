@@ -1,17 +1,19 @@
 """Ranking quality on Cranfield, through the real Indexer and Searcher (skipped without the data).
 
-The evaluation collections live beside the repository, in ../shared/eval; see
-benchmarks/RESULTS.md for the full figures this floor sits well below.
+The evaluation collections live beside the repository, in ../shared/eval, or
+wherever $CORPUS_SEARCH_EVAL points; see benchmarks/RESULTS.md for the full
+figures this floor sits well below.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-CRANFIELD = REPO.parent / "shared" / "eval" / "cranfield"
+CRANFIELD = Path(os.environ.get("CORPUS_SEARCH_EVAL") or REPO.parent / "shared" / "eval") / "cranfield"
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 

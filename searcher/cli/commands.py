@@ -14,6 +14,8 @@ import click
 from indexer.layout import default_index_dir, is_default_index
 
 from .. import IndexMissing, __version__
+from corpus.citation.render import DEFAULT_STYLE, STYLES
+
 from .exits import REPORTED, exit_status, fail
 from .output import PROG, print_hits, search_and_print, use_color
 
@@ -33,7 +35,7 @@ class Cli(click.Group):
             hint = f" (see `{PROG} {exc.ctx.info_name if exc.ctx and exc.ctx.parent else ''} --help`)"
             message = exc.format_message()
             if "\n" in message:  # click's "no arguments: here is the help" is not one line
-                message = "no command given; try search, show, similar, stats or index"
+                message = "no command given; try search, show, documents, cite, similar, stats or index"
             code = fail(message + hint.replace("  ", " "))
         except click.Abort:
             code = exit_status(KeyboardInterrupt())
@@ -187,19 +189,21 @@ Exit status: 0 when something was found, 1 when nothing was, 2 on error.
 @click.option("--before", metavar="DATE", help="Only documents dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--facets", "with_facets", is_flag=True,
               help="Also count matching passages per author and per document (with --json: on stderr).")
+@click.option("--cite", "cite_style", type=click.Choice(STYLES, case_sensitive=False), metavar="STYLE",
+              help=f"Give each hit a citation of its source ({', '.join(STYLES)}).")
 @context_option
 @color_option
 @index_option
 @json_option
 @click.pass_context
-def search(ctx, query, limit, page, author, document, section, after, before, with_facets, context, color,
-           index_dir, as_json):
+def search(ctx, query, limit, page, author, document, section, after, before, with_facets, cite_style, context,
+           color, index_dir, as_json):
     text = " ".join(query)
     where = {"author": list(author), "document": list(document), "section": section,
              "after": after, "before": before}
     with open_searcher(ctx) as searcher:
         code = search_and_print(searcher, text, limit=limit, page=page, where=where, with_facets=with_facets,
-                                context=context, color=color, as_json=as_json)
+                                context=context, color=color, as_json=as_json, cite=cite_style)
     ctx.exit(code)
 
 
@@ -239,28 +243,126 @@ def similar(ctx, passage_id, limit, author, document, after, before, context, co
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("passage_id")
+@click.argument("item_id", metavar="ID")
+@click.option("-C", "--context", "around", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Also show the N passages before and after it, in reading order (the passage marked >>).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the labels (auto: on a terminal, unless NO_COLOR is set).")
 @index_option
 @json_option
 @click.pass_context
-def show(ctx, passage_id, color, index_dir, as_json):
-    """Show one passage in full, with its document, title, authors and section.
+def show(ctx, item_id, around, color, index_dir, as_json):
+    """Show a passage in full with everything known about it, or a document's outline.
+
+    ID is a passage id (document:number) or a document id; any unique prefix
+    of a document id will do.  For a document: its facts and its outline
+    (article titles and sections, with the id of the first passage of each).
 
     \b
-    Example:
-      corpus-search show 004_b9cf0838e2274f89:7
+    Examples:
+      corpus-search show 004_b9cf0838e2274f89:20
+      corpus-search show 004_b9cf0838e2274f89:20 --context 1
+      corpus-search show 000_5c84            # the document's outline
     """
+    from ..ids import is_passage_id
+    from .render_documents import format_context, format_full_passage, format_outline
+
+    colored = use_color(color, as_json)
     with open_searcher(ctx) as searcher:
-        hit = searcher.get(passage_id)
+        if not is_passage_id(item_id) and searcher.get_or_none(item_id) is None:
+            if around is not None:
+                raise click.UsageError("--context needs a passage id (document:number), not a document id")
+            doc = searcher.document(item_id)
+            if as_json:
+                click.echo(json.dumps(doc.as_dict(), ensure_ascii=False))
+            else:
+                click.echo(format_outline(doc, colored), color=colored)
+            return
+        if around:
+            context = searcher.context(item_id, around)
+            doc = searcher.document(context.passage.document, outline=False)
+            if as_json:
+                for line in context.as_dicts():
+                    click.echo(json.dumps(line, ensure_ascii=False))
+            else:
+                click.echo(format_context(context, doc, colored), color=colored)
+            return
+        hit = searcher.get(item_id)
+        doc = searcher.document(hit.document, outline=False)
     if as_json:
         click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
     else:
-        from .render import format_passage
+        click.echo(format_full_passage(hit, doc, colored), color=colored)
 
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--author", multiple=True,
+              help="Only documents with an author or editor whose name has all these words (repeatable).")
+@click.option("--after", metavar="DATE", help="Only documents dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--before", metavar="DATE", help="Only documents dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the ids and titles (auto: on a terminal, unless NO_COLOR is set).")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one object per document.")
+@click.pass_context
+def documents(ctx, author, after, before, color, index_dir, as_json):
+    """List the documents: id, title, authors, date, publisher, source, passages.
+
+    \b
+    Examples:
+      corpus-search documents
+      corpus-search documents --author ding --after 2020
+      corpus-search documents --json
+
+    Exit status: 0 when some document is listed, 1 when none is, 2 on error.
+    """
+    from .render_documents import format_documents
+
+    with open_searcher(ctx) as searcher:
+        docs = searcher.documents(author=list(author), after=after, before=before)
+    if as_json:
+        for doc in docs:
+            click.echo(json.dumps(doc.as_dict(), ensure_ascii=False))
+    elif docs:
         colored = use_color(color, as_json)
-        click.echo(format_passage(hit, colored), color=colored)
+        click.echo(format_documents(docs, colored), color=colored)
+    if not docs:
+        click.echo(f"{PROG}: no documents match", err=True)
+    ctx.exit(0 if docs else 1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("item_id", metavar="ID")
+@click.option("-s", "--style", type=click.Choice(STYLES, case_sensitive=False), default=DEFAULT_STYLE,
+              show_default=True, help="Citation style.")
+@index_option
+@json_option
+@click.pass_context
+def cite(ctx, item_id, style, index_dir, as_json):
+    """Cite the source of a passage (or a document).
+
+    A passage in an article of an edited volume cites the article within the
+    volume; an interview answer cites the interview, its speaker as author.
+    chicago is Chicago notes-bibliography (18th ed.): the bibliography entry,
+    then, when the passage's page is known, the note citing it.  apa, mla and
+    harvard print the reference entry (and the in-text citation with the
+    page); bibtex, ris and csl-json print a record for reference managers.
+
+    \b
+    Examples:
+      corpus-search cite 000_5c84af78ccbbd290:103
+      corpus-search cite 000_5c84af78ccbbd290:103 --style bibtex >> refs.bib
+      corpus-search cite 002 --style apa
+    """
+    with open_searcher(ctx) as searcher:
+        citation = searcher.cite(item_id, style)
+    if as_json:
+        click.echo(json.dumps({"id": item_id, "style": citation.style, "citation": citation.text,
+                               "short": citation.short, "page": citation.page}, ensure_ascii=False))
+        return
+    click.echo(citation.text)
+    if citation.page and citation.short:
+        click.echo("\n" + citation.short)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -76,12 +76,13 @@ def print_hits(hits, as_json: bool, colored: bool, context: int, no_pager: bool 
 
 def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, where: dict | None = None,
                      with_facets: bool = False, context: int = 320, color: str = "auto",
-                     as_json: bool = False, no_pager: bool = False) -> int:
+                     as_json: bool = False, cite: str | None = None, no_pager: bool = False) -> int:
     """Run `corpus-search search` on an open Searcher; print; return the exit status (0 found, 1 not)."""
     where = where or {}
     for note in searcher.notes(text):
         write(f"{PROG}: note: {note}", err=True)
-    hits = searcher.search(text, limit=limit, page=page, **where)
+    extra = {"cite": cite} if cite else {}
+    hits = searcher.search(text, limit=limit, page=page, **where, **extra)
     facets = searcher.facets(text, **where) if with_facets else None
     suggestion = None
     if len(hits) < FEW_HITS and (facets["total"] if facets else searcher.count(text, **where)) < FEW_HITS:

@@ -61,7 +61,10 @@ def format_hit(hit: Hit, color: bool, context: int = 320, width: int | None = No
         INDENT + _style(hit.id, ID, color)
         + (_style(f"  (also in {', '.join(hit.also_in)})", DIM, color) if hit.also_in else ""),
     ]
-    return "\n".join(wrap(line, width, INDENT) for line in lines)
+    lines = [wrap(line, width, INDENT) for line in lines]
+    if hit.citation:
+        lines.append(INDENT + _style("cite: ", DIM, color) + hit.citation.replace("\n", "\n         "))
+    return "\n".join(lines)
 
 
 def format_hits(hits: Iterable[Hit], color: bool, context: int = 320, width: int | None = None) -> str:
