@@ -37,7 +37,7 @@ class Explorer:
         """The parsed query and its filter (False: nothing can match); BadQuery on bad input."""
         where = self._filters.where(author, document, section, after, before)
         reading = self._queries.read(query)
-        return reading.parsed, _both(where, reading.restriction)
+        return reading.parsed, _both(where, self._filters.with_documents_resolved(reading.restriction))
 
     def count(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
               after: str | None = None, before: str | None = None) -> int:
@@ -87,7 +87,7 @@ class Explorer:
         """What explains an empty page of `search` results with these arguments (see `searcher.shortfall`)."""
         reading = self._queries.read(query)
         options = self._filters.where(author, document, section, after, before)
-        where = _both(options, reading.restriction)
+        where = _both(options, self._filters.with_documents_resolved(reading.restriction))
         found = [] if where is False else distinct(ranked(self._searcher, reading.parsed, where))
         matches = len(found)
         shortfall = dict(matches=matches, pages=-(-matches // max(limit, 1)), page=page)
@@ -174,7 +174,7 @@ class Explorer:
                 else:
                     empty.append(f"{label} {next(iter(given.values()))[0] if label != '--section' else section}")
         for typed in restrictions:
-            restriction = self._queries.read(typed).restriction
+            restriction = self._filters.with_documents_resolved(self._queries.read(typed).restriction)
             if restriction is not None and not any(True for _ in self._searcher.docs_for_query(restriction)):
                 empty.append(typed)
         return empty

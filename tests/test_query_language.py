@@ -141,10 +141,21 @@ def test_filter_that_hides_every_match_is_named(run, seed_index):
     assert len(result.stderr.strip().splitlines()) <= 3  # (a did-you-mean line may follow)
 
 
-def test_unknown_document_id_is_named(run, seed_index):
-    result = run("search", "talent", "--document", "003", "--index", seed_index)
+def test_unknown_document_id_is_an_error_for_option_and_field_alike(run, seed_index):
+    for args in (["talent", "--document", "999"], ["document:999 talent"]):
+        result = run("search", *args, "--index", seed_index)
+        assert result.exit_code == 2 and "no document id starts with '999'" in result.stderr
+
+
+def test_document_field_term_takes_a_unique_prefix(run, seed_index):
+    found = hits_of(run("search", "document:004 talent", "--json", "--index", seed_index))
+    assert found and {h["document"] for h in found} == {"004_b9cf0838e2274f89"}
+
+
+def test_a_filter_hiding_every_match_says_how_many_match_without_it(run, seed_index):
+    result = run("search", '"indigenous innovation"', "--document", "002", "--index", seed_index)
     assert result.exit_code == 1
-    assert "no document has the id '003'" in result.stderr
+    assert "with --document 002" in result.stderr and "match without the filters" in result.stderr
 
 
 def test_words_found_nowhere_are_named(run, seed_index):

@@ -41,13 +41,12 @@ def _isatty(stream) -> bool:
 
 
 def output_width() -> int | None:
-    """The columns to wrap text to: the terminal's; `COLUMNS` when stdout is not a terminal; else None (no wrapping)."""
-    if _isatty(sys.stdout):
-        import shutil
+    """The columns to wrap text to: the terminal's (COLUMNS overrides it there); None when stdout is not a terminal."""
+    if not _isatty(sys.stdout):
+        return None  # piped: one line per line, for grep and scripts (COLUMNS is often set there, by tools too)
+    import shutil
 
-        return shutil.get_terminal_size().columns
-    columns = os.environ.get("COLUMNS", "")
-    return int(columns) if columns.isascii() and columns.isdigit() and int(columns) > 0 else None
+    return shutil.get_terminal_size().columns
 
 
 def show(text: str, colored: bool, no_pager: bool = False) -> None:

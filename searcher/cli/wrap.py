@@ -15,6 +15,7 @@ _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 _SPACES = re.compile(r"(\s+)")
 ELLIPSIS = "…"
 PATH_SEPARATOR = " › "
+FIRST_PART_MIN = 16  # columns a shortened path's first part keeps, at least
 NARROWEST = 30  # below this many columns, wrapping helps no one: lines are left as they are
 
 
@@ -101,14 +102,13 @@ def shorten_path(path: str, width: int, separator: str = " / ") -> str:
         return shown
     if len(parts) > 2:
         parts = [parts[0], ELLIPSIS, parts[-1]]
-    while columns(PATH_SEPARATOR.join(parts)) > width:
-        longest = max(range(len(parts)), key=lambda i: columns(parts[i]))
-        excess = columns(PATH_SEPARATOR.join(parts)) - width
-        target = max(columns(parts[longest]) - excess, 8)
-        cut = _truncate(parts[longest], target)
-        if cut == parts[longest]:
-            break
-        parts[longest] = cut
+    # The last part says most about the passage: the first is cut before it.
+    fixed = columns(PATH_SEPARATOR.join(parts[1:])) + columns(PATH_SEPARATOR)
+    if len(parts) > 1 and fixed + columns(parts[0]) > width:
+        parts[0] = _truncate(parts[0], max(width - fixed, FIRST_PART_MIN))
+    excess = columns(PATH_SEPARATOR.join(parts)) - width
+    if excess > 0:
+        parts[-1] = _truncate(parts[-1], max(columns(parts[-1]) - excess, 8))
     return PATH_SEPARATOR.join(parts)
 
 
