@@ -68,18 +68,37 @@ class Explorer:
     def suggest(self, query: str) -> str | None:
         """`query` respelt with words the index holds ("semiconducter" -> "semiconductor"), or None.
 
-        Only a respelling that finds passages is offered; its words are written
-        as the passages write them, never as stems.  Never raises on a bad query.
+        Only a respelling is offered whose every word the index holds and that
+        finds more passages than the query as typed; its words are written as
+        the passages write them, never as stems.  Never raises on a bad query.
         """
         if not query or not query.strip():
             return None
         better = correct_query(query, self._lexicon())
-        if better is None:
+        if better is None or not self._holds_every_word(better):
             return None
         try:
-            return better if self.count(better) else None
+            found = self.count(better)
         except BadQuery:
             return None
+        try:
+            before = self.count(query)
+        except BadQuery:
+            before = 0
+        return better if found > before else None
+
+    def _holds_every_word(self, query: str) -> bool:
+        """Whether every word of `query` searched in the text is in the index (stop words aside)."""
+        from indexer.schema import SEARCH_FIELDS
+
+        from .querysyntax import plain_words
+
+        reader = self._searcher.reader()
+        for word in plain_words(query):
+            stems = [t for t, _, _ in self._queries.tokens(word)]
+            if any(not any(reader.doc_frequency(f, s) for f in SEARCH_FIELDS) for s in stems):
+                return False
+        return True
 
     def why_nothing(self, query: str, *, limit: int = 10, page: int = 1, author: Names = None,
                     document: Names = None, section: str | None = None, after: str | None = None,
