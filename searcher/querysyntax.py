@@ -91,9 +91,14 @@ def repair(text: str, known: dict[str, str] | None = None) -> tuple[str, list[st
     """`text` with an unclosed quote closed, brackets balanced and dangling operators made words; notes saying so."""
     notes: list[str] = []
     if text.count('"') % 2:
-        text = text + '"'
-        start = text.rindex('"', 0, len(text) - 1)
-        notes.append(f"the closing quote is missing: read as the phrase {text[start:]}")
+        # The words after an unclosed quote are read as loose words, not as a
+        # phrase running to the end of the query (a long pasted query with a
+        # stray quote would find nothing).
+        start = text.rindex('"')
+        text = text[:start] + " " + text[start + 1:]
+        words = text[start:].split()
+        shown = " ".join(words[:4]) + (" …" if len(words) > 4 else "")
+        notes.append(f"the closing quote is missing: '{shown}' read as loose words (close the quote for a phrase)")
     text, bracket_notes = _balance_brackets(text)
     notes += bracket_notes
     if known:

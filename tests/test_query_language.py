@@ -119,9 +119,9 @@ def test_well_formed_queries_get_no_note(run, seed_index):
         assert "note:" not in result.stderr
 
 
-def test_unclosed_quote_is_read_as_a_phrase(seed_index):
+def test_unclosed_quote_is_read_as_loose_words(seed_index):
     with Searcher(seed_index) as s:
-        assert [h.id for h in s.search('"indigenous innovation')] == [h.id for h in s.search('"indigenous innovation"')]
+        assert [h.id for h in s.search('"indigenous innovation')] == [h.id for h in s.search("indigenous innovation")]
 
 
 # -- why nothing was found -----------------------------------------------------------
