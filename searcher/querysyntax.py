@@ -134,7 +134,7 @@ def _balance_brackets(text: str) -> tuple[str, list[str]]:
         notes.append("a ')' with no '(' before it was left out")
     if depth:
         text = text.rstrip() + ")" * depth
-        notes.append(f"a '(' is not closed: read to the end of the query, as {text.strip()!r}")
+        notes.append("a '(' is not closed: read as closed at the end of the query")
     return text, notes
 
 
