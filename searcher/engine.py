@@ -21,7 +21,7 @@ from .documents import Context, DocumentInfo
 from .explore import Explorer, Names
 from .filters import Filters
 from .highlight import MatchTerms
-from .hits import Hit, Stats
+from .hits import Hit, Results, Stats
 from .ids import is_passage_id
 from .opening import open_index
 from .shortfall import Shortfall
@@ -33,8 +33,8 @@ class Searcher:
     """Ranked, highlighted passages from an index folder (default: the per-user index).
 
     Use as a context manager, or call `close()`.  Besides `search`, `get` and
-    `stats`: `count`, `facets`, `suggest` and `similar` (see `searcher.explore`);
-    `documents`, `document`, `context` and `cite` (see `searcher.reading`).
+    `stats`: `results` (a page and its facets at once), `count`, `facets`, `suggest` and `similar`
+    (see `searcher.explore`); `documents`, `document`, `context` and `cite` (see `searcher.reading`).
     """
 
     def __init__(self, index_dir: str | Path | None = None, *, build_default: bool = True):
@@ -111,6 +111,48 @@ class Searcher:
         if cite is not None:
             hits = [replace(hit, citation=text) for hit, text in zip(hits, self._citations(stored, cite))]
         return hits
+
+    def results(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        author: str | Sequence[str] | None = None,
+        document: str | Sequence[str] | None = None,
+        section: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+    ) -> Results:
+        """One page of hits and the facets of every match, from a single pass over the index.
+
+        The same hits as `search` and the same counts as `facets` with the
+        same arguments, for about the time of `search` alone: a result page in
+        the web view needs both, and scoring the query twice took 58 + 110 ms
+        on SciFact where this takes 67 ms.  The first call builds a table of
+        every passage's facet values (once per Searcher).
+        """
+        if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
+            raise BadQuery("limit and page must be whole numbers, at least 1")
+        parsed, filters = self._explorer.prepare(query, author, document, section, after, before)
+        if filters is False:
+            return Results(hits=(), total=0, facets=self._explorer.count_facets([]))
+        try:
+            every = ranked(self._searcher, parsed, filters)
+            first = (page - 1) * limit
+            window = distinct([every[n] for n in range(min(len(every), 2 * (first + limit) + 10))])
+            page_hits = window[first:first + limit]
+            docnums = [docnum for _, docnum in every.top_n]
+        except Exception as exc:
+            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
+        self._explorer.facet_table()
+        terms = self._match_terms(parsed)
+        stored = [doc.fields() for doc in page_hits]
+        also = self._also_in_all(stored)
+        hits = tuple(self._hits.hit(fields, terms, rank=first + n + 1, score=doc.score, also_in=also[n])
+                     for n, (doc, fields) in enumerate(zip(page_hits, stored)))
+        facets = self._explorer.count_facets(docnums)
+        return Results(hits=hits, total=facets["total"], facets=facets)
 
     def get(self, passage_id: str) -> Hit:
         """One passage by its id (its document part may be any unique prefix: "004:20")."""
@@ -216,7 +258,8 @@ class Searcher:
 
     def facets(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
                after: str | None = None, before: str | None = None) -> dict:
-        """Passage counts over the whole result set: ``{"total", "authors", "documents"}`` (see `Explorer.facets`)."""
+        """Passage counts over the whole result set: ``{"total", "authors", "documents", "sections", "years"}``
+        (see `Explorer.facets`)."""
         return self._explorer.facets(query, author=author, document=document, section=section,
                                      after=after, before=before)
 

@@ -67,6 +67,15 @@ def mark(text: str, spans: tuple[Span, ...] | list[Span], start: str, end: str) 
 
 
 @dataclass(frozen=True)
+class Results:
+    """A page of hits with the size and the facets of the whole result set (see `Searcher.results`)."""
+
+    hits: tuple[Hit, ...]
+    total: int
+    facets: dict  # as `Searcher.facets` returns them
+
+
+@dataclass(frozen=True)
 class Stats:
     documents: int
     passages: int

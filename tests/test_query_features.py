@@ -235,7 +235,8 @@ def test_facets_in_the_tiny_corpus(tiny_index):
     with Searcher(tiny_index) as s:
         facets = s.facets("robots OR chips OR programs")
     assert facets == {"total": 4, "authors": {"Ada Lovelace": 1},
-                      "documents": {"tariffs": 2, "robots-1": 1, "talent": 1}}
+                      "documents": {"tariffs": 2, "robots-1": 1, "talent": 1},
+                      "sections": {"Export controls": 1, "Retaliation": 1}, "years": {"2021": 1}}
 
 
 def test_cli_facets_follow_the_hits(run, tiny_index):

@@ -35,7 +35,7 @@ class Cli(click.Group):
             hint = f" (see `{PROG} {exc.ctx.info_name if exc.ctx and exc.ctx.parent else ''} --help`)"
             message = exc.format_message()
             if "\n" in message:  # click's "no arguments: here is the help" is not one line
-                message = "no command given; try search, show, documents, cite, similar, stats or index"
+                message = "no command given; try search, show, documents, cite, similar, stats, index or serve"
             code = fail(message + hint.replace("  ", " "))
         except click.Abort:
             code = exit_status(KeyboardInterrupt())
@@ -435,6 +435,50 @@ def index(ctx, paths, rebuild, jobs, index_dir, as_json):
         from .render import format_report
 
         click.echo(format_report(report))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but this machine's own lets others on the network in.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in your web browser.")
+@index_option
+@click.pass_context
+def serve(ctx, host, port, open_browser, index_dir):
+    """Serve a web page over the index, with a JSON API under /api/; Ctrl-C stops it.
+
+    Read-only: searches with facets, passages with their context and
+    citation, the documents, what is indexed.  Needs the web extra:
+    pip install 'corpus-search[web]'.
+
+    \b
+    Examples:
+      corpus-search serve --open
+      corpus-search serve --port 9000 --index ./my-index
+    """
+    from importlib.util import find_spec
+
+    from ..web.server import is_loopback, serve as run_server
+
+    missing = [name for name in ("starlette", "uvicorn", "jinja2") if find_spec(name) is None]
+    if missing:
+        raise click.UsageError(f"the web page needs {', '.join(missing)}: pip install 'corpus-search[web]'")
+    with open_searcher(ctx) as searcher:  # builds the default index on first use
+        index_dir = searcher.index_dir
+    if not is_loopback(host):
+        click.echo(f"{PROG}: warning: listening on {host}: anyone who can reach it can read the index", err=True)
+
+    def ready(url: str) -> None:
+        click.echo(f"{PROG}: serving {index_dir} at {url} (Ctrl-C stops)", err=True)
+        click.echo(url)
+
+    try:
+        run_server(index_dir, host=host, port=port, open_browser=open_browser, ready=ready)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C, as intended (where SIGINT is ignored, as in a background job, serve returns instead)
+    click.echo(f"{PROG}: stopped", err=True)
+    ctx.exit(0)
 
 
 def main() -> None:
