@@ -78,10 +78,10 @@ def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, whe
                      as_json: bool = False, cite: str | None = None, no_pager: bool = False) -> int:
     """Run `corpus-search search` on an open Searcher; print; return the exit status (0 found, 1 not)."""
     where = where or {}
-    for note in searcher.notes(text):
-        write(f"{PROG}: note: {note}", err=True)
     extra = {"cite": cite} if cite else {}
     hits = searcher.search(text, limit=limit, page=page, **where, **extra)
+    for note in searcher.notes(text):  # (after the search: a query that fails is one line of error alone)
+        write(f"{PROG}: note: {note}", err=True)
     facets = searcher.facets(text, **where) if with_facets else None
     suggestion = None
     if len(hits) < FEW_HITS and (facets["total"] if facets else searcher.count(text, **where)) < FEW_HITS:
