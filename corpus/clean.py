@@ -118,7 +118,7 @@ def strip_end_marks(text: str) -> str:
     return re.sub(r" ?◆", "", text) if "◆" in text else text
 
 
-_BROKEN_WORD = re.compile(r"([A-Za-z]+)-\n ?([a-z][A-Za-z]*)( |(?=\n)|$)")
+_BROKEN_WORD = re.compile(r"([A-Za-z]+)-\n ?([a-z][A-Za-z]*)((?:[’'][a-z]{1,2})?[.,;:!?)\]”’\"]*)( |(?=\n)|$)")
 
 
 def _word_counts(text: str) -> Counter:
@@ -131,7 +131,8 @@ def rejoin_hyphenated_words(text: str) -> str:
     The document decides: join when the joined word occurs elsewhere unbroken;
     keep the hyphen when the hyphenated form occurs elsewhere; otherwise keep
     it only if both halves are words the document uses on their own
-    ('Shenzhen-based'; a capitalised first half is enough: 'Chinese-language'),
+    ('state-led'; a capitalised first half is enough: 'Chinese-language', and
+    an unknown one before a long word: 'Shenzhen-headquartered', not 'Spillo-ver'),
     join if not ('pre-existing': 'pre' is no word).
     The mended word ends the first line; the rest of the second line stays.
     """
@@ -144,13 +145,16 @@ def rejoin_hyphenated_words(text: str) -> str:
             return False
         if words[f"{left}-{right}".lower()]:
             return True
-        known_left = words[left.lower()] > 0
-        return known_left and (words[right.lower()] > 0 or left[0].isupper())
+        if words[left.lower()] > 0:
+            return words[right.lower()] > 0 or left[0].isupper()
+        # An unknown capitalised half before a long word is a name in a compound
+        # ('Shenzhen-headquartered'); before a short one, a broken word ('Spillo-ver').
+        return left[0].isupper() and len(right) >= 7
 
     def mend(m: re.Match) -> str:
-        left, right, gap = m.groups()
+        left, right, punctuation, gap = m.groups()
         word = f"{left}-{right}" if keeps_hyphen(left, right) else f"{left}{right}"
-        return word + ("\n" if gap == " " else "")
+        return word + punctuation + ("\n" if gap == " " else "")
 
     return _BROKEN_WORD.sub(mend, text)
 

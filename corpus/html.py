@@ -1,13 +1,16 @@
 """Read a web page: its metadata, and its main content as (heading, paragraph) pairs.
 
-The main content is the page's <main> (or role="main") if it has one, else
-its one <article> if that holds most of the text, else the whole body.
+The main content is the page's <main> (or role="main") if it has one that
+holds a third of the text or more, else its largest <article> if that holds
+half, else the whole body.
 What goes, anywhere:
 
 - page furniture by structure: scripts, styles, form controls, <nav>,
   landmark roles (navigation, banner, search, ...), anything hidden;
 - permalink marks: links whose whole text is `¶`, `#`, `§` or `🔗`
-  (Sphinx, MkDocs, texinfo, Docusaurus heading anchors);
+  (Sphinx, MkDocs, texinfo, Docusaurus heading anchors), and footnote
+  reference marks (a link to a note on the page reading "3" or "[3]", in a
+  <sup> or named as a note reference), which would glue digits to words;
 - navigation panels: blocks made only of next/previous/up links
   (`rel`/`accesskey`) and words such as "Next:", "Up", "Contents" (texinfo);
 - regions of the layout that say what they are: <header>, <footer>,
@@ -146,6 +149,21 @@ def _is_permalink(tag: Tag, stats: _Stats) -> bool:
     return tag.name == "a" and stats.short is not None and bool(_PERMALINK.fullmatch(stats.short))
 
 
+_NOTE_MARK = re.compile(r"\s*\[?\d{1,3}\]?\s*")
+_NOTE_NAMES = re.compile(r"(?i)footnote|noteref|endnote|fnref|cite")
+
+
+def _is_note_mark(tag: Tag, stats: _Stats) -> bool:
+    """A footnote reference ('<sup><a href="#fn3">3</a></sup>'): a mark, not a word of the text."""
+    if tag.name != "a" or stats.short is None or not _NOTE_MARK.fullmatch(stats.short):
+        return False
+    if not _attr(tag, "href").startswith("#"):
+        return False
+    parent = tag.parent
+    return (parent is not None and parent.name == "sup") or bool(
+        _NOTE_NAMES.search(_attr(tag, "class") + " " + _attr(tag, "role") + " " + _attr(tag, "id")))
+
+
 def _is_nav_panel(tag: Tag, stats: _Stats) -> bool:
     """A block of next/previous/up links and nothing else (texinfo's "Next: ... Up: ...")."""
     return (
@@ -192,7 +210,8 @@ def measure(root: Tag) -> dict[int, _Stats]:
                 stats.nav_links += 1
             elif not rels & _SIDE_RELS:
                 stats.other_links += 1
-        if tag is not root and (_is_permalink(tag, stats) or (tag.name != "a" and _is_nav_panel(tag, stats))):
+        if tag is not root and (_is_permalink(tag, stats) or _is_note_mark(tag, stats)
+                                or (tag.name != "a" and _is_nav_panel(tag, stats))):
             continue  # furniture: counts as nothing
         table[id(tag)] = stats
     return table
@@ -204,13 +223,16 @@ def _is_text(node) -> bool:
 
 def choose_main(body: Tag, stats: dict[int, _Stats], parts: PageParts) -> tuple[Tag, bool]:
     """The main content, and whether the page marked it (<main>, role=main, a dominant <article>)."""
+    page = stats[id(body)].chars
     landmarks = [t for t in parts.mains if id(t) in stats]
     if landmarks:
-        return max(landmarks, key=lambda t: stats[id(t)].chars), True
+        main = max(landmarks, key=lambda t: stats[id(t)].chars)
+        if stats[id(main)].chars * 3 >= page:  # else the text is elsewhere: a <main> round a banner
+            return main, True
     articles = [t for t in parts.articles if id(t) in stats]
     if articles:
         article = max(articles, key=lambda t: stats[id(t)].chars)
-        if stats[id(article)].chars * 2 >= stats[id(body)].chars:
+        if stats[id(article)].chars * 2 >= page:
             return article, True
     return body, False
 
@@ -359,5 +381,6 @@ def read_html(path: str, text: str, doc_id: str) -> RawDocument:
         date=meta.date,
         publisher=meta.publisher,
         url=meta.url,
+        publication=meta.publication,
         sections=sections,
     )

@@ -16,6 +16,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .model import Publication
+
 __all__ = ["PageMetadata", "PageParts", "inventory", "page_metadata"]
 
 
@@ -27,6 +29,7 @@ class PageMetadata:
     publisher: str = ""
     url: str = ""
     page_title: str = ""  # the <title> element, which often carries the site's name too
+    publication: Publication = field(default_factory=Publication)  # journal, volume, issue (Highwire tags)
 
 
 @dataclass
@@ -254,4 +257,25 @@ def page_metadata(parts: PageParts) -> PageMetadata:
         publisher=publisher,
         url=url,
         page_title=page_title,
+        publication=highwire_publication(meta),
+    )
+
+
+def highwire_publication(meta: dict[str, list[str]]) -> Publication:
+    """Where a scholarly page says it was published: journal (or conference, or report), volume, issue."""
+    journal = _first(meta, "citation_journal_title", "prism.publicationname")
+    conference = _first(meta, "citation_conference_title")
+    kind = ""
+    if journal:
+        kind = "article-journal"
+    elif conference:
+        kind = "paper-conference"
+    elif _first(meta, "citation_technical_report_institution", "citation_technical_report_number"):
+        kind = "report"
+    return Publication(
+        type=kind,
+        container_title=journal or conference,
+        volume=_first(meta, "citation_volume", "prism.volume"),
+        issue=_first(meta, "citation_issue", "prism.number"),
+        number=_first(meta, "citation_technical_report_number"),
     )

@@ -16,6 +16,9 @@ SMALL_WORDS = frozenset(
 _TERMINAL = re.compile(r"[.!?][\"”’)\]]*$|[.!?]\s*◆$")
 _SENTENCE_BOUNDARY = re.compile(r"[.!?][\"”’)\]]* +(?=[\"“‘(\[]?[A-Z])")
 _LIST_ITEM = re.compile(r"(?:\d{1,2}\.|•|-|\*) +[A-Z“‘\"]")
+_NOTE_ITEM = re.compile(r"\[\d{1,3}\] +\S")  # '[12] Author, Title': a note of a numbered list
+_URL_TAIL = re.compile(r"(?:https?://|www\.)\S*$")  # a line that ends inside a web address
+_URL_HEAD = re.compile(r"(?:https?://|www\.)\S")  # a line that starts with one
 
 
 def ends_sentence(line: str) -> bool:
@@ -84,8 +87,9 @@ def split_paragraphs(lines: list[str]) -> list[str]:
     A blank line ends a paragraph unless the sentence plainly runs on (no
     full stop before it, lower case after it: the blank was a column or page
     break).  A line that ends a sentence well short of its neighbours' width
-    ends a paragraph too, and a numbered or bulleted item after a finished
-    sentence starts one.  Web text keeps one paragraph per line.
+    ends a paragraph too, unless a web address runs on to the next line or
+    starts it (a note's URL that did not fit), and a numbered or bulleted item after a finished
+    sentence starts one, as a bracketed note number ('[12] ...') always does.  Web text keeps one paragraph per line.
     """
     lines = [line.strip() for line in lines]
     if is_one_paragraph_per_line(lines):
@@ -101,11 +105,15 @@ def split_paragraphs(lines: list[str]) -> list[str]:
                 paragraphs.append(" ".join(current))
                 current = []
             continue
-        if current and _LIST_ITEM.match(line) and (ends_sentence(current[-1]) or current[-1].endswith((";", ":"))):
+        listed = current and _LIST_ITEM.match(line) and (ends_sentence(current[-1]) or current[-1].endswith((";", ":")))
+        if current and (listed or _NOTE_ITEM.match(line)):
             paragraphs.append(" ".join(current))
             current = []
         current.append(line)
-        if ends_sentence(line) and len(line) < 0.8 * _local_width(lengths, i):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if ends_sentence(line) and len(line) < 0.8 * _local_width(lengths, i) and not (
+            starts_lower(following) and (_URL_TAIL.search(line) or _URL_HEAD.match(following))
+        ):
             paragraphs.append(" ".join(current))
             current = []
     if current:

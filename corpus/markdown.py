@@ -4,11 +4,11 @@ markdown-it-py parses (CommonMark, plus tables and strikethrough; front
 matter and footnotes from mdit-py-plugins), so ATX and setext headings,
 lists whose items wrap over lines, autolinks and escapes read as a browser
 shows them.  Headings start sections; the front matter's `title`, else the
-first top-level heading, is the title; its `author(s)` and `date` are
+first top-level heading, is the title; its `author(s)`, `date`, `publisher` and `url` are
 metadata, never text.  Every paragraph, list item, table row, block quote
 and code block is a paragraph of plain text: links keep their text,
 autolinks their URL, images their alt text, footnotes go under
-"Footnotes".  What goes: markup, HTML comments, footnote reference marks,
+"Footnotes"; a MyST directive (```{note}) is read as the Markdown it holds.  What goes: markup, HTML comments, footnote reference marks,
 badge images (build status, chat links) and MyST role names (`{ref}`).
 """
 from __future__ import annotations
@@ -35,6 +35,12 @@ _BADGE = re.compile(
 )
 _MYST_ROLE = re.compile(r"\{[A-Za-z][\w:.+-]*\}$")
 _MYST_TARGET = re.compile(r"\(\S+\)=")
+# A MyST directive: ```{note} or ```{admonition} Its title; its body is Markdown
+# (after ":option: value" lines) unless the directive holds code.
+_MYST_DIRECTIVE = re.compile(r"\{([\w:-]+)\}\s*(.*)")
+_DIRECTIVE_OPTIONS = re.compile(r"\A(?:[ \t]*:[\w-]+:.*\n)+")
+_CODE_DIRECTIVES = frozenset({"code", "code-block", "code-cell", "sourcecode", "literalinclude", "math",
+                              "eval-rst", "raw", "csv-table", "mermaid", "graphviz"})
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 
 
@@ -46,8 +52,12 @@ def _parser() -> MarkdownIt:
 _MARKDOWN = _parser()
 
 
+_BADGE_ALT = re.compile(r"(?i)\b(?:build|tests?|ci|fuzzing|coverage|pipeline|docs|documentation)\s+status\b")
+
+
 def _is_badge(token: Token) -> bool:
-    return bool(_BADGE.search(str(token.attrGet("src") or "")))
+    """A status badge: an image served by a badge or CI service, or whose alt text says 'build status'."""
+    return bool(_BADGE.search(str(token.attrGet("src") or "")) or _BADGE_ALT.search(token.content or ""))
 
 
 def inline_text(children: list[Token] | None) -> str:
@@ -112,12 +122,16 @@ def _iso(value) -> str:
 
 def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
     """A Markdown document as a RawDocument whose `sections` hold its paragraphs."""
-    tokens = _MARKDOWN.parse(text)
     out = OutlineBuilder()
     meta: dict = {}
     first_h1 = ""
     heading_level = 0
-    for token in tokens:
+    streams = [iter(_MARKDOWN.parse(text))]  # a MyST directive's body is read as Markdown in its place
+    while streams:
+        token = next(streams[-1], None)
+        if token is None:
+            streams.pop()
+            continue
         kind = token.type
         if kind == "front_matter":
             meta = _front_matter(token.content)
@@ -132,6 +146,14 @@ def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
             words = inline_text(token.children)
             if not _MYST_TARGET.fullmatch(words.strip()):
                 out.text(words)
+        elif kind == "fence" and _MYST_DIRECTIVE.match(token.info) and len(streams) < 20:
+            name, argument = _MYST_DIRECTIVE.match(token.info).groups()
+            if name in _CODE_DIRECTIVES:  # its argument names a language
+                out.paragraph(token.content)
+            else:
+                out.paragraph(argument)  # an admonition's title
+                body = _DIRECTIVE_OPTIONS.sub("", token.content)
+                streams.append(iter(_MARKDOWN.parse(body)))
         elif kind in ("fence", "code_block"):
             out.paragraph(token.content)
         elif kind == "html_block":
@@ -155,5 +177,12 @@ def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
         title=title,
         authors=_names(meta.get("authors") or meta.get("author") or ()),
         date=_iso(meta.get("date")),
+        publisher=_text(meta.get("publisher")),
+        url=_text(meta.get("url")),
         sections=sections,
     )
+
+
+def _text(value) -> str:
+    """A front-matter value that should be one line of text ("" for lists, mappings and the like)."""
+    return " ".join(str(value).split()) if isinstance(value, (str, int, float)) and value is not True else ""

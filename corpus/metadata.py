@@ -2,7 +2,7 @@
 
 One shape for both: a mapping with any of `title`, `authors`, `date`,
 `publisher`, `url`, `type`, and for citations `container_title`, `editors`,
-`volume`, `issue`, `series`, `number`.  `authors` and `editors` are lists of
+`volume`, `issue`, `series`, `number`, `season`.  `authors` and `editors` are lists of
 names or one string of names separated by ";".  `type` is a CSL item type
 or a friendlier name for one ("report", "journal-article", "blog-post",
 "web-page", "book", "chapter", ...).
@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .citation.item import csl_type
+from .citation.item import SEASONS, csl_type
 from .errors import CorpusSearchError
 from .model import Publication, RawDocument
 
 TEXT_KEYS = ("title", "date", "publisher", "url")
-PUBLICATION_KEYS = ("container_title", "volume", "issue", "series", "number")
+PUBLICATION_KEYS = ("container_title", "volume", "issue", "series", "number", "season")
 NAME_KEYS = ("authors", "editors")
 KNOWN_KEYS = frozenset(TEXT_KEYS + PUBLICATION_KEYS + NAME_KEYS + ("type", "contributors"))
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -58,6 +58,8 @@ def parse_facts(raw: object, where: str) -> Facts:
             if not isinstance(value, str):
                 raise BadMetadata(f"{where}: {key!r} must be text")
             values[key] = " ".join(value.split())
+    if values.get("season") and values["season"].lower() not in SEASONS:
+        raise BadMetadata(f"{where}: season {values['season']!r} is not Spring, Summer, Autumn or Winter")
     if values.get("date") and not _DATE.match(values["date"]):
         raise BadMetadata(f"{where}: date {values['date']!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     for key in NAME_KEYS:

@@ -37,6 +37,7 @@ class Publication:
     issue: str = ""
     series: str = ""  # the series it is part of ("Special Report")
     number: str = ""  # its number in the series
+    season: str = ""  # of an issue dated by season: "Spring", "Summer", "Autumn" or "Winter"
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class RawDocument:
 
     id: str
     path: str
-    format: str  # "text", "markdown", "html", "jsonl"
+    format: str  # "text", "markdown", "html", "jsonl", "pdf", "docx"
     text: str
     title: str = ""
     authors: tuple[str, ...] = ()

@@ -1,4 +1,4 @@
-"""Read files into `RawDocument`s: plain text, Markdown, HTML and JSON Lines.
+"""Read files into `RawDocument`s: plain text, Markdown, HTML, JSON Lines, PDF and Word.
 
 `find_files` walks the paths a user gives and says why it passes over any
 file; `read_file` turns one file into documents, yielding a `Skip` for each
@@ -26,6 +26,8 @@ FORMATS = {
     ".html": "html",
     ".htm": "html",
     ".jsonl": "jsonl",
+    ".pdf": "pdf",
+    ".docx": "docx",
 }
 # Larger files are read, but anything past this is not indexed (reported).
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -228,6 +230,9 @@ def read_file(path: Path, doc_id: str | None = None) -> Iterator[RawDocument | S
     if fmt == "jsonl":
         yield from read_jsonl(path)
         return
+    if fmt in ("pdf", "docx"):  # their libraries are imported only here
+        yield _read_paged(path, fmt, doc_id or document_id(path))
+        return
     text, notes = read_text(path)
     yield from notes
     if not text.strip():
@@ -263,6 +268,16 @@ def _read_html(path: Path, text: str, doc_id: str) -> RawDocument:
         raise UnreadableDocument(
             f"{path}: malformed HTML ({exc.__class__.__name__}: {_short(exc)})"
         ) from None
+
+
+def _read_paged(path: Path, fmt: str, doc_id: str) -> RawDocument:
+    if fmt == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path, doc_id)
+    from .docx import read_docx
+
+    return read_docx(path, doc_id)
 
 
 def _read_markdown(path: Path, text: str, doc_id: str) -> RawDocument:
@@ -370,6 +385,8 @@ def _record_to_document(record: object, path: Path) -> RawDocument:
     doc_id, text = record.get("_id"), record.get("text")
     if doc_id in (None, "") or not isinstance(text, str):
         raise ValueError("record needs `_id` and a string `text`")
+    if not text.strip() and not str(record.get("title") or "").strip():
+        raise ValueError(f"record {doc_id!r} has no text")  # a title alone is content (a catalogue record)
     authors = record.get("authors") or ()
     if isinstance(authors, str):
         authors = [a.strip() for a in authors.split(";") if a.strip()]

@@ -30,6 +30,7 @@ from .lines import (
     starts_lower,
 )
 from .model import BIO, BODY, NOTES, SIDEBAR, Block
+from .paging import heading_text, is_marked_heading
 
 _NOTES_HEADING = re.compile(r"(?i)^(?:notes|endnotes|footnotes|references|sources|bibliography|works cited)$")
 _BIO_HEADING = re.compile(r"(?i)^about the (?:authors?|contributors?)$")
@@ -86,13 +87,21 @@ def _heading_run(lines: list[str], i: int, capitals: bool) -> int:
 
 def split_sections(lines: list[str], first_heading: str = "") -> list[Section]:
     """The lines cut at each heading; text before the first heading has `first_heading`."""
-    capitals = uses_capital_headings(lines)
+    marked = any(is_marked_heading(line) for line in lines)  # a reader saw the type: it decides
+    capitals = not marked and uses_capital_headings(lines)
     one_per_line = is_one_paragraph_per_line(lines)
     blank_lines = any(not line.strip() for line in lines)
     sections = [Section(first_heading, capitals=capitals)]
     i = 0
     while i < len(lines):
         stripped = lines[i].strip()
+        if marked:
+            if is_marked_heading(lines[i]):
+                sections.append(Section(heading_text(lines[i])))
+            else:
+                sections[-1].lines.append(lines[i])
+            i += 1
+            continue
         if capitals:
             heading = is_upper_heading(stripped)
         else:

@@ -16,9 +16,12 @@ catalog; a document neither names stays unattributed.
 
 Footnote numbers glued to words ("percent.94"), lines of web-page furniture
 and pull quotes are taken out only of text exported from a PDF or scraped
-from a page: the bundled reports (the catalog's documents) and PDF files.
-Anywhere else a number after a word is part of it ("httplib2") and every
-line is content.
+from a page: the bundled reports (the catalog's documents).  Anywhere else a
+number after a word is part of it ("httplib2") and every line is content.
+PDF and Word files are read from their layout (corpus.pdf, corpus.docx), whose
+readers leave out running heads, superscript note markers and pull quotes
+themselves; their text gets only the cleaning that needs no guess
+(corpus.paging), and each block of a PDF gets the page it is printed on.
 """
 from __future__ import annotations
 
@@ -31,10 +34,16 @@ from .catalog import lookup
 from .clean import clean_markup_text, clean_text
 from .lines import words_of
 from .model import Block, Document, Publication, RawDocument
+from .paging import assign_pages, clean_laid_out_text, note_blocks, take_out_notes
 from .sections import article_blocks, kind_of_section, split_sections
 from .volume import is_edited_volume, volume_blocks
 
 __all__ = ["build_document", "document_authors"]
+
+# Formats whose readers see the layout and take out pull quotes, running heads
+# and note markers themselves (corpus.pdf_layout, corpus.docx): the text-only
+# guesses of corpus.clean and corpus.asides are left out for them.
+READ_BY_LAYOUT = frozenset({"pdf", "docx"})
 
 
 def drop_title_lines(lines: list[str], title: str) -> list[str]:
@@ -85,17 +94,23 @@ def _text_blocks(
     raw: RawDocument, title: str, authors: tuple[str, ...], exported: bool
 ) -> tuple[str, list[Block]]:
     """The title (found in the text if the caller had none) and the blocks of a text document."""
-    lines = clean_text(raw.text, exported=exported).split("\n")
+    if raw.format in READ_BY_LAYOUT:
+        clean = clean_laid_out_text
+    else:
+        def clean(text: str) -> str:
+            return clean_text(text, exported=exported)
+    text, notes = take_out_notes(raw.text.replace("\f", "\n"))  # notes at page feet, for paged documents
+    lines = clean(text).split("\n")
     lines = take_out_sidebars(lines)
-    if exported:  # a line printed twice is a pull quote only on a printed page
+    if exported and raw.format not in READ_BY_LAYOUT:  # a line printed twice is a pull quote only on a printed page
         lines = drop_pull_quotes(lines)
     if is_edited_volume(lines):
-        return title, volume_blocks(lines, title, authors)
+        return title, volume_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean)
     if title:
         lines = drop_title_lines(lines, title)
     else:
         title, lines = take_opening_title(lines)
-    return title, article_blocks(lines, title, authors)
+    return title, article_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean)
 
 
 def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, ...]:
@@ -111,7 +126,7 @@ def _publication(raw: RawDocument, entry) -> Publication:
     if entry is None or raw.publication == entry.publication:
         return raw.publication
     fields = {}
-    for key in ("type", "container_title", "editors", "volume", "issue", "series", "number"):
+    for key in ("type", "container_title", "editors", "volume", "issue", "series", "number", "season"):
         fields[key] = getattr(raw.publication, key) or getattr(entry.publication, key)
     return Publication(**fields)
 
@@ -132,6 +147,8 @@ def build_document(raw: RawDocument) -> Document:
     else:
         exported = raw.format == "pdf" or entry is not None
         title, blocks = _text_blocks(raw, title, authors, exported)
+    if raw.page_labels:
+        blocks = assign_pages(blocks, raw.text, raw.page_labels)
     if not title and blocks:
         title = textwrap.shorten(blocks[0].text, 80, placeholder=" …")
     return Document(

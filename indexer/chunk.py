@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from corpus.model import Block, Document
+from corpus.paging import join_pages
 
 from .sentences import SpanSplitter
 
@@ -35,6 +36,7 @@ class Passage:
     end: int
     sentences: tuple[tuple[int, int], ...]  # sentence spans, relative to `text`
     date: str = ""
+    page: str = ""  # the printed page ("12", or "12-13" across a break); "" for unpaged documents
 
     @property
     def text_hash(self) -> str:
@@ -155,6 +157,7 @@ def chunk_document(doc: Document, sentence_spans: SpanSplitter) -> Iterator[Pass
                 end=start + len(text),
                 sentences=tuple(spans),
                 date=doc.date,
+                page=first.page if piece is not None else join_pages(first.page, run[-1][1].page),
             )
     if not ordinal and doc.title.strip():
         # A document that is only a title (a catalogue record, a JSON Lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from corpus.readers import Skip, file_digest, find_files
 from corpus.sidecar import sidecar_signature
@@ -78,3 +79,16 @@ def source_key(path: Path) -> str:
         return mf.source_key(path)
     except (RuntimeError, OSError):
         return str(Path(os.path.abspath(path)))
+
+
+def text_size(paths: Iterable[Path]) -> int:
+    """Roughly how much text there is to read (a gzip file holds about 3x its size)."""
+    return sum(file_size(p) * (3 if p.name.lower().endswith(".gz") else 1) for p in paths)
+
+
+def file_size(path: Path) -> int:
+    """A file's size in bytes (0 if it cannot be read)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -61,6 +61,7 @@ def passage_record(p: Passage, key: str) -> dict:
         "section_words": p.section,
         "authors": list(names),
         "date": p.date,
+        "page": p.page,
         "start": p.start,
         "end": p.end,
         "sentences": [list(s) for s in p.sentences],

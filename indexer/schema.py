@@ -283,6 +283,7 @@ def build_schema() -> fields.Schema:
         section_words=fields.TEXT(analyzer=name_analyzer(), phrase=False),
         authors=fields.STORED(),
         date=fields.ID(stored=True),
+        page=fields.STORED(),  # the printed page label ("12", "12-13"), for paged documents
         start=fields.STORED(),
         end=fields.STORED(),
         sentences=fields.STORED(),

@@ -20,7 +20,8 @@ from . import changes, layout
 from . import manifest as mf
 from .layout import INDEX_NAME, IndexDamaged
 from .lock import writer_lock
-from .plan import Plan, plan_update, source_key
+from .plan import Plan, file_size, plan_update, source_key, text_size
+from .readahead import PdfReadAhead
 from .report import IndexReport, Run
 from .safety import interrupts_deferred
 from .schema import build_schema
@@ -192,12 +193,13 @@ class Indexer:
                     remove_orphan_segments(ix)
 
         try:  # (workers get the sentence model when they start: it may be unreadable)
-            sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, _text_size(to_read.values()))
+            sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, text_size(to_read.values()))
         except BaseException:
             abandon(writer.cancel)
             raise
         try:
-            self._write(plan, manifest, to_read, sink, writer, run, progress)
+            with PdfReadAhead(list(to_read.values()), jobs) as ahead:
+                self._write(plan, manifest, to_read, sink, writer, run, progress, ahead)
             # The commit (Whoosh renames its new table of contents into place)
             # is the moment the run's work becomes visible; the manifest follows.
             # A kill between the two is harmless: the next run reads the same
@@ -222,7 +224,7 @@ class Indexer:
 
     @staticmethod
     def _write(plan: Plan, manifest: mf.Manifest, to_read: dict[str, Path], sink, writer, run: Run,
-               progress: Progress | None) -> None:
+               progress: Progress | None, ahead: PdfReadAhead) -> None:
         """Delete the passages of removed files, then read each new or changed file into the sink."""
         from .records import path_term
 
@@ -230,27 +232,16 @@ class Indexer:
             writer.delete_by_term("path", path_term(key))
             del manifest.files[key]
             run.wrote = True
-        total_bytes = sum(_size(p) for p in to_read.values()) or 1
+        total_bytes = sum(file_size(p) for p in to_read.values()) or 1
         done_bytes = 0
         for key, path in to_read.items():
+            ahead.reached(path)
             record = changes.index_file(sink, writer, key, path, manifest.files.get(key), run)
             if record is None:
                 if key in manifest.files:
                     plan.unchanged[key] = path  # keep the version already indexed
             else:
                 manifest.files[key] = record
-            done_bytes += _size(path)
+            done_bytes += file_size(path)
             if progress:
                 progress(min(done_bytes, total_bytes), total_bytes)
-
-
-def _text_size(paths: Iterable[Path]) -> int:
-    """Roughly how much text there is to read (a gzip file holds about 3x its size)."""
-    return sum(_size(p) * (3 if p.name.lower().endswith(".gz") else 1) for p in paths)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0

@@ -103,6 +103,7 @@ def document_info(doc_id: str, meta: dict | None, passages: int, fallback: dict 
         issue=str(pub.get("issue", "")),
         series=str(pub.get("series", "")),
         number=str(pub.get("number", "")),
+        season=str(pub.get("season", "")),
     )
     return DocumentInfo(
         id=doc_id,

@@ -161,7 +161,7 @@ class Searcher:
     def _passage_id(self, given: str) -> str:
         """`given` with its document part completed from a unique prefix (an exact id as it is)."""
         if self._searcher.document(id=given) is None and is_passage_id(given):
-            return reading.passage_id(self._searcher, given)
+            return reading.passage_fields(self._searcher, given)["id"]  # (or why there is none)
         return given
 
     def get_or_none(self, passage_id: str) -> Hit | None:

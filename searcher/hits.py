@@ -26,6 +26,7 @@ class Hit:
     date: str = ""
     also_in: tuple[str, ...] = ()  # other documents holding the same passage
     citation: str = ""  # the source cited, only when asked for (`search --cite STYLE`)
+    page: str = ""  # the page label as printed ("12", "12-13"); "" for documents without pages
     sentences: tuple[Span, ...] = field(default=(), repr=False)
 
     def highlight(self, start: str = "**", end: str = "**") -> str:
@@ -49,6 +50,8 @@ class Hit:
         out["also_in"] = list(self.also_in)
         if self.citation:
             out["citation"] = self.citation
+        if self.page:
+            out["page"] = self.page
         return out
 
 

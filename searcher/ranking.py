@@ -143,7 +143,7 @@ QUERY_TF = True
 COORDINATION = 1.0
 # ... for queries of at most this many distinct words (long queries, such as
 # a pasted abstract, rank best as plain sums); None: every query.
-COORDINATION_MAX_WORDS: int | None = 4
+COORDINATION_MAX_WORDS: int | None = 6
 # How a word's matches in the text, title and section fields combine:
 # "bm25f" (BM25F proper: the field frequencies, weighted by FIELD_BOOSTS and
 # length-normalised with each field's b, are added before one saturation, so
@@ -307,6 +307,9 @@ def _word_query():
             super().__init__(child)
             self._fields = fields
             self._weight = weight
+            # The leaf matchers stay the same objects while the union moves
+            # over them, so they are found once, with their field's constants.
+            self._leaves = [(leaf, *fields[leaf.term()[0]]) for leaf in child.term_matchers()]
 
         def copy(self):
             return self.__class__(self.child.copy(), self._fields, self._weight)
@@ -321,12 +324,10 @@ def _word_query():
             return self._weight * (K1 + 1)
 
         def score(self):
-            child = self.child
-            docnum = child.id()
+            docnum = self.child.id()
             t = 0.0
-            for leaf in child.term_matchers():
+            for leaf, boost, b, average, length in self._leaves:
                 if leaf.is_active() and leaf.id() == docnum:
-                    boost, b, average, length = self._fields[leaf.term()[0]]
                     t += boost * leaf.weight() / (1 - b + b * (length(docnum) or 0) / average)
             return self._weight * t * (K1 + 1) / (K1 + t)
 
@@ -369,6 +370,10 @@ def _coordination_matcher():
             self._idfs = {w.encode("utf-8"): v for w, v in idfs.items()}  # matchers give terms as bytes
             self._total = sum(idfs.values())
             self._power = power
+            # A term matcher positioned on a passage means its word is there;
+            # the matchers are found once (they move, they are not replaced).
+            self._leaves = [(leaf, leaf.term()[1]) for leaf in child.term_matchers()
+                            if leaf.term()[1] in self._idfs]
 
         def copy(self):
             return self.__class__(self.child.copy(), self._words, self._power)
@@ -378,13 +383,10 @@ def _coordination_matcher():
 
         def score(self):
             child = self.child
-            seen = set()
-            held = 0.0
-            for _, text in child.matching_terms(child.id()):
-                if text not in seen:
-                    seen.add(text)
-                    held += self._idfs.get(text, 0.0)
-            return child.score() * (held / self._total) ** self._power
+            docnum = child.id()
+            held = {text for leaf, text in self._leaves if leaf.is_active() and leaf.id() == docnum}
+            share = sum(self._idfs[text] for text in held) / self._total
+            return child.score() * share ** self._power
 
     return CoordinationMatcher
 

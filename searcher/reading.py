@@ -5,6 +5,8 @@ they return stored fields and the plain values of searcher.documents.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Iterator
 
 from .dates import parse_bound, within
@@ -81,8 +83,6 @@ def info(ws, doc_id: str, with_outline: bool = False) -> DocumentInfo:
         first = first or (passages[0] if passages else {})
         doc = document_info(doc_id, first.get("document_meta"), len(passages), first)
         if with_outline:
-            from dataclasses import replace
-
             doc = replace(doc, outline=outline_of(passages))
         return doc
     return document_info(doc_id, first.get("document_meta"), _passages_of(ws, doc_id, count_only=True), first)
@@ -107,8 +107,6 @@ def all_documents(ws, author: list[str] | None = None, after: str | None = None,
 
 
 def _words(text: str) -> set[str]:
-    import re
-
     return set(re.findall(r"\w+", text.lower()))
 
 

@@ -80,6 +80,7 @@ class HitMaker:
             score=round(float(score), 4) if score is not None else None,
             kind=fields.get("kind", "body"),
             date=fields.get("date", ""),
+            page=fields.get("page") or "",
             also_in=self.also_in_all([fields])[0] if also_in is None else also_in,
             sentences=tuple(tuple(s) for s in fields.get("sentences") or ()),
         )

@@ -133,3 +133,12 @@ def test_texinfo_bodies_and_docbook_chapters_are_kept(index):
         chapters = {h.section for h in s.search("users groups", document="docbook-base-passwd-users-and-groups",
                                                 limit=50)}
     assert {"Chapter 1. Introduction", "Chapter 2. Users and Groups"} <= chapters
+
+
+def test_a_record_with_no_text_is_skipped_with_that_reason(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "records.jsonl").write_text('{"_id": "a", "text": "Chips matter."}\n{"_id": "b", "text": "  "}\n')
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 1
+    assert [s.reason for s in report.skipped] == ["line 2: record 'b' has no text"]

@@ -212,3 +212,26 @@ def test_a_page_with_no_text_is_skipped_with_that_reason(tmp_path, html):
     assert report.added == 0
     assert [(s.path, s.reason) for s in report.skipped] == [
         (str(page), "no text (nothing but markup, scripts or page chrome)")]
+
+
+def test_a_main_round_a_banner_does_not_hide_the_text_beside_it():
+    story = " ".join(["The report finds that provincial funds moved first."] * 6)
+    html = f"""<html><body><main><h1>Welcome</h1></main>
+      <div class="content"><h2>Findings</h2><p>{story}</p></div>
+      <div class="footer"><p>Footerword copyright</p></div></body></html>"""
+    raw = read_html("banner.html", html, "banner")
+    assert [h for h, _ in raw.sections] == ["Findings"] and raw.title == "Welcome"
+    assert "Footerword" not in raw.text
+
+
+def test_footnote_reference_marks_do_not_glue_digits_to_words():
+    html = """<html><body><article>
+      <p>Startups attracted 38 percent<sup><a href="#fn94" id="r94">94</a></sup> of the money,
+      China<a class="footnote-reference brackets" href="#id3">[3]</a> said, and x<sup>2</sup> grew;
+      see note <a href="#n5">5</a>.</p>
+      <p id="fn94">94. A source.</p></article></body></html>"""
+    raw = read_html("notes.html", html, "notes")
+    assert raw.sections == (
+        ("", "Startups attracted 38 percent of the money, China said, and x2 grew; see note 5."),
+        ("", "94. A source."),
+    )

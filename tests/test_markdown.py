@@ -86,3 +86,11 @@ def test_first_top_level_heading_is_the_title_when_there_is_no_front_matter():
 def test_an_image_keeps_its_alt_text_and_a_link_its_text():
     raw = read_markdown("r.md", "![Zstandard logo](doc/logo.png) and [the manual](https://x.org/m).\n", "r")
     assert raw.sections == (("", "Zstandard logo and the manual."),)
+
+
+def test_a_myst_directive_is_read_as_the_markdown_it_holds():
+    text = "# Installs\n\n```{admonition} Pinning\n:class: margin\nSee {ref}`pip freeze <freeze>` and **pin** it.\n" \
+           "```\n\n```{code-block} python\nimport httplib2\n```\n"
+    raw = read_markdown("w.md", text, "w")
+    assert raw.sections == (("Installs", "Pinning"), ("Installs", "See pip freeze <freeze> and pin it."),
+                            ("Installs", "import httplib2"))

@@ -71,7 +71,8 @@ def test_any_query_gives_hits_or_a_bad_query_error(searcher, query):
 @example(query="NOT", as_json=False)
 @example(query="", as_json=False)
 def test_any_query_on_the_command_line_exits_0_1_or_2_without_traceback(index_dir, query, as_json):
-    args = ["search", query, "--index", str(index_dir), "--limit", "3"] + (["--json"] if as_json else [])
+    # the query after "--", as a script passing any string must write it ("--" itself, "-x"...)
+    args = ["search", "--index", str(index_dir), "--limit", "3"] + (["--json"] if as_json else []) + ["--", query]
     result = CliRunner().invoke(cli, args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 1, 2)

@@ -52,7 +52,8 @@ def bad_corpus(tiny_corpus: Path) -> Path:
         "[1, 2]\n"
         '{"_id": "good-2", "text": "Harvesters follow the tractors."}\n'
     )
-    (tiny_corpus / "notes.pdf").write_bytes(b"%PDF-1.4 ...")  # unknown type in a folder: passed over silently
+    (tiny_corpus / "notes.pdf").write_bytes(b"%PDF-1.4 ...")  # a PDF's header and nothing more
+    (tiny_corpus / "slides.key").write_bytes(b"PK...")  # unknown type in a folder: passed over silently
     (tiny_corpus / "dangling.txt").symlink_to(tiny_corpus / "nowhere.txt")
     (tiny_corpus / "loop.txt").symlink_to(tiny_corpus / "loop.txt")
     (tiny_corpus / "sub").mkdir()
@@ -76,7 +77,8 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_indexed(tmp_path, bad_c
     assert reasons["lines.jsonl:2"].startswith("line 2: ")
     assert reasons["lines.jsonl:3"] == "line 3: record needs `_id` and a string `text`"
     assert reasons["lines.jsonl:4"] == "line 4: not a JSON object"
-    assert "notes.pdf" not in reasons
+    assert reasons["notes.pdf"].startswith("damaged PDF")
+    assert "slides.key" not in reasons
     assert {Path(n.path).name: n.reason for n in report.notes} == {"latin.txt": "not UTF-8; read as cp1252"}
     # tiny corpus (3) + latin + broken.html + two good JSON Lines records
     assert report.added == 7

@@ -67,6 +67,7 @@ def test_a_toml_catalog_keyed_by_document_id(report):
     ('{"titel": "typo"}', "unknown key 'titel'"),
     ('{"date": "last spring"}', "is not YYYY, YYYY-MM or YYYY-MM-DD"),
     ('{"type": "poem-cycle"}', "unknown type 'poem-cycle'"),
+    ('{"season": "Monsoon"}', "season 'Monsoon' is not Spring, Summer, Autumn or Winter"),
     ('{"authors": 3}', "'authors' must be a list of names"),
     ('["a list"]', "expected an object"),
 ])
@@ -99,3 +100,33 @@ def test_json_lines_records_carry_url_and_publisher(tmp_path):
                     encoding="utf-8")
     (doc,) = [d for d in read_file(path) if not isinstance(d, Note)]
     assert (doc.url, doc.publisher) == ("https://x.org/a", "X Press")
+
+
+def test_a_scholarly_pages_highwire_tags_say_which_journal_and_the_citation_uses_them(tmp_path):
+    from corpus.citation import Source, csl_item, render
+
+    page = tmp_path / "article.html"
+    page.write_text("""<html><head><title>Chip Rules</title>
+      <meta name="citation_title" content="Chip Rules and Their Limits">
+      <meta name="citation_author" content="Lovelace, Ada">
+      <meta name="citation_publication_date" content="2022/03/01">
+      <meta name="citation_journal_title" content="Journal of Examples">
+      <meta name="citation_volume" content="12"><meta name="citation_issue" content="3">
+      </head><body><main><h1>Chip Rules and Their Limits</h1>
+      <p>Export controls on chips tightened in 2022 and again in 2023, and this paper asks why.</p>
+      </main></body></html>""", encoding="utf-8")
+    doc = build_document(read_one(page)[0])
+    assert doc.publication.container_title == "Journal of Examples"
+    assert (doc.publication.type, doc.publication.volume, doc.publication.issue) == ("article-journal", "12", "3")
+    item = csl_item(Source(doc.id, doc.title, doc.authors, doc.date, doc.publisher, doc.url, doc.publication))
+    assert render(item, "chicago").text == ("Lovelace, Ada. “Chip Rules and Their Limits.” "
+                                            "Journal of Examples 12, no. 3 (2022).")
+
+
+def test_markdown_front_matter_gives_publisher_and_url(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text("---\ntitle: Chip Rules\nauthor: Ada Lovelace\ndate: 2023-04-02\npublisher: Example Institute\n"
+                    "url: https://example.org/chip-rules\n---\n\nExport controls tightened in 2022.\n", encoding="utf-8")
+    doc = build_document(read_one(note)[0])
+    assert (doc.title, doc.authors, doc.date) == ("Chip Rules", ("Ada Lovelace",), "2023-04-02")
+    assert (doc.publisher, doc.url) == ("Example Institute", "https://example.org/chip-rules")

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from ..model import Publication
 
+SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}  # CSL's season numbers
+
 # The CSL types a sidecar may name, and friendlier names for some of them.
 CSL_TYPES = frozenset(
     """article article-journal article-magazine article-newspaper bill book broadcast chapter
@@ -108,6 +110,9 @@ def csl_item(source: Source, part: Part | None = None) -> dict:
         item["publisher"] = source.publisher
     issued = csl_date(source.date)
     if issued:
+        season = SEASONS.get(pub.season.lower())
+        if season and len(issued.get("date-parts", [[]])[0]) == 1:  # an issue dated "Spring 2023"
+            issued["season"] = season
         item["issued"] = issued
     if source.url:
         item["URL"] = source.url

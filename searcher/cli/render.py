@@ -19,7 +19,7 @@ def _style(text: str, style: tuple[str, str], color: bool) -> str:
     return f"{style[0]}{text}{style[1]}" if color and text else text
 
 
-# A hit's place line (authors · section · kind · page · date) is kept to one
+# A hit's place line (authors · section · kind · date) is kept to one
 # line: the section path is shortened in the middle to fit this many columns
 # when the width of the output is not known.
 PLACE_WIDTH = 100
@@ -27,14 +27,11 @@ INDENT = "   "
 
 
 def _place(hit: Hit, width: int) -> str:
-    """Authors, section (shortened to fit `width` columns), kind, page and date, joined by ` · `."""
+    """Authors, section (shortened to fit `width` columns), kind and date, joined by ` · `."""
     before = [", ".join(hit.authors) or "author unknown"]
     after = []
     if hit.kind not in ("body", "answer"):
         after.append(hit.kind)
-    page = getattr(hit, "page", "") or ""
-    if page:
-        after.append(f"p. {page}")
     if hit.date:
         after.append(hit.date)
     if not hit.section:
@@ -44,7 +41,7 @@ def _place(hit: Hit, width: int) -> str:
 
 
 def format_hit(hit: Hit, color: bool, context: int = 320, width: int | None = None) -> str:
-    """A hit as a few lines: rank, score and title; authors, section, page and date; snippet; id.
+    """A hit as a few lines: rank, score and title; authors, section and date; snippet; id and page.
 
     With a `width` (a terminal's), each line is wrapped to it with a hanging indent.
     """
@@ -59,6 +56,7 @@ def format_hit(hit: Hit, color: bool, context: int = 320, width: int | None = No
         INDENT + _style(place, DIM, color),
         INDENT + body,
         INDENT + _style(hit.id, ID, color)
+        + (_style(f"  p. {hit.page}", DIM, color) if hit.page else "")
         + (_style(f"  (also in {', '.join(hit.also_in)})", DIM, color) if hit.also_in else ""),
     ]
     lines = [wrap(line, width, INDENT) for line in lines]
@@ -95,11 +93,10 @@ def format_passage(hit: Hit, color: bool) -> str:
         ("section", hit.section or "-"),
         ("kind", hit.kind),
     ]
-    page = getattr(hit, "page", "") or ""
-    if page:
-        rows.append(("page", page))
     if hit.date:
         rows.append(("date", hit.date))
+    if hit.page:
+        rows.append(("page", hit.page))
     head = "\n".join(f"{_style(k + ':', DIM, color)} {v}" for k, v in rows)
     return f"{head}\n\n{hit.text}"
 
