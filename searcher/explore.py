@@ -172,20 +172,17 @@ class Explorer:
     def _empty_filters(self, author, document, section, after, before, restrictions) -> list[str]:
         """The filters (as typed) that no passage passes, each taken alone."""
         empty = []
-        options = [("--author", {"author": [a]}) for a in _names(author)]
-        options += [("--document", {"document": [d]}) for d in _names(document)]
+        options = [(f"--author {a}", ([a], None, None, None, None)) for a in _names(author)]
+        options += [(f"--document {d}", (None, [d], None, None, None)) for d in _names(document)]
         if section and section.strip():
-            options.append(("--section", {"section": section}))
+            options.append((f"--section {section}", (None, None, section, None, None)))
         if after or before:
-            options.append(("dates", {"after": after, "before": before}))
-        for label, given in options:
-            where = self._filters.where(given.get("author"), given.get("document"), given.get("section"),
-                                        given.get("after"), given.get("before"))
+            dates = " ".join(f"--{k} {v}" for k, v in (("after", after), ("before", before)) if v)
+            options.append((dates, (None, None, None, after, before)))
+        for typed, given in options:
+            where = self._filters.where(*given)
             if where is False or not any(True for _ in self._searcher.docs_for_query(where)):
-                if label == "dates":
-                    empty += [f"--after {after}"] * bool(after) + [f"--before {before}"] * bool(before)
-                else:
-                    empty.append(f"{label} {next(iter(given.values()))[0] if label != '--section' else section}")
+                empty.append(typed)
         for typed in restrictions:
             restriction = self._filters.with_documents_resolved(self._queries.read(typed).restriction)
             if restriction is not None and not any(True for _ in self._searcher.docs_for_query(restriction)):

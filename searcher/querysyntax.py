@@ -138,7 +138,7 @@ def _balance_brackets(text: str) -> tuple[str, list[str]]:
     return text, notes
 
 
-def _dangling_operators(text: str) -> tuple[list, list[str]]:
+def _dangling_operators(text: str) -> tuple[str, list[str]]:
     """Capitalised operators with no term where one is needed, lowercased (read as words), with a note each."""
     ps = pieces(text)
     if not any(p.kind == "word" and p.text in OPERATORS for p in ps):
