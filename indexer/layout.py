@@ -28,7 +28,7 @@ from corpus.errors import CorpusSearchError
 
 # Bump when the schema or the analysis changes: an index made by another
 # version is refused with a message asking for `corpus-search index --rebuild`.
-SCHEMA_VERSION = 4  # 3: each document's record (indexer.document_meta) on its first passage; 4: passages store their printed page
+SCHEMA_VERSION = 5  # 3: each document's record (indexer.document_meta) on its first passage; 4: passages store their printed page; 5: accents folded, CJK pairs
 
 CURRENT_NAME = "CURRENT"  # in the index folder: the name of the live generation
 SOURCES_NAME = "sources.json"  # in the index folder: a copy of the tracked sources (indexer.manifest)

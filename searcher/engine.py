@@ -28,6 +28,7 @@ from .highlight import MatchTerms
 from .hits import Hit, Results, Stats
 from .ids import is_passage_id
 from .opening import open_index
+from .shortfall import Shortfall
 from .query import BadQuery, QueryReader, as_text
 from .results import HitMaker, PassageNotFound, distinct, is_text, ranked
 
@@ -313,6 +314,19 @@ class Searcher:
         (see `Explorer.facets`)."""
         return self._explorer.facets(query, author=author, document=document, section=section,
                                      after=after, before=before)
+
+    @_reads_index
+    def notes(self, query: str) -> tuple[str, ...]:
+        """How the malformed parts of `query` were read (an unclosed quote, a stray bracket, ...), one line each."""
+        return self._queries.read(query).notes
+
+    @_reads_index
+    def why_nothing(self, query: str, *, limit: int = 10, page: int = 1, author: Names = None,
+                    document: Names = None, section: str | None = None, after: str | None = None,
+                    before: str | None = None) -> Shortfall:
+        """Why `search` with these arguments returns nothing: words the index lacks, filters, pages (a `Shortfall`)."""
+        return self._explorer.why_nothing(query, limit=limit, page=page, author=author, document=document,
+                                          section=section, after=after, before=before)
 
     @_reads_index
     def suggest(self, query: str) -> str | None:

@@ -13,7 +13,8 @@ from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit
 from .query import BadQuery, QueryReader, as_text
-from .results import HitMaker, ranked
+from .results import HitMaker, distinct, ranked
+from .shortfall import Shortfall, filters_as_typed
 from .suggest import Lexicon, correct_query, surface_forms
 
 Names = str | Sequence[str] | None
@@ -36,7 +37,8 @@ class Explorer:
     def prepare(self, query: str, author=None, document=None, section=None, after=None, before=None):
         """The parsed query and its filter (False: nothing can match); BadQuery on bad input."""
         where = self._filters.where(author, document, section, after, before)
-        return self._queries.parse(query), where
+        reading = self._queries.read(query)
+        return reading.parsed, _both(where, self._filters.with_documents_resolved(reading.restriction))
 
     def count(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
               after: str | None = None, before: str | None = None) -> int:
@@ -60,18 +62,57 @@ class Explorer:
     def suggest(self, query: str) -> str | None:
         """`query` respelt with words the index holds ("semiconducter" -> "semiconductor"), or None.
 
-        Only a respelling that finds passages is offered; its words are written
-        as the passages write them, never as stems.  Never raises on a bad query.
+        Only a respelling is offered whose every word the index holds and that
+        finds more passages than the query as typed; its words are written as
+        the passages write them, never as stems.  Never raises on a bad query.
         """
         if not query or not query.strip():
             return None
         better = correct_query(query, self._lexicon())
-        if better is None:
+        if better is None or not self._holds_every_word(better):
             return None
         try:
-            return better if self.count(better) else None
+            found = self.count(better)
         except BadQuery:
             return None
+        try:
+            before = self.count(query)
+        except BadQuery:
+            before = 0
+        return better if found > before else None
+
+    def _holds_every_word(self, query: str) -> bool:
+        """Whether every word of `query` searched in the text is in the index (stop words aside)."""
+        from indexer.schema import SEARCH_FIELDS
+
+        from .querysyntax import plain_words
+
+        reader = self._searcher.reader()
+        for word in plain_words(query):
+            stems = [t for t, _, _ in self._queries.tokens(word)]
+            if any(not any(reader.doc_frequency(f, s) for f in SEARCH_FIELDS) for s in stems):
+                return False
+        return True
+
+    def why_nothing(self, query: str, *, limit: int = 10, page: int = 1, author: Names = None,
+                    document: Names = None, section: str | None = None, after: str | None = None,
+                    before: str | None = None) -> Shortfall:
+        """What explains an empty page of `search` results with these arguments (see `searcher.shortfall`)."""
+        reading = self._queries.read(query)
+        options = self._filters.where(author, document, section, after, before)
+        where = _both(options, self._filters.with_documents_resolved(reading.restriction))
+        found = [] if where is False else distinct(ranked(self._searcher, reading.parsed, where))
+        matches = len(found)
+        shortfall = dict(matches=matches, pages=-(-matches // max(limit, 1)), page=page)
+        if matches:
+            return Shortfall(**shortfall)
+        typed = filters_as_typed(author, document, section, after, before, reading.restrictions)
+        unfiltered = None
+        if typed:
+            unfiltered = len(ranked(self._searcher, reading.parsed))
+        return Shortfall(**shortfall, missing=tuple(self._missing_words(reading)), unfiltered=unfiltered,
+                         filters=tuple(typed), empty_filters=tuple(self._empty_filters(
+                             author, document, section, after, before, reading.restrictions)))
 
     def similar(self, passage_id: str, *, limit: int = 10, author: Names = None, document: Names = None,
                 after: str | None = None, before: str | None = None, terms: int = 12) -> list[Hit]:
@@ -112,6 +153,41 @@ class Explorer:
                 for n, (doc, fields) in enumerate(zip(results, stored), 1)]
 
     # -- the parts ---------------------------------------------------------
+
+    def _missing_words(self, reading) -> list[str]:
+        """The query's words (as typed) that no passage's text, title or section holds."""
+        from indexer.schema import SEARCH_FIELDS
+
+        from .querysyntax import plain_words
+
+        reader = self._searcher.reader()
+        missing = []
+        for word in plain_words(reading.text):
+            stems = [t for t, _, _ in self._queries.tokens(word)]
+            if stems and not any(reader.doc_frequency(f, s) for f in SEARCH_FIELDS for s in stems):
+                if word not in missing:
+                    missing.append(word)
+        return missing
+
+    def _empty_filters(self, author, document, section, after, before, restrictions) -> list[str]:
+        """The filters (as typed) that no passage passes, each taken alone."""
+        empty = []
+        options = [(f"--author {a}", ([a], None, None, None, None)) for a in _names(author)]
+        options += [(f"--document {d}", (None, [d], None, None, None)) for d in _names(document)]
+        if section and section.strip():
+            options.append((f"--section {section}", (None, None, section, None, None)))
+        if after or before:
+            dates = " ".join(f"--{k} {v}" for k, v in (("after", after), ("before", before)) if v)
+            options.append((dates, (None, None, None, after, before)))
+        for typed, given in options:
+            where = self._filters.where(*given)
+            if where is False or not any(True for _ in self._searcher.docs_for_query(where)):
+                empty.append(typed)
+        for typed in restrictions:
+            restriction = self._filters.with_documents_resolved(self._queries.read(typed).restriction)
+            if restriction is not None and not any(True for _ in self._searcher.docs_for_query(restriction)):
+                empty.append(typed)
+        return empty
 
     def count_facets(self, docnums) -> dict:
         """Passages per author, document, section and year among `docnums`."""
@@ -174,6 +250,24 @@ class Explorer:
             surfaces=surfaces,
         )
 
+
+def _names(value: Names) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return [v for v in value if v and v.strip()]
+
+
+def _both(where, restriction):
+    """A filter that passes what both pass (None: no filter; False: nothing passes)."""
+    if where is False or restriction is None:
+        return where
+    if where is None:
+        return restriction
+    from whoosh import query as q
+
+    return q.And([where, restriction])
 
 FACET_KEYS = ("authors", "documents", "sections", "years")
 

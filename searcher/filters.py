@@ -26,6 +26,19 @@ class Filters:
         parts = [f for f in (filters, dated) if f is not None]
         return q.And(parts) if len(parts) > 1 else (parts[0] if parts else None)
 
+    def with_documents_resolved(self, restriction):
+        """A restriction (from `document:004` field terms) with each document id completed from its unique prefix."""
+        from whoosh import query as q
+
+        from .reading import resolve
+
+        def complete(node):
+            if isinstance(node, q.Term) and node.fieldname == "document":
+                return q.Term("document", resolve(self._searcher, as_text(node.text)), boost=node.boost)
+            return node if node.is_leaf() else node.apply(complete)
+
+        return None if restriction is None else complete(restriction)
+
     def _date_filter(self, after, before):
         """The dates in the index that pass the bounds, as a filter (None: no bounds; False: none pass)."""
         if after is None and before is None:

@@ -5,12 +5,14 @@ importing this module (for `BadQuery`) costs nothing.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
 from corpus.errors import CorpusSearchError
 
 from .fuzzy import widen_fuzzy_terms
 from .highlight import MatchTerms
+from .querysyntax import check_fields, shape
 from .querytext import plain_query
 
 # Longer queries are refused: Whoosh's parser takes time quadratic in the
@@ -23,8 +25,41 @@ MAX_FUZZY_EDITS = 2
 MAX_EXPANDED_WORDS = 10_000
 
 
+# Other names a query may give a field (`by:ding`, `doc:004`).
+FIELD_ALIASES = {"author": ["authors", "by"], "document": ["doc"]}
+# Fields describing where a passage is or what it is: a term on one of them
+# restricts the results (searcher.querysyntax).
+METADATA_FIELDS = ("author", "document", "kind", "date", "title", "section")
+
+
 class BadQuery(CorpusSearchError):
     """A query that cannot be parsed or run."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a query was read: the Whoosh query to rank by, what every hit must match, and notes for the user."""
+
+    parsed: object  # a Whoosh query
+    text: str  # the text it was parsed from (repaired; restricting field terms taken out)
+    restriction: object | None = None  # a Whoosh query every hit must match (the restricting field terms)
+    restrictions: tuple[str, ...] = ()  # those field terms as typed
+    notes: tuple[str, ...] = ()  # how malformed parts were read, one line each
+
+
+def known_fields() -> dict[str, str]:
+    """Every field name a query may use (aliases included) -> the field it means."""
+    from indexer.schema import QUERY_FIELDS
+
+    known = {name: name for name in QUERY_FIELDS}
+    for field, aliases in FIELD_ALIASES.items():
+        known.update((alias, field) for alias in aliases)
+    return known
+
+
+def metadata_names() -> frozenset[str]:
+    """The names (aliases included) of the fields whose terms restrict."""
+    return frozenset(name for name, field in known_fields().items() if field in METADATA_FIELDS)
 
 
 class QueryReader:
@@ -38,7 +73,15 @@ class QueryReader:
         self._parser = None
 
     def parse(self, text: str):
-        """`text` as a Whoosh query, rewritten (see `_exclude_negations`, `_limit_fuzziness`, `widen_fuzzy_terms`)."""
+        """`text` as a Whoosh query to rank by (restricting field terms included; see `read`)."""
+        return self.read(text).parsed
+
+    def read(self, text: str) -> Reading:
+        """`text` read as a `Reading`: repaired (`searcher.querysyntax`), parsed and rewritten.
+
+        Rewriting: `_exclude_negations`, `_limit_fuzziness`, `widen_fuzzy_terms`.
+        An unknown field is a BadQuery naming the closest known one.
+        """
         if not text or not text.strip():
             raise BadQuery("empty query; give some words to search for")
         if len(text) > MAX_QUERY_CHARS:
@@ -46,26 +89,42 @@ class QueryReader:
                 f"the query is too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,})"
             )
         if self._parser is None:
-            self._parser = _make_parser(self._searcher.schema)  # (not the index: its TOC may be gone)
-        cleaned = plain_query("".join(ch if ch.isprintable() else " " for ch in text))
+            # (from the searcher's schema, not the index: its TOC may be gone)
+            self._parser = _make_parser(self._searcher.schema)
+            self._filter_parser = _make_parser(self._searcher.schema, extras=False)
+        cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
+        known = known_fields()
+        unknown = check_fields(cleaned, known)
+        if unknown:
+            raise BadQuery(unknown)
+        shaped = shape(cleaned, metadata_names(), known)
+        # (searcher.querytext after the repairs: a dangling operator gets its note first)
+        ranked_text = plain_query(shaped.text)
+        parsed = self._parse(ranked_text, text, self._parser)
+        if shaped.restrictions and _is_null(parsed):
+            # nothing but field terms (or stop words): rank by the field terms themselves
+            parsed = self._parse(plain_query(" ".join(shaped.restrictions)), text, self._parser)
+        restriction = None
+        if shaped.restrictions:
+            parts = [self._parse(plain_query(r), text, self._filter_parser) for r in shaped.restrictions]
+            from whoosh import query as q
+
+            parts = [p for p in parts if not _is_null(p)]
+            restriction = (q.And(parts) if len(parts) > 1 else parts[0]) if parts else None
+        if _is_null(parsed):
+            raise BadQuery(f"the query {_shown(text)} has no words to search for")
+        return Reading(parsed, ranked_text, restriction, shaped.restrictions, shaped.notes)
+
+    def _parse(self, cleaned: str, typed: str, parser):
         try:
-            parsed = self._parser.parse(cleaned)
+            parsed = parser.parse(cleaned)
             parsed = _limit_fuzziness(_exclude_negations(parsed))
         except Exception as exc:  # Whoosh's parser fails in many ways on odd input
             raise BadQuery(
-                f"cannot understand the query {_shown(text)} ({exc.__class__.__name__}); "
+                f"cannot understand the query {_shown(typed)} ({exc.__class__.__name__}); "
                 "check its quotes, brackets and AND/OR/NOT"
             ) from None
         parsed = widen_fuzzy_terms(parsed, cleaned, lambda w: [t for t, _, _ in self.tokens(w)])
-        from indexer.schema import QUERY_FIELDS
-
-        bad = sorted(_query_fields(parsed) - set(QUERY_FIELDS))
-        if bad:
-            raise BadQuery(f"unknown field {bad[0]!r}; fields are: {', '.join(QUERY_FIELDS)}")
-        from whoosh import query as q
-
-        if parsed is q.NullQuery or isinstance(parsed, q.NullQuery.__class__):
-            raise BadQuery(f"the query {_shown(text)} has no words to search for")
         _limit_expansion(parsed, self._searcher.reader())
         return parsed
 
@@ -97,7 +156,13 @@ class QueryReader:
             yield t.text, t.startchar, t.endchar
 
 
-def _make_parser(schema):
+def _is_null(parsed) -> bool:
+    from whoosh import query as q
+
+    return parsed is q.NullQuery or isinstance(parsed, q.NullQuery.__class__)
+
+
+def _make_parser(schema, extras: bool = True):
     from whoosh import qparser
 
     from indexer.schema import SEARCH_FIELDS
@@ -108,8 +173,8 @@ def _make_parser(schema):
         list(SEARCH_FIELDS), schema, fieldboosts=ranking.FIELD_BOOSTS, group=qparser.OrGroup,
     )
     parser.add_plugin(qparser.FuzzyTermPlugin())
-    parser.add_plugin(qparser.FieldAliasPlugin({"author": ["authors", "by"], "document": ["doc"]}))
-    return ranking.with_extras(parser)
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    return ranking.with_extras(parser) if extras else parser
 
 
 def _shown(text: str, width: int = 60) -> str:
@@ -179,11 +244,6 @@ def leaves(node) -> Iterable:
     else:
         for child in node.children():
             yield from leaves(child)
-
-
-def _query_fields(parsed) -> set[str]:
-    """The fields that the leaves of `parsed` name."""
-    return {field for field in (getattr(leaf, "fieldname", None) for leaf in leaves(parsed)) if field}
 
 
 def as_text(name) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
@@ -79,18 +80,20 @@ def correct_word(word: str, lexicon: Lexicon) -> str | None:
             forms[form.casefold()] += n
         if not forms:
             continue
-        surface = min(forms, key=lambda s: (edit_distance(typed, s), -forms[s], s))
-        distance = edit_distance(typed, surface)
+        surface = min(forms, key=lambda s: (spelling_distance(typed, s), edit_distance(typed, s), -forms[s], s))
+        distance = spelling_distance(typed, surface)
         if distance > maxdist or surface == typed:
             continue
-        key = (distance, -frequency, surface, candidate)
+        # Ties go to the more similar word (difflib's ratio), then the commoner.
+        likeness = round(SequenceMatcher(None, typed, _uninflected(typed, surface)).ratio(), 3)
+        key = (distance, -likeness, edit_distance(typed, surface), -frequency, surface, candidate)
         if best is None or key < best:
             best = key
     if best is None:
         return None
-    written = lexicon.surfaces(best[3])
-    usual = max((f for f in written if f.casefold() == best[2]), key=lambda f: (written[f], f))
-    return usual if _mixed_case(usual) else match_case(word, best[2])
+    written = lexicon.surfaces(best[-1])
+    usual = max((f for f in written if f.casefold() == best[-2]), key=lambda f: (written[f], f))
+    return usual if _mixed_case(usual) else match_case(word, best[-2])
 
 
 def _candidates(typed: str, stem: str, maxdist: int, lexicon: Lexicon) -> set[str]:
@@ -176,6 +179,36 @@ def match_case(model: str, word: str) -> str:
     if model[:1].isupper():
         return word[:1].upper() + word[1:]
     return word
+
+
+# English endings a passage's word may carry that a typed word may not: "s" and "es"
+# (plurals), "d" and "ed", "ing"; "ies" stands for "y".
+_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"))
+
+
+def _stems_of(word: str) -> set[str]:
+    """`word` and `word` without each English ending it may carry ("colleagues" -> colleague, colleagu)."""
+    found = {word}
+    for ending, instead in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            found.add(word[: -len(ending)] + instead)
+    return found
+
+
+def _uninflected(typed: str, word: str) -> str:
+    """The form of `word` (itself, or without an ending) nearest to `typed`."""
+    return min(sorted(_stems_of(word)), key=lambda form: edit_distance(typed, form))
+
+
+def spelling_distance(typed: str, surface: str) -> int:
+    """Edits from `typed` to `surface`, or to `surface` without an ending when that is nearer (at least 1 unless equal).
+
+    A misspelt "collegue" is one edit from "colleague(s)", as from "college";
+    when the passages write only "colleagues", the plain edit distance (two)
+    would prefer "college".
+    """
+    plain = edit_distance(typed, surface)
+    return min(plain, max(edit_distance(typed, _uninflected(typed, surface)), 1 if plain else 0))
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -26,6 +26,7 @@ PIECES = st.sampled_from([
     "the", "The", "of", "and", "China", "China's", "China’s", "U.S.", "U.S.'s", "e.g.", "'s", "’s",
     "export", "controls", "exports", "ﬁnance", "Ｆｕｌｌ", "Ⅻ", "ℌ", "ß", "İ", "3.14", "2023", ".", "..",
     "state-led", "don't", "x.y.z", "ﬀ", "µ", "Ω", "\u0301", "\u00a0", " ", "\n", ", ", "—", "'",
+    "自主创新", "自", "AI芯片", "芯片2023", "ｶﾀｶﾅ", "ひらがな", "한국어", "café", "Zìzhŭ", "ŭ", "e\u0301", "國產化",
 ])
 TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=25).map(" ".join)
 

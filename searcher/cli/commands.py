@@ -100,6 +100,13 @@ def run_indexer(index_dir: Path | None, paths: list[Path], rebuild: bool, jobs: 
             state["bar"].__exit__(None, None, None)
 
 
+def pager_option(f):
+    return click.option(
+        "--no-pager", is_flag=True,
+        help="Never page (long results on a terminal go through $PAGER, default `less -FRX`; never when piped).",
+    )(f)
+
+
 def color_option(f):
     return click.option(
         "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -136,12 +143,18 @@ Query syntax:
   plain words          ranked by how well passages match (not all-or-nothing)
   "exact phrase"       the words in this order
   AND  OR  NOT  ( )    boolean logic, e.g. chips AND (export OR sanctions) NOT Huawei
-  field:term           search one field: text, title, section, author, document, kind, date
+  field:term           search one field: text, title, section, author, document, kind, date;
+                       author: document: kind: date: title: section: restrict the
+                       results (as --author does) unless joined by OR; an unknown
+                       field is an error
   prefix*              words starting with prefix
   term~                words spelt like term (one edit; term~2 for two)
 
 \b
-When fewer than 3 passages are found, a respelling is offered on stderr:
+A malformed query (an unclosed quote or bracket, a dangling AND) is read as
+a note on stderr says.  When nothing is found, stderr says why: words that
+occur nowhere, matches the filters hide, a page past the last one.  When
+fewer than 3 passages are found, a respelling is offered on stderr:
   did you mean: "semiconductor"?
 
 \b
@@ -159,6 +172,12 @@ Facets (--facets): passages per author and per document over every match,
 not just this page; printed after the hits, or with --json as one JSON
 object {"facets": {"total", "authors", "documents"}} on stderr, so that
 stdout stays JSON Lines of hits.
+
+\b
+On a terminal, lines are wrapped to its width and results longer than the
+screen go through $PAGER (default `less -FRX`; --no-pager or PAGER=cat
+turns it off); piped output is neither wrapped nor paged.  Long section
+paths are shortened in the middle (`show` prints them whole).
 
 \b
 Examples:
@@ -186,17 +205,19 @@ Exit status: 0 when something was found, 1 when nothing was, 2 on error.
               help=f"Give each hit a citation of its source ({', '.join(STYLES)}).")
 @context_option
 @color_option
+@pager_option
 @index_option
 @json_option
 @click.pass_context
 def search(ctx, query, limit, page, author, document, section, after, before, with_facets, cite_style, context,
-           color, index_dir, as_json):
+           color, no_pager, index_dir, as_json):
     text = " ".join(query)
     where = {"author": list(author), "document": list(document), "section": section,
              "after": after, "before": before}
     with open_searcher(ctx) as searcher:
         code = search_and_print(searcher, text, limit=limit, page=page, where=where, with_facets=with_facets,
-                                context=context, color=color, as_json=as_json, cite=cite_style)
+                                context=context, color=color, as_json=as_json, cite=cite_style,
+                                no_pager=no_pager)
     ctx.exit(code)
 
 
@@ -209,10 +230,11 @@ def search(ctx, query, limit, page, author, document, section, after, before, wi
 @click.option("--before", metavar="DATE", help="Only documents dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
 @context_option
 @color_option
+@pager_option
 @index_option
 @json_option
 @click.pass_context
-def similar(ctx, passage_id, limit, author, document, after, before, context, color, index_dir, as_json):
+def similar(ctx, passage_id, limit, author, document, after, before, context, color, no_pager, index_dir, as_json):
     """Passages like PASSAGE_ID (found by its most telling words), best first.
 
     The passage itself and copies of it in other documents are left out; the
@@ -229,7 +251,7 @@ def similar(ctx, passage_id, limit, author, document, after, before, context, co
     with open_searcher(ctx) as searcher:
         hits = searcher.similar(passage_id, limit=limit, author=list(author), document=list(document),
                                 after=after, before=before)
-    print_hits(hits, as_json, use_color(color, as_json), context)
+    print_hits(hits, as_json, use_color(color, as_json), context, no_pager)
     if not hits:
         write(f"{PROG}: no passages like {passage_id}", err=True)
     ctx.exit(0 if hits else 1)

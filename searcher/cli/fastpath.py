@@ -17,7 +17,7 @@ import sys
 from .output import PROG
 
 VALUE_OPTIONS = {"-n": "limit", "--limit": "limit", "--page": "page", "--index": "index", "--color": "color"}
-FLAG_OPTIONS = {"--json": "json"}
+FLAG_OPTIONS = {"--json": "json", "--no-pager": "no_pager"}
 COLORS = ("auto", "always", "never")
 
 
@@ -99,6 +99,7 @@ def run_fast(args: list[str]) -> int | None:
             return None  # click builds the default index, or says what to do
         with searcher:
             return search_and_print(searcher, text, limit=options["limit"], page=options["page"],
-                                    color=options["color"], as_json=bool(options.get("json")))
+                                    color=options["color"], as_json=bool(options.get("json")),
+                                    no_pager=bool(options.get("no_pager")))
     except REPORTED as exc:
         return exit_status(exc)

@@ -93,41 +93,72 @@ def _isatty(stream) -> bool:
         return False
 
 
-def print_hits(hits, as_json: bool, colored: bool, context: int) -> None:
-    """Hits as JSON Lines, or as text with snippets."""
+def output_width() -> int | None:
+    """The columns to wrap text to: the terminal's (COLUMNS overrides it there); None when stdout is not a terminal."""
+    if not _isatty(sys.stdout):
+        return None  # piped: one line per line, for grep and scripts (COLUMNS is often set there, by tools too)
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def show(text: str, colored: bool, no_pager: bool = False) -> None:
+    """Text results on stdout: through the pager when on a terminal and longer than the screen (searcher.cli.pager)."""
+    to_terminal = _isatty(sys.stdout)
+    if to_terminal and not no_pager:
+        from . import pager
+
+        command = pager.pager_command()
+        if command and pager.should_page(text, to_terminal=True, rows=pager.terminal_rows(), no_pager=no_pager):
+            if pager.run_pager(text if colored else _ANSI.sub("", text), command):
+                return
+    write(text, color=colored)
+
+
+def print_hits(hits, as_json: bool, colored: bool, context: int, no_pager: bool = False) -> None:
+    """Hits as JSON Lines, or as text with snippets (wrapped to the terminal, paged when long)."""
     if as_json:
         for hit in hits:
             write(json_text(hit.as_dict()))
     elif hits:
         from .render import format_hits
 
-        write(format_hits(hits, colored, context), color=colored)
+        show(format_hits(hits, colored, context, output_width()), colored, no_pager)
 
 
 def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, where: dict | None = None,
                      with_facets: bool = False, context: int = 320, color: str = "auto",
-                     as_json: bool = False, cite: str | None = None) -> int:
+                     as_json: bool = False, cite: str | None = None, no_pager: bool = False) -> int:
     """Run `corpus-search search` on an open Searcher; print; return the exit status (0 found, 1 not)."""
     where = where or {}
     extra = {"cite": cite} if cite else {}
     hits = searcher.search(text, limit=limit, page=page, **where, **extra)
+    for note in searcher.notes(text):  # (after the search: a query that fails is one line of error alone)
+        write(f"{PROG}: note: {note}", err=True)
     facets = searcher.facets(text, **where) if with_facets else None
     suggestion = None
     if len(hits) < FEW_HITS and (facets["total"] if facets else searcher.count(text, **where)) < FEW_HITS:
         suggestion = searcher.suggest(text)
     colored = use_color(color, as_json)
-    print_hits(hits, as_json, colored, context)
+    if as_json:
+        print_hits(hits, as_json, colored, context)
+    elif hits:
+        from .render import format_facets, format_hits
+
+        body = format_hits(hits, colored, context, output_width())
+        if facets:
+            body += "\n\n" + format_facets(facets, colored)
+        show(body, colored, no_pager)
     if not hits:
-        write(f"{PROG}: no passages match {text!r}", err=True)
+        from .render import format_shortfall
+
+        why = searcher.why_nothing(text, limit=limit, page=page, **where)
+        for line in format_shortfall(why, text, limit):
+            write(f"{PROG}: {line}", err=True)
     if suggestion:
         write(f"{PROG}: did you mean: {json_text(suggestion, sys.stderr)}?", err=True)
-    if facets and hits:
-        if as_json:
-            write(json_text({"facets": facets}, sys.stderr), err=True)
-        else:
-            from .render import format_facets
-
-            write("\n" + format_facets(facets, colored), color=colored)
+    if facets and hits and as_json:
+        write(json_text({"facets": facets}, sys.stderr), err=True)
     return 0 if hits else 1
 
 

@@ -30,6 +30,7 @@ def _mark_safe(text: str, spans, start: str, end: str) -> str:
         pos = e
     out.append(terminal_safe(text[pos:]))
     return "".join(out)
+from .wrap import columns, shorten_path, wrap
 
 # ANSI styles, as ripgrep uses them: matches bold red, places in colour.
 # (searcher.cli.output lets exactly these codes through; keep the two in step.)
@@ -44,37 +45,54 @@ def _style(text: str, style: tuple[str, str], color: bool) -> str:
     return f"{style[0]}{text}{style[1]}" if color and text else text
 
 
-def _place(hit: Hit) -> str:
-    parts = [", ".join(hit.authors) or "author unknown"]
-    if hit.section:
-        parts.append(hit.section)
+# A hit's place line (authors · section · kind · date) is kept to one
+# line: the section path is shortened in the middle to fit this many columns
+# when the width of the output is not known.
+PLACE_WIDTH = 100
+INDENT = "   "
+
+
+def _place(hit: Hit, width: int) -> str:
+    """Authors, section (shortened to fit `width` columns), kind and date, joined by ` · `."""
+    before = [", ".join(hit.authors) or "author unknown"]
+    after = []
     if hit.kind not in ("body", "answer"):
-        parts.append(hit.kind)
-    return _line(" · ".join(parts))
+        after.append(hit.kind)
+    if hit.date:
+        after.append(hit.date)
+    if not hit.section:
+        return _line(" · ".join(before + after))
+    taken = columns(" · ".join(before + [""] + after)) + (3 if after else 0)
+    return _line(" · ".join(before + [shorten_path(hit.section, max(width - taken, 20))] + after))
 
 
-def format_hit(hit: Hit, color: bool, context: int = 320) -> str:
-    """A hit as a few lines: rank, score and title; authors and section; snippet; id."""
+def format_hit(hit: Hit, color: bool, context: int = 320, width: int | None = None) -> str:
+    """A hit as a few lines: rank, score and title; authors, section and date; snippet; id and page.
+
+    With a `width` (a terminal's), each line is wrapped to it with a hanging indent.
+    """
     text, spans = snippet(hit.text, list(hit.sentences), list(hit.matches), max_chars=context)
     marks = MATCH if color else PLAIN_MATCH
     body = _mark_safe(text, spans, *marks).replace("\n\n", " ¶ ").replace("\n", " ")
     head = f"{hit.rank}. " if hit.rank is not None else ""
     score = f"  {hit.score:.2f}" if hit.score is not None else ""
+    place = _place(hit, (width or PLACE_WIDTH) - len(INDENT))
     lines = [
         head + _style(_line(hit.title or hit.document), TITLE, color) + _style(score, DIM, color),
-        "   " + _style(_place(hit), DIM, color),
-        "   " + body,
-        "   " + _style(_line(hit.id), ID, color)
+        INDENT + _style(place, DIM, color),
+        INDENT + body,
+        INDENT + _style(_line(hit.id), ID, color)
         + (_style(_line(f"  p. {hit.page}"), DIM, color) if hit.page else "")
         + (_style(_line(f"  (also in {', '.join(hit.also_in)})"), DIM, color) if hit.also_in else ""),
     ]
+    lines = [wrap(line, width, INDENT) for line in lines]
     if hit.citation:
-        lines.append("   " + _style("cite: ", DIM, color) + terminal_safe(hit.citation).replace("\n", "\n         "))
+        lines.append(INDENT + _style("cite: ", DIM, color) + terminal_safe(hit.citation).replace("\n", "\n         "))
     return "\n".join(lines)
 
 
-def format_hits(hits: Iterable[Hit], color: bool, context: int = 320) -> str:
-    return "\n\n".join(format_hit(h, color, context) for h in hits)
+def format_hits(hits: Iterable[Hit], color: bool, context: int = 320, width: int | None = None) -> str:
+    return "\n\n".join(format_hit(h, color, context, width) for h in hits)
 
 
 def format_facets(facets: dict, color: bool) -> str:
@@ -108,6 +126,39 @@ def format_passage(hit: Hit, color: bool) -> str:
         rows.append(("page", hit.page))
     head = "\n".join(f"{_style(k + ':', DIM, color)} {_line(v)}" for k, v in rows)
     return f"{head}\n\n{terminal_safe(hit.text)}"
+
+
+def format_shortfall(why, query: str, limit: int) -> list[str]:
+    """One or two lines saying why a search found nothing (a `searcher.shortfall.Shortfall`)."""
+    n = why.matches
+    if why.past_last_page:
+        return [f"page {why.page} is past the last one: {query!r} matches {n} passage{'s' * (n != 1)}, "
+                f"{why.pages} page{'s' * (why.pages != 1)} of {limit}"]
+    options = [f for f in why.filters if f.startswith("--")]
+    head = f"no passages match {query!r}" + (f" with {' '.join(options)}" if options else "")
+    reasons = []
+    if why.missing:
+        words = ", ".join(repr(w) for w in why.missing)
+        verb = "occurs" if len(why.missing) == 1 else "occur"
+        reasons.append(f"{words} {verb} nowhere in the index")
+    reasons += [_empty_filter(f) for f in why.empty_filters]
+    if why.unfiltered:
+        u = why.unfiltered
+        reasons.append(f"{u} passage{'s' * (u != 1)} match{'es' * (u == 1)} without the filters")
+    return [head] + (["; ".join(reasons)] if reasons else [])
+
+
+def _empty_filter(typed: str) -> str:
+    option, _, value = typed.partition(" ")
+    if option == "--author":
+        return f"no author's name has the words {value!r}"
+    if option == "--document":
+        return f"no document has the id {value!r}"
+    if option == "--section":
+        return f"no section heading has the words {value!r}"
+    if option in ("--after", "--before"):
+        return f"no dated document passes {typed}"
+    return f"{typed!r} matches no passage"
 
 
 def format_stats(stats: Stats) -> str:
