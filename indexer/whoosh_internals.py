@@ -110,7 +110,7 @@ SAFE_GLOBALS = frozenset({
     ("collections", "defaultdict"),
     ("re", "_compile"),  # a tokenizer's pattern
     ("indexer.codec", "PassageCodec"),
-    ("indexer.schema", "EnglishText"), ("indexer.schema", "FoldFilter"),
+    ("indexer.schema", "EnglishText"), ("indexer.schema", "FoldFilter"), ("indexer.schema", "CJKBigramFilter"),
     ("whoosh.codec.whoosh3", "W3Codec"), ("whoosh.codec.whoosh3", "W3Segment"),
     ("whoosh.fields", "Schema"), ("whoosh.fields", "ID"), ("whoosh.fields", "KEYWORD"),
     ("whoosh.fields", "STORED"), ("whoosh.fields", "TEXT"), ("whoosh.fields", "NUMERIC"),

@@ -110,7 +110,7 @@ def show(text: str, colored: bool, no_pager: bool = False) -> None:
 
         command = pager.pager_command()
         if command and pager.should_page(text, to_terminal=True, rows=pager.terminal_rows(), no_pager=no_pager):
-            if pager.run_pager(text if colored else _ANSI.sub("", text), command):
+            if pager.run_pager(text, command):  # (text rendered without colour holds no escape codes)
                 return
     write(text, color=colored)
 
