@@ -107,7 +107,7 @@ class Explorer:
         results = ranked(self._searcher, like, where, q.Or(itself), top=limit)[:limit]
         shared = MatchTerms(frozenset(as_text(word) for word, _ in keys))
         stored = [doc.fields() for doc in results]
-        also = self._hits.also_in_all(stored)
+        also = self._hits.also_in_all(stored, [doc.docnum for doc in results])
         return [self._hits.hit(fields, shared, rank=n, score=doc.score, also_in=also[n - 1])
                 for n, (doc, fields) in enumerate(zip(results, stored), 1)]
 
