@@ -39,16 +39,21 @@ HOST = "127.0.0.1"  # never anything else
 
 
 def scifact_index(scifact: Path) -> Path:
+    """The SciFact index under benchmarks/.work/, built (or rebuilt, after a format change) when needed."""
+    from indexer import Indexer
+    from searcher import CorpusSearchError, Searcher
+
     index_dir = WORK / "web-scifact"
-    if (index_dir / "CURRENT").exists():
+    try:
+        Searcher(index_dir, build_default=False).close()
         return index_dir
+    except CorpusSearchError:  # missing, or made by another version
+        pass
     corpus = WORK / "web-scifact-corpus" / "corpus.jsonl"
     corpus.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(scifact / "corpus.jsonl.gz", "rb") as src:
         corpus.write_bytes(src.read())
-    from indexer import Indexer
-
-    Indexer(index_dir).update([corpus])
+    Indexer(index_dir).update([corpus], rebuild=True)
     return index_dir
 
 

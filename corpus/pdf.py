@@ -11,16 +11,17 @@ CORPUS_SEARCH_PDF_MEMORY_MB, default 2048, on top of what the process
 holds when it starts reading): a PDF that would hang, exhaust
 memory or crash the C library costs a skip with its reason, never the run.
 
-Imported only when a PDF is read (corpus.readers); nothing on the search path
-imports it.
+With --jobs N the indexer keeps N PDFs being read at once (`read_ahead`),
+each in its own bounded process.  Imported only when a PDF is read
+(corpus.readers, indexer.update); nothing on the search path imports it.
 """
 from __future__ import annotations
 
 import ctypes
 import os
 import re
-from collections import Counter
-from datetime import datetime
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -31,7 +32,7 @@ from .model import RawDocument
 from .pdf_layout import Page, Segment, lay_out_pages, title_lines
 from .pdf_meta import meaningful_authors, meaningful_title, names_in_byline, xmp_fields
 
-__all__ = ["read_pdf", "read_pdf_here"]
+__all__ = ["read_ahead", "read_pdf", "read_pdf_here", "reading_ahead", "stop_reading_ahead"]
 
 DEFAULT_SECONDS = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -77,15 +78,17 @@ class _Run:
 
     def add(self, ch: str, size: float, bottom: float, top: float) -> None:
         self.chars.append((ch, size, bottom, top))
-        key = round(size, 1)
-        self.sizes[key] += 1
-        if key != self.size and self.sizes[key] > self.sizes[self.size]:
-            self.size = key
+        sizes = self.sizes
+        sizes[size] += 1
+        if size != self.size and sizes[size] > sizes[self.size]:
+            self.size = size
 
 
 def _segments(textpage, text: str, count: int, height: float) -> list[Segment]:
+    """Characters grouped into runs on one line, by their boxes (PDFium's own order, its spaces)."""
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     handle = textpage.raw
+    char_box, font_size = pdfium_c.FPDFText_GetCharBox, pdfium_c.FPDFText_GetFontSize
     runs: list[_Run] = []
     run: _Run | None = None
     for i in range(min(count, len(text))):
@@ -94,26 +97,34 @@ def _segments(textpage, text: str, count: int, height: float) -> list[Segment]:
             if run is not None and run.chars and run.chars[-1][0] != " ":
                 run.chars.append((" ", 0.0, 0.0, 0.0))
             continue
-        if not pdfium_c.FPDFText_GetCharBox(handle, i, left, right, bottom, top):
+        if not char_box(handle, i, left, right, bottom, top):
             continue
-        size = pdfium_c.FPDFText_GetFontSize(handle, i) or (top.value - bottom.value)
-        mid = (top.value + bottom.value) / 2
-        new_line = (
-            run is None
-            or not run.top - 1.1 * max(size, run.size) <= mid <= run.bottom + 1.1 * max(size, run.size)
-            or left.value - run.x1 > 1.5 * max(size, 6.0)
-            or left.value < run.x0 - 1
-        )
-        if new_line:
+        x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
+        size = round(font_size(handle, i), 1) or round(y1 - y0, 1)
+        mid = (y1 + y0) / 2
+        if run is not None:
+            reach = 1.1 * (size if size > run.size else run.size)
+            new_line = (
+                not run.top - reach <= mid <= run.bottom + reach
+                or x0 - run.x1 > 1.5 * (size if size > 6.0 else 6.0)
+                or x0 < run.x0 - 1
+            )
+        if run is None or new_line:
             if run is not None and run.chars and run.chars[-1][0] == " ":
                 run.chars.pop()
             run = _Run()
-            run.x0, run.x1, run.bottom, run.top, run.first = left.value, right.value, bottom.value, top.value, i
+            run.x0, run.x1, run.bottom, run.top, run.first = x0, x1, y0, y1, i
             runs.append(run)
-        run.add(ch, size, bottom.value, top.value)
-        run.x0, run.x1 = min(run.x0, left.value), max(run.x1, right.value)
+        run.add(ch, size, y0, y1)
+        if x0 < run.x0:
+            run.x0 = x0
+        if x1 > run.x1:
+            run.x1 = x1
         if size >= 0.85 * run.size:  # superscripts do not widen the line
-            run.bottom, run.top = min(run.bottom, bottom.value), max(run.top, top.value)
+            if y0 < run.bottom:
+                run.bottom = y0
+            if y1 > run.top:
+                run.top = y1
     return [seg for seg in (_segment(r, handle, height) for r in runs) if seg is not None]
 
 
@@ -296,6 +307,9 @@ def _pdf_date(value: str) -> str:
 
 
 def _child(path: str, doc_id: str, seconds: float, memory_mb: float, connection) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends this process
     try:
         import resource
 
@@ -340,13 +354,27 @@ def _context():
     return multiprocessing.get_context()
 
 
-def read_pdf(path: str | Path, doc_id: str) -> RawDocument:
-    """A PDF as a RawDocument (pages separated by form feeds, labels as printed).
+@dataclass
+class _Reading:
+    """A reader child started for one file, and the bounds it was given."""
 
-    Raises UnreadableDocument with the reason: encrypted, no text layer,
-    damaged, or over the time or memory bound.
-    """
-    path = str(path)
+    child: object
+    receiver: object
+    seconds: float
+    memory: float
+
+    def stop(self) -> None:
+        self.receiver.close()
+        if self.child.is_alive():
+            self.child.kill()
+        self.child.join(5)
+
+
+# Readers started ahead of need (read_ahead), by (path, document id).
+_AHEAD: dict[tuple[str, str], _Reading] = {}
+
+
+def _start(path: str, doc_id: str) -> _Reading:
     seconds = _limit("CORPUS_SEARCH_PDF_SECONDS", DEFAULT_SECONDS)
     memory = _limit("CORPUS_SEARCH_PDF_MEMORY_MB", DEFAULT_MEMORY_MB)
     context = _context()
@@ -354,22 +382,90 @@ def read_pdf(path: str | Path, doc_id: str) -> RawDocument:
     child = context.Process(target=_child, args=(path, doc_id, seconds, memory, sender), daemon=True)
     child.start()
     sender.close()
+    return _Reading(child, receiver, seconds, memory)
+
+
+def read_ahead(files: list[tuple[str | Path, str]]) -> None:
+    """Start reading these PDFs (path, document id) now, each in its own bounded process;
+    `read_pdf` collects each when its turn comes.  The indexer keeps as many going as --jobs."""
+    for path, doc_id in files:
+        key = (str(path), doc_id)
+        if key not in _AHEAD and _version(*key) not in _RECENT:
+            _AHEAD[key] = _start(*key)
+
+
+def reading_ahead() -> int:
+    """How many PDFs are being read ahead."""
+    return len(_AHEAD)
+
+
+def stop_reading_ahead() -> None:
+    """End every reader started ahead and not collected (a run that stops early)."""
+    while _AHEAD:
+        _AHEAD.popitem()[1].stop()
+
+
+# What the last reads gave (a document or the reason it could not be read), by file and
+# version: an index build reads its files twice (the sentence model learns from the first
+# 2M characters, then every file is indexed), and a PDF is worth reading once.
+_RECENT: "OrderedDict[tuple, RawDocument | str]" = OrderedDict()
+_RECENT_CHARS = 4_000_000
+
+
+def _version(path: str, doc_id: str) -> tuple | None:
     try:
-        if not receiver.poll(seconds + 5):
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (path, doc_id, st.st_size, st.st_mtime_ns)
+
+
+def _remember(key: tuple | None, result: "RawDocument | str") -> None:
+    if key is None:
+        return
+    _RECENT[key] = result
+    while sum(len(v.text) if isinstance(v, RawDocument) else 0 for v in _RECENT.values()) > _RECENT_CHARS:
+        _RECENT.popitem(last=False)
+
+
+def read_pdf(path: str | Path, doc_id: str) -> RawDocument:
+    """A PDF as a RawDocument (pages separated by form feeds, labels as printed).
+
+    Raises UnreadableDocument with the reason: encrypted, no text layer,
+    damaged, or over the time or memory bound.
+    """
+    path = str(path)
+    key = _version(path, doc_id)
+    if key in _RECENT:
+        known = _RECENT.pop(key)
+        if isinstance(known, str):
+            raise UnreadableDocument(known)
+        return known
+    try:
+        document = _read_in_child(path, doc_id)
+    except UnreadableDocument as exc:
+        _remember(key, str(exc))
+        raise
+    _remember(key, document)
+    return document
+
+
+def _read_in_child(path: str, doc_id: str) -> RawDocument:
+    reading = _AHEAD.pop((path, doc_id), None) or _start(path, doc_id)
+    seconds, memory = reading.seconds, reading.memory
+    try:
+        if not reading.receiver.poll(seconds + 5):
             raise UnreadableDocument(f"{path}: took longer than {seconds:g} s (CORPUS_SEARCH_PDF_SECONDS)")
         try:
-            status, value = receiver.recv()
+            status, value = reading.receiver.recv()
         except (EOFError, OSError):
-            child.join(1)
+            reading.child.join(1)
             raise UnreadableDocument(
-                f"{path}: the PDF reader stopped (exit code {child.exitcode}); damaged, or over "
+                f"{path}: the PDF reader stopped (exit code {reading.child.exitcode}); damaged, or over "
                 f"{memory:g} MB (CORPUS_SEARCH_PDF_MEMORY_MB)"
             ) from None
     finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join(5)
+        reading.stop()
     if status != "ok":
         raise UnreadableDocument(value)
     return value

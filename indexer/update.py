@@ -21,6 +21,7 @@ from . import manifest as mf
 from .layout import INDEX_NAME, IndexDamaged
 from .lock import writer_lock
 from .plan import Plan, file_size, plan_update, source_key, text_size
+from .readahead import PdfReadAhead
 from .report import IndexReport, Run
 from .safety import interrupts_deferred
 from .schema import build_schema
@@ -197,7 +198,8 @@ class Indexer:
             abandon(writer.cancel)
             raise
         try:
-            self._write(plan, manifest, to_read, sink, writer, run, progress)
+            with PdfReadAhead(list(to_read.values()), jobs) as ahead:
+                self._write(plan, manifest, to_read, sink, writer, run, progress, ahead)
             # The commit (Whoosh renames its new table of contents into place)
             # is the moment the run's work becomes visible; the manifest follows.
             # A kill between the two is harmless: the next run reads the same
@@ -222,7 +224,7 @@ class Indexer:
 
     @staticmethod
     def _write(plan: Plan, manifest: mf.Manifest, to_read: dict[str, Path], sink, writer, run: Run,
-               progress: Progress | None) -> None:
+               progress: Progress | None, ahead: PdfReadAhead) -> None:
         """Delete the passages of removed files, then read each new or changed file into the sink."""
         from .records import path_term
 
@@ -233,6 +235,7 @@ class Indexer:
         total_bytes = sum(file_size(p) for p in to_read.values()) or 1
         done_bytes = 0
         for key, path in to_read.items():
+            ahead.reached(path)
             record = changes.index_file(sink, writer, key, path, manifest.files.get(key), run)
             if record is None:
                 if key in manifest.files:

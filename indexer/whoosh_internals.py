@@ -27,6 +27,11 @@ module may touch a Whoosh name that starts with an underscore.
 - Reader hooks: a segment's length column read in one go
   (`field_length_bytes`, `segment_field_lengths`) and handed to the BM25F
   scorer (`use_field_lengths`).
+- A repair (`repair_and_not`, applied when this module is imported): Whoosh's
+  `AndNotMatcher` (every `a NOT b`) returned the first passage holding `a`
+  even when it also holds `b`, whenever `b` occurs in an earlier passage,
+  and its `skip_to` read past the end of `a`.  Measured with the stock W3
+  codec too (whoosh-reloaded 2.7.5), so the fault is upstream, not the codec.
 
 It imports Whoosh only, most of it when first used: the search side loads
 it (through the codec) to read segments.
@@ -73,6 +78,57 @@ class _PostingsWriter(W3PostingsWriter):
 # The name every segment's pickled table of contents gives the codec: the
 # index format.  (`indexer/codec.py` holds the name.)
 PassageCodec.__module__ = "indexer.codec"
+
+
+# ---- AndNotMatcher repaired ---------------------------------------------------
+
+def _and_not_find_first(self) -> None:
+    # Upstream only moved on when both matchers began on the same id, so a
+    # prohibited matcher that began on an earlier id was never brought up to
+    # the first allowed id: `gallium NOT chips` returned the passage with both.
+    self._find_next()
+
+
+def _and_not_find_next(self):
+    # As upstream, except that an exhausted `a` (after `skip_to` past its
+    # end) ends the search instead of asking it for an id it no longer has.
+    pos, neg = self.a, self.b
+    if not pos.is_active() or not neg.is_active():
+        return False
+    if neg.id() < pos.id():
+        neg.skip_to(pos.id())
+    moved = False
+    while neg.is_active() and pos.id() == neg.id():
+        moved = pos.next() or moved
+        if not pos.is_active():
+            break
+        neg.skip_to(pos.id())
+    return moved
+
+
+def _upstream_and_not() -> dict:
+    from whoosh.matching.binary import AndNotMatcher
+
+    return {name: vars(AndNotMatcher).get(name) for name in ("_find_first", "_find_next")}
+
+
+# Whoosh's own methods, kept before the repair replaces them: `missing_internals`
+# names any that a release drops, and tests/test_internals.py checks that they
+# are still broken (when upstream mends them, the repair can go).
+UPSTREAM_AND_NOT = _upstream_and_not()
+
+
+def repair_and_not() -> None:
+    """Make Whoosh's AndNotMatcher leave out every posting of its prohibited side (idempotent)."""
+    from whoosh.matching.binary import AndNotMatcher
+
+    AndNotMatcher._find_first = _and_not_find_first
+    AndNotMatcher._find_next = _and_not_find_next
+
+
+# Applied on import: the search side imports this module (the codec, the
+# scorer's hooks) before it builds a matcher.
+repair_and_not()
 
 
 # ---- writer hooks -------------------------------------------------------------
@@ -270,6 +326,7 @@ def missing_internals() -> list[str]:
     }
     missing = [f"{getattr(owner, '__name__', owner)}.{name}" for owner, names in wanted.items()
                for name in names if not hasattr(owner, name)]
+    missing += [f"AndNotMatcher.{name}" for name, method in UPSTREAM_AND_NOT.items() if method is None]
     # Attributes set on instances (a writer's `_added`, a reader's `_perdoc`,
     # a column's `_dbfile`...) are checked on a real index by the tests.
     if not hasattr(StemFilter(lang="en"), "_stem"):

@@ -375,3 +375,62 @@ def test_hits_show_their_page_in_the_library_json_terminal_and_show(indexed):
     assert re.search(rf"^page: +{re.escape(first['page'])}$", show.stdout, re.M), show.stdout
     word = CliRunner().invoke(cli, ["search", "dormitories", "--json", "--index", str(index)])
     assert "page" not in json.loads(word.stdout.splitlines()[0])
+
+
+def test_meaningful_document_properties_win_over_the_first_page(tmp_path):
+    """Title and authors from the PDF's document information when they mean something."""
+    from pypdf import PdfReader, PdfWriter
+
+    from corpus.readers import read_file
+
+    make_journal_pdf(tmp_path / "plain.pdf")
+    writer = PdfWriter(clone_from=PdfReader(str(tmp_path / "plain.pdf")))
+    writer.add_metadata({"/Title": "Provinces and Chips", "/Author": "Ada Lovelace; Grace Hopper",
+                         "/CreationDate": "D:20190210120000Z"})
+    with open(tmp_path / "described.pdf", "wb") as fh:
+        writer.write(fh)
+    described = next(iter(read_file(tmp_path / "described.pdf")))
+    assert (described.title, described.authors, described.date) == (
+        "Provinces and Chips", ("Ada Lovelace", "Grace Hopper"), "2019-02-10")
+    plain = next(iter(read_file(tmp_path / "plain.pdf")))  # 'Microsoft Word - draft3.docx' by 'jsmith'
+    assert (plain.title, plain.authors) == (TITLE, AUTHORS)
+
+
+def test_index_command_on_a_folder_of_reports(reports, tmp_path):
+    """`corpus-search index reports/`: the readable files added, each bad PDF skipped with its reason."""
+    import json
+
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    folder, _ = reports
+    result = CliRunner().invoke(cli, ["index", str(folder), "--index", str(tmp_path / "ix"), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["added"] == 2
+    reasons = {Path(s["path"]).name: s["reason"] for s in summary["skipped"]}
+    assert reasons["locked.pdf"] == "encrypted; no password"
+    assert reasons["scan.pdf"] == "no text layer (scanned?); run OCR first"
+    assert reasons["broken.pdf"].startswith("damaged PDF")
+    found = CliRunner().invoke(cli, ["search", "housing", "--index", str(tmp_path / "ix"), "--color", "never"])
+    assert found.exit_code == 0 and "provinces:" in found.stdout and "draft:" in found.stdout
+
+
+def test_with_jobs_pdfs_are_read_ahead_in_parallel_and_give_the_same_passages(tmp_path):
+    """--jobs 2 keeps two PDFs being read at once; the index holds what one process makes."""
+    import multiprocessing
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(4):
+        make_journal_pdf(folder / f"report{n}.pdf", label_start=1 + 10 * n)
+    (folder / "notes.txt").write_text("Talent programs court returning engineers.\n", encoding="utf-8")
+    found = {}
+    for jobs in (1, 2):
+        report = Indexer(tmp_path / f"ix{jobs}").update([folder], jobs=jobs)
+        assert report.added == 5 and not report.skipped
+        found[jobs] = [(h.id, h.text, h.page) for n in range(4) for h in passages(tmp_path / f"ix{jobs}", f"report{n}")]
+        assert not [p for p in multiprocessing.active_children() if p.name.startswith("Process")]
+    assert found[2] == found[1]
+    assert {page for _, _, page in found[2]} >= {"1", "11", "21", "31"}

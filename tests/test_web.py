@@ -1,6 +1,7 @@
 """The web page and its JSON API, through HTTP (Starlette's test client); the browser flows are in test_web_browser.py."""
 from __future__ import annotations
 
+import html
 import json
 import re
 import socket
@@ -216,13 +217,21 @@ def test_api_mirrors_the_command_line_json(client, web_index):
     assert similar == _cli_json("similar", passage, "--limit", "3", "--json", *index)
 
 
-def test_api_lists_documents_and_cites_when_the_library_can(client, web_index):
-    if not hasattr(Searcher, "documents") or not hasattr(Searcher, "cite"):
-        pytest.skip("Searcher.documents and Searcher.cite arrive with issue 14")
+def test_api_lists_documents_and_cites_as_the_command_line(client, web_index):
     index = ["--index", str(web_index)]
     assert client.get("/api/documents").json()["documents"] == _cli_json("documents", "--json", *index)
     cited = client.get("/api/cite/robots-1:1", params={"style": "apa"}).json()
-    assert cited["citation"] and cited["style"] == "apa"
+    assert cited == _cli_json("cite", "robots-1:1", "--style", "apa", "--json", *index)[0]
+    assert client.get("/api/cite/robots-1:1", params={"style": "comic"}).status_code == 400
+
+
+def test_passage_page_cites_in_the_chosen_style(client, web_index):
+    with Searcher(web_index) as s:
+        apa = s.cite("tariffs:2", "apa").text
+    got = client.get("/passage/tariffs:2", params={"style": "apa"})
+    shown = got.text.split('<pre id="citation">')[1].split("</pre>")[0]
+    assert html.unescape(shown) == apa
+    assert '<option value="apa" selected>' in got.text
 
 
 def test_the_index_is_reopened_after_an_update_without_a_restart(client, web_index, tiny_corpus):
@@ -334,3 +343,14 @@ def test_any_query_gives_a_page_or_a_400(client, text, page):
     assert got.status_code in (200, 400)
     api = client.get("/api/search", params={"q": text})
     assert api.status_code in (200, 400) and ("hits" in api.json() or "error" in api.json())
+
+
+def test_documents_page_lists_every_document_with_its_outline(client, web_index):
+    with Searcher(web_index) as s:
+        documents = s.documents()
+    page = Page(client.get("/documents").text)
+    listed = {href for href, _ in page.links if href.startswith("/documents/")}
+    assert listed == {f"/documents/{d.id}" for d in documents}
+    outline = [href for href, text in page.links if text == "Retaliation"]
+    assert outline and outline[0].startswith("/passage/tariffs%3A")
+    assert "Retaliation" in client.get(outline[0]).text

@@ -177,3 +177,25 @@ def test_hostile_document_text_never_runs(tmp_path, tiny_corpus, browse):
         assert dialogs == []
     finally:
         stop_server(server)
+
+
+def test_keyboard_alone_reaches_a_passage(seed_server, browse):
+    page = browse().new_page()
+    page.goto(seed_server + "index")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
+    page.keyboard.press("/")  # on a page without the box: to the search page, the box focused
+    page.wait_for_url(seed_server)
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("talent")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=talent"))
+    first_hit = page.locator("li.hit h3 a").first
+    for _ in range(40):  # tab through the page until the first hit's link has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('li.hit') !== null"):
+            break
+    assert page.evaluate("document.activeElement.href") == first_hit.evaluate("a => a.href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/passage/"))
+    assert page.get_by_role("heading", name="The passage").is_visible()

@@ -10,18 +10,16 @@
 | `/api/stats` | the `stats --json` object |
 
 Errors are `{"error": message}` with status 400 (bad input), 404 (unknown id),
-501 (a feature this version of the library lacks) or 503 (no usable index).
+or 503 (no usable index).
 """
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from .params import BadRequest, checked_id, only, search_params, style_param, whole_number
 from .pool import SearcherPool
-from .views import citation_text, plain
 
 FEW_HITS = 3
 
@@ -63,19 +61,14 @@ def routes(pool: SearcherPool) -> list[Route]:
     def documents(request: Request) -> JSON:
         only(request.query_params.multi_items(), set())
         with pool.searcher() as s:
-            if not hasattr(s, "documents"):
-                raise HTTPException(501, "this version of the library cannot list documents")
-            return JSON({"documents": [plain(d) for d in s.documents()]})
+            return JSON({"documents": [d.as_dict() for d in s.documents()]})
 
     def cite(request: Request) -> JSON:
         item = checked_id(request.path_params["item_id"])
         style = style_param(only(request.query_params.multi_items(), {"style"}).get("style"))
         with pool.searcher() as s:
-            if not hasattr(s, "cite"):
-                raise HTTPException(501, "this version of the library cannot cite")
             made = s.cite(item, style)
-        return JSON({"id": item, "style": getattr(made, "style", style), "citation": citation_text(made),
-                     "short": getattr(made, "short", ""), "page": getattr(made, "page", "")})
+        return JSON({"id": item, "style": made.style, "citation": made.text, "short": made.short, "page": made.page})
 
     def stats(request: Request) -> JSON:
         only(request.query_params.multi_items(), set())

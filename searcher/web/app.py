@@ -22,20 +22,18 @@ from starlette.routing import Route
 from corpus.errors import CorpusSearchError, IndexDamaged, IndexMissing, PassageNotFound
 
 from .. import __version__
+from ..ids import UnknownDocument
 from . import api
 from .params import BadRequest, STYLES, checked_id, only, search_params, style_param
 from .pool import SearcherPool
 from .views import (
     FACETS_SHOWN,
     chosen_filters,
-    citation_text,
     facet_groups,
-    fallback_citation,
     hit_view,
     page_links,
     paragraphs,
     pieces,
-    plain,
 )
 
 FEW_HITS = 3          # as on the command line: fewer matches, and a respelling is offered
@@ -106,6 +104,7 @@ class Pages:
         self.assets = _read_assets()
         self._stats: tuple[tuple, dict] | None = None
         self._titles: tuple[tuple, dict] = ((), {})
+        self._documents: tuple[tuple, list] = ((), [])
 
     def render(self, name: str, status: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(self.templates.get_template(name).render(**context), status_code=status)
@@ -128,7 +127,7 @@ class Pages:
                                    title=f"{params.q} - error")
             suggestion = s.suggest(params.q) if found.total < FEW_HITS else None
             shown = list(found.facets.get("documents") or ())[:FACETS_SHOWN] + list(params.document)
-            titles = self.titles(s, shown, found.hits)
+            titles = self.titles(s, shown)
         return self.render(
             "search.html", params=params, title=params.q, hits=[hit_view(h) for h in found.hits],
             total=found.total, facets=facet_groups(params, found.facets, titles),
@@ -138,19 +137,17 @@ class Pages:
             first=(params.page - 1) * params.limit + 1,
         )
 
-    def titles(self, s, document_ids: list[str], hits) -> dict[str, str]:
-        """Document titles for the facet links (kept per index state; from the hits if the library cannot say)."""
+    def titles(self, s, document_ids: list[str]) -> dict[str, str]:
+        """Document titles for the facet links (kept per index state: a hit's title may be its article's)."""
         state = self.pool.state()
         if self._titles[0] != state:
             self._titles = (state, {})
         known = self._titles[1]
-        if not hasattr(s, "document"):
-            return {h.document: h.title for h in hits if h.title}
         for doc_id in document_ids:
             if doc_id not in known:
                 try:
                     known[doc_id] = s.document(doc_id, outline=False).title
-                except (CorpusSearchError, TypeError):
+                except CorpusSearchError:  # a document named in the URL may be gone
                     known[doc_id] = ""
         return {doc_id: known[doc_id] for doc_id in document_ids}
 
@@ -165,18 +162,15 @@ class Pages:
             matches = _matches_in(s, hit, query) if query else ()
             before, after = _neighbours(s, hit)
             similar = s.similar(hit.id, limit=SIMILAR_SHOWN)
-            document_title = _document_title(s, hit)
-            if hasattr(s, "cite"):
-                made = s.cite(hit.id, style)
-                citation, short, cited = citation_text(made), getattr(made, "short", "") or "", True
-            else:
-                citation, short, cited = fallback_citation(hit), "", False
+            document_title = s.document(hit.document, outline=False).title or hit.title
+            citation = s.cite(hit.id, style)
         back = f"/?{search_params([('q', query)]).query_string()}" if query else ""
         return self.render(
-            "passage.html", title=hit.title or hit.id, hit=hit, document_title=document_title, page=getattr(hit, "page", "") or "",
+            "passage.html", title=hit.title or hit.id, hit=hit, document_title=document_title,
+            page=getattr(hit, "page", "") or "",
             text=paragraphs(hit.text, matches), query=query, back=back,
             before=[_neighbour_view(h) for h in before], after=[_neighbour_view(h) for h in after],
-            similar=[hit_view(h, 200) for h in similar], citation=citation, short=short, cited=cited, style=style,
+            similar=[hit_view(h, 200) for h in similar], citation=citation.text, short=citation.short or "", style=style,
         )
 
     # -- documents ---------------------------------------------------------
@@ -185,33 +179,27 @@ class Pages:
         given = only(request.query_params.multi_items(), {"page"})
         page = _page_number(given.get("page", "1"))
         with self.pool.searcher() as s:
-            if not hasattr(s, "documents"):
-                return self.render("documents.html", title="Documents", documents=None, overview=self.stats())
-            listed = [plain(d) for d in s.documents()]
+            listed = self.all_documents(s)
             first = (page - 1) * DOCUMENTS_PER_PAGE
-            shown = listed[first:first + DOCUMENTS_PER_PAGE]
-            outlines = {d["id"]: _outline(s, d["id"]) for d in shown}
+            shown = [s.document(d.id) for d in listed[first:first + DOCUMENTS_PER_PAGE]]
+        outlines = {d.id: outline_entries(d) for d in shown}
         return self.render("documents.html", title="Documents", documents=shown, outlines=outlines,
                            total=len(listed), page=page, pages=page_links(len(listed), page, DOCUMENTS_PER_PAGE))
+
+    def all_documents(self, s) -> list:
+        """`Searcher.documents()`, kept per index state (3 s for SciFact's 5,183 on a loaded machine)."""
+        state = self.pool.state()
+        if self._documents[0] != state:
+            self._documents = (state, s.documents())
+        return self._documents[1]
 
     def document(self, request: Request) -> HTMLResponse:
         document_id = checked_id(request.path_params["document_id"], "document")
         only(request.query_params.multi_items(), set())
         with self.pool.searcher() as s:
-            if hasattr(s, "document"):
-                found = plain(s.document(document_id))
-                outline = _outline(s, found.get("id", document_id))
-            else:
-                found, outline = {"id": document_id}, []
-            passages = s.results(f"document:{_quoted(found.get('id', document_id))}", limit=1) if not outline else None
-        if passages is not None and not passages.total:
-            raise PassageNotFound(f"no document {document_id!r} in this index")
-        if passages is not None and passages.hits:
-            first = passages.hits[0]
-            found.update({"title": first.title, "authors": list(first.authors), "date": first.date,
-                          "passages": passages.total})
-        return self.render("document.html", title=found.get("title") or document_id, document=found,
-                           outline=outline)
+            found = s.document(document_id)  # any unique prefix of the id
+        return self.render("document.html", title=found.title or found.id, document=found,
+                           outline=outline_entries(found))
 
     # -- what is indexed ---------------------------------------------------
 
@@ -220,7 +208,7 @@ class Pages:
         return self.render("overview.html", title="What is indexed", overview=self.stats())
 
     def stats(self) -> dict:
-        """The index's figures, worked out once per generation (they take 0.1 s on SciFact)."""
+        """The index's figures, worked out once per index state (they take 0.1 s on SciFact)."""
         generation = self.pool.state()
         if self._stats is None or self._stats[0] != generation:
             with self.pool.searcher() as s:
@@ -253,22 +241,13 @@ def error_status(exc: Exception) -> tuple[int, str]:
     if isinstance(exc, HTTPException):
         messages = {404: "there is no such page here", 405: "this server is read-only: only GET requests"}
         return exc.status_code, messages.get(exc.status_code, exc.detail or "bad request")
-    if isinstance(exc, _not_found()):
+    if isinstance(exc, (PassageNotFound, UnknownDocument)):
         return 404, str(exc)
     if isinstance(exc, (IndexMissing, IndexDamaged)):
         return 503, str(exc)
     if isinstance(exc, CorpusSearchError):
         return 400, str(exc)
     return 500, "something went wrong on the server; the index is unchanged"
-
-
-def _not_found() -> tuple[type, ...]:
-    """The library's errors for an unknown id (UnknownDocument comes with `Searcher.document`)."""
-    try:
-        from ..ids import UnknownDocument
-    except ImportError:
-        return (PassageNotFound,)
-    return (PassageNotFound, UnknownDocument)
 
 
 def _read_assets() -> dict[str, tuple[bytes, str]]:
@@ -287,10 +266,6 @@ def _page_number(text: str) -> int:
     return whole_number(text, "page", 1, 100_000)
 
 
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', "") + '"'
-
-
 def _matches_in(s, hit, query: str) -> tuple:
     """Where `query` matches the passage's text (none when it does not find this passage)."""
     try:
@@ -305,56 +280,24 @@ def _matches_in(s, hit, query: str) -> tuple:
 
 def _neighbours(s, hit) -> tuple[list, list]:
     """The passages just before and after `hit` in its document."""
-    if hasattr(s, "context"):
-        found = s.context(hit.id, 1)  # a Context: .passages in reading order, .focus the one asked for
-        around = list(getattr(found, "passages", found))
-        ids = [h.id for h in around]
-        at = getattr(found, "focus", ids.index(hit.id) if hit.id in ids else None)
-        return (around[:at], around[at + 1:]) if at is not None else ([], [])
-    document, _, number = hit.id.rpartition(":")
-    if not number.isdigit():
-        return [], []
-    out = []
-    for n in (int(number) - 1, int(number) + 1):
-        try:
-            out.append([s.get(f"{document}:{n}")] if n >= 0 else [])
-        except PassageNotFound:
-            out.append([])
-    return out[0], out[1]
-
-
-def _document_title(s, hit) -> str:
-    """The title of the passage's document (an edited volume's, when the passage is in one of its articles)."""
-    if not hasattr(s, "document"):
-        return hit.title
-    try:
-        return s.document(hit.document, outline=False).title or hit.title
-    except (CorpusSearchError, TypeError):
-        return hit.title
+    around = s.context(hit.id, 1)
+    return list(around.passages[:around.focus]), list(around.passages[around.focus + 1:])
 
 
 def _neighbour_view(hit) -> dict:
     return {"id": hit.id, "section": hit.section, "text": pieces(hit.text, ())}
 
 
-def _outline(s, document_id: str) -> list[dict]:
-    """A document's outline as (heading, level, passage) entries, when the library can give it."""
-    if not hasattr(s, "document"):
-        return []
-    try:
-        found = s.document(document_id)
-    except CorpusSearchError:
-        return []
-    raw = getattr(found, "outline", None)
-    if raw is None and isinstance(found, dict):
-        raw = found.get("outline")
+def outline_entries(document) -> list[dict]:
+    """A document's outline (`DocumentInfo.outline`) as the templates show it: heading, level, first passage.
+
+    An edited volume's outline names each article (level 1) and the sections
+    in it (level 2); a plain document's, its sections.
+    """
     entries = []
-    title = getattr(found, "title", "")
-    for entry in raw or ():  # OutlineEntry: title (of the article), section, first_passage, passages
-        item = plain(entry)
-        section, article = item.get("section") or "", item.get("title") or ""
-        heading = section or article or title
-        level = 2 if section and article and article != title else 1
-        entries.append({"heading": heading, "level": level, "passage": item.get("first_passage") or "",
-                        "article": article if article != title else "", "passages": item.get("passages") or 0})
+    for entry in document.outline:
+        article = entry.title if entry.title != document.title else ""
+        entries.append({"heading": entry.section or entry.title or document.title,
+                        "level": 2 if entry.section and article else 1,
+                        "passage": entry.first_passage, "passages": entry.passages})
     return entries

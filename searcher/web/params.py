@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 from urllib.parse import urlencode
 
+from corpus.citation.render import DEFAULT_STYLE, STYLES
 from corpus.errors import CorpusSearchError
 
 MAX_TEXT = 4000      # characters in a query (the engine's own limit)
@@ -18,7 +19,6 @@ MAX_REPEATS = 20     # values of a repeatable parameter
 MAX_LIMIT = 100      # hits on a page
 MAX_PAGE = 1000
 DEFAULT_LIMIT = 10
-STYLES = ("chicago", "apa", "mla", "harvard", "bibtex", "ris", "csl-json")
 
 
 class BadRequest(CorpusSearchError):
@@ -134,7 +134,7 @@ def whole_number(text: str, what: str, least: int, most: int) -> int:
 
 
 def style_param(text: str | None) -> str:
-    style = (text or STYLES[0]).strip().lower()
+    style = (text or DEFAULT_STYLE).strip().lower()
     if style not in STYLES:
         raise BadRequest(f"unknown citation style {_shown(style)}; styles: {', '.join(STYLES)}")
     return style

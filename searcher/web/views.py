@@ -5,8 +5,8 @@ lay them out (and Jinja2 escapes every piece of document text they print).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, is_dataclass
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Iterable, Sequence
 
 from ..snippets import snippet
 from .params import SearchParams
@@ -73,7 +73,7 @@ def hit_view(hit, context: int = 320) -> dict:
     return {
         "id": hit.id, "rank": hit.rank, "score": hit.score, "document": hit.document,
         "title": hit.title or hit.document, "authors": list(hit.authors), "section": hit.section,
-        "page": getattr(hit, "page", "") or "", "date": hit.date, "kind": hit.kind,
+        "page": getattr(hit, "page", "") or "",  # (documents with pages: the PDF reader) "date": hit.date, "kind": hit.kind,
         "also_in": list(hit.also_in),
         "snippet": pieces(text.replace("\n\n", " ¶ ").replace("\n", " "), spans),
     }
@@ -159,35 +159,3 @@ def page_links(total: int, page: int, limit: int, around: int = 2) -> list[int |
         out.append(n)
         previous = n
     return out
-
-
-def plain(value: Any) -> dict:
-    """A library value (dataclass, object with as_dict, or mapping) as a dict, for templates and JSON."""
-    if isinstance(value, dict):
-        return dict(value)
-    if hasattr(value, "as_dict"):
-        return value.as_dict()
-    if is_dataclass(value):
-        return asdict(value)
-    return {k: v for k, v in vars(value).items() if not k.startswith("_")}
-
-
-def citation_text(value: Any) -> str:
-    """What `Searcher.cite` returned, as the text to show and copy."""
-    if isinstance(value, str):
-        return value
-    for name in ("text", "citation"):
-        if isinstance(getattr(value, name, None), str):
-            return getattr(value, name)
-    return str(value)
-
-
-def fallback_citation(hit) -> str:
-    """A plain reference built from what a passage knows (used until the library can cite)."""
-    authors = ", ".join(hit.authors)
-    parts = [p for p in (authors, f"“{hit.title}”" if hit.title else "", hit.date) if p]
-    where = f"passage {hit.id}"
-    page = getattr(hit, "page", "")
-    if page:
-        where += f", p. {page}"
-    return ". ".join(parts + [where]) + "."
