@@ -24,7 +24,7 @@ from .hits import Hit, Results, Stats
 from .ids import is_passage_id
 from .opening import open_index
 from .query import BadQuery, QueryReader, as_text
-from .results import HitMaker, distinct, ranked
+from .results import HitMaker, distinct, ranked, settled
 
 
 class Searcher:
@@ -91,6 +91,8 @@ class Searcher:
         more than a short one; `snippets=False` (for re-ranking and
         evaluation: ids and scores) leaves `matches` and `also_in` empty and
         skips their work altogether.  The ranking is the same either way.
+        (`results` and `similar`, whose pages are shown whole, work the
+        matches out before returning.)
         """
         if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
             raise BadQuery("limit and page must be whole numbers, at least 1")
@@ -154,8 +156,8 @@ class Searcher:
         terms = self._match_terms(parsed)
         stored = [doc.fields() for doc in page_hits]
         also = self._also_in_all(stored, [doc.docnum for doc in page_hits])
-        hits = tuple(self._hits.hit(fields, terms, rank=first + n + 1, score=doc.score, also_in=also[n])
-                     for n, (doc, fields) in enumerate(zip(page_hits, stored)))
+        hits = settled(tuple(self._hits.hit(fields, terms, rank=first + n + 1, score=doc.score, also_in=also[n])
+                             for n, (doc, fields) in enumerate(zip(page_hits, stored))))
         facets = self._explorer.count_facets(docnums)
         return Results(hits=hits, total=facets["total"], facets=facets)
 

@@ -147,5 +147,13 @@ class HitMaker:
         return [tuple(sorted(names)) for names in found]
 
 
+def settled(hits):
+    """`hits` with their deferred highlights worked out now: for pages handed to code that may read them
+    in another thread while this Searcher serves the next request (the web page's pool)."""
+    for hit in hits:
+        hit.matches  # noqa: B018 (reading it computes and keeps it)
+    return hits
+
+
 def _sentence_keys(fields: dict) -> frozenset[str]:
     return frozenset((fields.get("sentence_keys") or "").split())
