@@ -330,6 +330,8 @@ def read_jsonl(path: Path) -> Iterator[RawDocument | Skip]:
                     continue
                 else:
                     try:
+                        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+                            line = line[3:]  # a UTF-8 byte-order mark (Windows editors write one)
                         try:
                             decoded = line.decode("utf-8")
                         except UnicodeDecodeError:

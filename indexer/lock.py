@@ -55,3 +55,23 @@ def writer_lock(index_dir: Path, timeout: float = 5.0) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def writer_active(index_dir: Path) -> bool:
+    """Whether a writer holds the index's lock now (a reader's probe: it takes a shared
+    lock for an instant and never creates the lock file).  False where it cannot tell."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no shared locks to probe with
+        return False
+    try:
+        fd = os.open(Path(index_dir) / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)

@@ -25,7 +25,7 @@ from corpus.errors import CorpusSearchError
 from corpus.model import RawDocument
 
 from . import records
-from .whoosh_internals import commit_with_segments, finish_worker_segment, memoize_stems, new_writer
+from .whoosh_internals import commit_with_segments, finish_worker_segment, memoize_stems, new_writer, open_index
 
 # Below this much text to read, starting workers costs more than it saves.
 MIN_PARALLEL_CHARS = 1_000_000
@@ -191,12 +191,10 @@ class ParallelSink:
 def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: int, limitmb: int) -> None:
     """A worker: index batches from `inbox` into a segment of its own until told to stop."""
     try:
-        from whoosh import index as whoosh_index
-
         from .nltk_internals import params_from_data
         from .sentences import span_splitter
 
-        ix = whoosh_index.open_dir(index_dir, indexname=indexname)
+        ix = open_index(index_dir, indexname)
         writer = new_writer(ix, limitmb, _lk=False)
         memoize_stems(writer.schema)
         splitter = span_splitter(params_from_data(params_data))

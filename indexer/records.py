@@ -35,6 +35,10 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
             problems.append(Skip(raw.path, f"document {raw.id!r} could not be processed "
                                            f"({exc.__class__.__name__}: {first_line(exc)})", raw.id))
             continue
+        if not passages and any(ch.isalnum() for ch in raw.text):  # never a silent "added" with nothing in it
+            problems.append(Skip(raw.path, f"document {raw.id!r} has text but gave no passages "
+                                           "(its cleaning left nothing)", raw.id))
+            continue
         for passage in passages:
             record = passage_record(passage, key)
             if passage.ordinal == 1:  # the document's record rides on its first passage

@@ -9,6 +9,7 @@ generation and swaps it in only when it is complete (indexer.layout).
 from __future__ import annotations
 
 import shutil
+import stat
 from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import Callable, Iterable
@@ -25,7 +26,7 @@ from .readahead import PdfReadAhead
 from .report import IndexReport, Run
 from .safety import interrupts_deferred
 from .schema import build_schema
-from .whoosh_internals import remove_orphan_segments
+from .whoosh_internals import UnsafeIndexData, open_index, remove_orphan_segments
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
@@ -36,7 +37,7 @@ class Indexer:
     """Builds and updates the passage index in `index_dir` (default: the per-user index)."""
 
     def __init__(self, index_dir: str | Path | None = None, *, lock_timeout: float = 5.0):
-        self.index_dir = Path(index_dir).expanduser() if index_dir else layout.default_index_dir()
+        self.index_dir = layout.expand_user(index_dir, "index folder") if index_dir else layout.default_index_dir()
         # The default index (per-user folder or $CORPUS_SEARCH_INDEX) starts out
         # tracking the bundled corpus; any other starts out empty.
         self.is_default = layout.is_default_index(self.index_dir)
@@ -51,12 +52,14 @@ class Indexer:
         jobs: int = 1,
     ) -> IndexReport:
         """Add `paths` to what the index tracks, then index what is new or changed."""
-        paths = [Path(p).expanduser() for p in (paths or ())]
+        paths = [layout.expand_user(p) for p in (paths or ())]
         created = not self.index_dir.exists()
         self._make_folder()
         try:
             with writer_lock(self.index_dir, self.lock_timeout):
-                return self._update_locked(paths, rebuild, progress, jobs)
+                report = self._update_locked(paths, rebuild, progress, jobs)
+                layout.make_private_as_folder(self.index_dir)
+                return report
         except CorpusSearchError:
             if created and layout.current_generation_name(self.index_dir) == "":
                 shutil.rmtree(self.index_dir, ignore_errors=True)  # leave no empty index behind
@@ -68,7 +71,10 @@ class Indexer:
         if self.index_dir.exists() and not self.index_dir.is_dir():
             raise IndexDamaged(f"{self.index_dir} is a file, not an index folder; choose another --index")
         try:
-            self.index_dir.mkdir(parents=True, exist_ok=True)
+            self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+            # A new index folder is private (0700): what it holds is as private as the
+            # documents read into it.  Its files take its permissions (layout.seal).
+            self.index_dir.mkdir(mode=layout.NEW_FOLDER_MODE, exist_ok=True)
         except OSError as exc:
             raise IndexDamaged(f"cannot create the index folder {self.index_dir}: {exc.strerror}") from None
 
@@ -85,8 +91,14 @@ class Indexer:
             manifest = self._load_manifest(live)
             self._check_generation(live)
         skipped: list[Skip] = []
+        for source in list(manifest.sources):  # a device or pipe can never be read: stop tracking it
+            if _untrackable(mf.resolve_source(source)):
+                manifest.sources.remove(source)
+                skipped.append(Skip(source, f"{UNTRACKABLE}; no longer tracked"))
         for path in paths:
-            if path.exists() or path.is_symlink():
+            if _untrackable(path):
+                skipped.append(Skip(str(path), f"{UNTRACKABLE}; not tracked"))
+            elif path.exists() or path.is_symlink():
                 manifest.add_source(source_key(path))
             else:
                 skipped.append(Skip(str(path), "no such file or folder"))
@@ -124,18 +136,21 @@ class Indexer:
             raise
 
     def _check_generation(self, live: Path) -> None:
-        """Refuse to update a generation whose Whoosh files or sentence model are gone."""
-        from whoosh import index as whoosh_index
-
+        """Refuse to update a generation that is damaged or whose Whoosh files or sentence model are gone."""
         from .sentences import model_path
 
         problem = None
         if model_path(live) is None:
             problem = "its sentence model is missing"
         else:
+            verified = layout.verify(live, self.index_dir)
             try:
-                ix = whoosh_index.open_dir(str(live), indexname=INDEX_NAME)
+                ix = open_index(live, INDEX_NAME)
                 ix.reader().close()
+                if not verified.sealed:  # a run killed after its commit: seal what it committed
+                    layout.seal(live)
+            except UnsafeIndexData as exc:
+                problem = str(exc)
             except Exception as exc:  # Whoosh raises many kinds on damaged files
                 problem = f"its Whoosh files cannot be read: {exc.__class__.__name__}"
             else:
@@ -168,7 +183,7 @@ class Indexer:
         if fresh:
             ix = whoosh_index.create_in(str(target), build_schema(), indexname=INDEX_NAME)
         else:
-            ix = whoosh_index.open_dir(str(target), indexname=INDEX_NAME)
+            ix = open_index(target, INDEX_NAME)
         to_read = {**plan.new, **plan.changed}
         run = Run(splitter=None, skipped=list(plan.skipped),
                   owners={d: k for d, k in manifest.document_owner().items() if k not in plan.removed})
@@ -176,6 +191,7 @@ class Indexer:
         if not (fresh or to_read or plan.removed):  # nothing to write: leave Whoosh alone
             with interrupts_deferred():
                 manifest.save(target)  # records touched-but-unchanged files' new mtimes
+                layout.seal(target)
                 mf.save_sources(self.index_dir, manifest.sources)
             return run.report(plan, manifest, removed_docs, str(self.index_dir))
         params_of = generation_model(target, fresh, to_read.values(), self.index_dir)
@@ -191,6 +207,7 @@ class Indexer:
             if not fresh:
                 with suppress(Exception):
                     remove_orphan_segments(ix)
+                    layout.remove_leftovers(self.index_dir, target)  # (a partial TOC of a failed commit)
 
         try:  # (workers get the sentence model when they start: it may be unreadable)
             sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, text_size(to_read.values()))
@@ -214,11 +231,16 @@ class Indexer:
                     sink.cancel()
                     remove_orphan_segments(ix)
                 manifest.save(target)
+                layout.seal(target)  # last: the checksums cover what the commit and manifest wrote
                 if not fresh:
                     mf.save_sources(self.index_dir, manifest.sources)
         except BaseException:
             if not writer.is_closed:
                 abandon(sink.cancel)
+            elif not fresh:  # the commit itself failed (a full disk): leave no partial files behind
+                with suppress(Exception):
+                    remove_orphan_segments(ix)
+                    layout.remove_leftovers(self.index_dir, target)
             raise
         return run.report(plan, manifest, removed_docs, str(self.index_dir))
 
@@ -245,3 +267,15 @@ class Indexer:
             done_bytes += file_size(path)
             if progress:
                 progress(min(done_bytes, total_bytes), total_bytes)
+
+
+UNTRACKABLE = "not a regular file or folder (a device, pipe or socket)"
+
+
+def _untrackable(path: Path) -> bool:
+    """Whether `path` exists as something that is neither a file nor a folder (followed through links)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))

@@ -27,6 +27,16 @@ module may touch a Whoosh name that starts with an underscore.
 - Reader hooks: a segment's length column read in one go
   (`field_length_bytes`, `segment_field_lengths`) and handed to the BM25F
   scorer (`use_field_lengths`).
+- Data-only unpickling: Whoosh keeps the schema and segment list (the table
+  of contents), stored fields, posting blocks and posting values as pickles,
+  and a pickle can name any function to call.  Every place Whoosh unpickles
+  reads through `DataOnlyUnpickler`, which accepts only the classes and
+  functions an index of ours holds (`SAFE_GLOBALS`: the schema's field,
+  format, analyser and column classes, the codec and segment, and a few
+  builtins); anything else raises `UnsafeIndexData`, and an index folder
+  received from elsewhere is data, never code.  `open_index` is the one way
+  the project opens a Whoosh index; installing the unpickler happens when
+  this module is imported, before any index can be opened.
 - A repair (`repair_and_not`, applied when this module is imported): Whoosh's
   `AndNotMatcher` (every `a NOT b`) returned the first passage holding `a`
   even when it also holds `b`, whenever `b` occurs in an earlier passage,
@@ -37,6 +47,12 @@ It imports Whoosh only, most of it when first used: the search side loads
 it (through the codec) to read segments.
 """
 from __future__ import annotations
+
+import io
+import pickle
+import struct
+import types
+import zlib
 
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 
@@ -78,6 +94,113 @@ class _PostingsWriter(W3PostingsWriter):
 # The name every segment's pickled table of contents gives the codec: the
 # index format.  (`indexer/codec.py` holds the name.)
 PassageCodec.__module__ = "indexer.codec"
+
+
+# ---- data-only unpickling ------------------------------------------------------
+
+# (module, name) of every global an index written by this project pickles:
+# its table of contents (schema, segments, codec), stored fields, posting
+# blocks and values.  tests/test_index_safety.py checks that a freshly built
+# index needs nothing else.  A new field type, format or analyser in
+# indexer/schema.py must be added here.
+SAFE_GLOBALS = frozenset({
+    ("builtins", "int"), ("builtins", "set"), ("builtins", "frozenset"),
+    ("__builtin__", "int"), ("__builtin__", "set"), ("__builtin__", "frozenset"),
+    ("_codecs", "encode"),  # bytes in protocol 2 pickles
+    ("collections", "defaultdict"),
+    ("re", "_compile"),  # a tokenizer's pattern
+    ("indexer.codec", "PassageCodec"),
+    ("indexer.schema", "EnglishText"), ("indexer.schema", "FoldFilter"),
+    ("whoosh.codec.whoosh3", "W3Codec"), ("whoosh.codec.whoosh3", "W3Segment"),
+    ("whoosh.fields", "Schema"), ("whoosh.fields", "ID"), ("whoosh.fields", "KEYWORD"),
+    ("whoosh.fields", "STORED"), ("whoosh.fields", "TEXT"), ("whoosh.fields", "NUMERIC"),
+    ("whoosh.formats", "Existence"), ("whoosh.formats", "Frequency"), ("whoosh.formats", "Positions"),
+    ("whoosh.columns", "VarBytesColumn"),
+    ("whoosh.analysis.analyzers", "CompositeAnalyzer"),
+    ("whoosh.analysis.filters", "LowercaseFilter"), ("whoosh.analysis.filters", "StopFilter"),
+    ("whoosh.analysis.filters", "StripFilter"),
+    ("whoosh.analysis.morph", "StemFilter"),
+    ("whoosh.analysis.tokenizers", "IDTokenizer"), ("whoosh.analysis.tokenizers", "RegexTokenizer"),
+    ("whoosh.lang.porter", "stem"),
+})
+
+
+class UnsafeIndexData(pickle.UnpicklingError):
+    """A pickle in the index names something that is not index data (a function to call, a foreign class)."""
+
+
+class DataOnlyUnpickler(pickle.Unpickler):
+    """An unpickler that builds only the values listed in `SAFE_GLOBALS` (and plain data)."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in SAFE_GLOBALS:
+            return super().find_class(module, name)
+        raise UnsafeIndexData(f"the index names {module}.{name}, which is not index data")
+
+    def persistent_load(self, pid):
+        raise UnsafeIndexData("the index holds a persistent reference, which is not index data")
+
+
+# What decoding damaged or foreign index data raises (beyond Whoosh's own assertions).
+DAMAGED_DATA = (pickle.UnpicklingError, zlib.error, struct.error, EOFError)
+
+
+def data_only_loads(data: bytes, **_ignored):
+    """`pickle.loads`, data only."""
+    return DataOnlyUnpickler(io.BytesIO(data)).load()
+
+
+def data_only_load(file, **_ignored):
+    """`pickle.load`, data only."""
+    return DataOnlyUnpickler(file).load()
+
+
+def _install_data_only_unpickling() -> None:
+    """Make every module of Whoosh that unpickles index data use the data-only unpickler.
+
+    Whoosh binds `loads`/`load` by name in each module (`from whoosh.compat
+    import loads`), so each binding is replaced; `whoosh.compat`'s own too,
+    for modules imported later.  Tables of contents of older formats are
+    refused (Whoosh reads them with an unpickler that renames classes):
+    such an index was not made by this project.
+    """
+    import whoosh.columns
+    import whoosh.compat
+    import whoosh.formats
+    import whoosh.index
+    from whoosh.codec import whoosh3
+    from whoosh.filedb import structfile
+
+    whoosh.compat.loads, whoosh.compat.load = data_only_loads, data_only_load
+    whoosh3.loads = data_only_loads
+    whoosh.columns.loads = data_only_loads
+    whoosh.formats.loads = data_only_loads
+    structfile.load_pickle = data_only_load
+    whoosh.index.pickle = types.SimpleNamespace(
+        loads=data_only_loads, dumps=pickle.dumps, PicklingError=pickle.PicklingError,
+        UnpicklingError=pickle.UnpicklingError)
+    whoosh.index.toc_loaders = {}
+
+
+_install_data_only_unpickling()
+
+
+def open_index(folder, indexname: str):
+    """The Whoosh index `indexname` in `folder`, its pickles read as data only (the one way to open one)."""
+    from whoosh import index as whoosh_index
+
+    return whoosh_index.open_dir(str(folder), indexname=indexname)
+
+
+def data_only_unpickling_installed() -> bool:
+    """Whether Whoosh's unpickling goes through `DataOnlyUnpickler` (for the tests)."""
+    import whoosh.formats
+    import whoosh.index
+    from whoosh.codec import whoosh3
+    from whoosh.filedb import structfile
+
+    return (whoosh3.loads is data_only_loads and whoosh.formats.loads is data_only_loads
+            and structfile.load_pickle is data_only_load and whoosh.index.pickle.loads is data_only_loads)
 
 
 # ---- AndNotMatcher repaired ---------------------------------------------------
@@ -313,14 +436,23 @@ def missing_internals() -> list[str]:
     from whoosh.index import FileIndex
     from whoosh.writing import SegmentWriter
 
+    import whoosh.columns
+    import whoosh.compat
+    import whoosh.formats
+    import whoosh.index
+    from whoosh.filedb import structfile
+
     wanted = {
+        whoosh.columns: ("loads",), whoosh.formats: ("loads",),
+        whoosh.compat: ("loads", "load"), structfile: ("load_pickle",),
+        whoosh.index: ("pickle", "toc_loaders"),
         SegmentWriter: ("_flush_segment", "_merge_segments", "_commit_toc", "_finish", "_finalize_segment",
                         "_close_segment", "per_document_reader"),
         W3PostingsWriter: ("finish_postings", "written"),
         W3Codec: ("postings_writer",),
         FileIndex: ("_read_toc",),
         whoosh3.W3PerDocReader: ("_cached_reader",),
-        whoosh3: ("_lenfield", "LENGTHS_COLUMN"),
+        whoosh3: ("_lenfield", "LENGTHS_COLUMN", "loads"),
         whoosh3.W3TermInfo: ("set_inlined", "add_block"),
         scoring: ("BM25F",),
     }

@@ -19,6 +19,8 @@ __version__ = "0.1.0"
 # meets the command's own handler rather than an import in progress.
 _LAZY = {
     "Searcher": ".engine",
+    "SearcherClosed": ".engine",
+    "IndexCheck": ".checking",
     "Hit": ".hits",
     "Stats": ".hits",
     "DocumentInfo": ".documents",
@@ -51,11 +53,13 @@ __all__ = [
     "UnknownDocument",
     "CorpusSearchError",
     "Hit",
+    "IndexCheck",
     "IndexDamaged",
     "IndexLocked",
     "IndexMissing",
     "PassageNotFound",
     "Searcher",
+    "SearcherClosed",
     "Stats",
     "__version__",
 ]

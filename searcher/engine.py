@@ -8,13 +8,17 @@ Everything it returns is a plain value (`Hit`, `Stats`).
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Sequence
 
 from corpus.citation import DEFAULT_STYLE, Citation, check_style
+from corpus.errors import CorpusSearchError
 from indexer import layout
+from indexer.whoosh_internals import DAMAGED_DATA
 
 from . import reading
+from .checking import IndexCheck, check_index
 from .documents import Context, DocumentInfo
 
 from .explore import Explorer, Names
@@ -24,7 +28,30 @@ from .hits import Hit, Results, Stats
 from .ids import is_passage_id
 from .opening import open_index
 from .query import BadQuery, QueryReader, as_text
-from .results import HitMaker, distinct, ranked, settled
+from .results import HitMaker, PassageNotFound, distinct, is_text, ranked, settled
+
+
+class SearcherClosed(CorpusSearchError):
+    """A Searcher was used after `close()`."""
+
+
+def _reads_index(method):
+    """A Searcher method that reads the open index: an error once closed, and
+    data that cannot be decoded reported as a damaged index."""
+
+    @functools.wraps(method)
+    def reading(self, *args, **kwargs):
+        if self._searcher is None:
+            raise SearcherClosed("this Searcher is closed; open a new one (or use it inside its `with` block)")
+        try:
+            return method(self, *args, **kwargs)
+        except DAMAGED_DATA as exc:
+            raise layout.damaged(self.index_dir, f"its data cannot be read: {exc}") from None
+        except UnicodeEncodeError as exc:  # a lone surrogate: bytes that were not UTF-8, as in argv
+            raise BadQuery(f"{exc.object!r} holds bytes that are not text (not UTF-8); "
+                           "nothing in the index can match it") from None
+
+    return reading
 
 
 class Searcher:
@@ -42,7 +69,7 @@ class Searcher:
         few seconds, once), as the command line does; `build_default=False`
         raises IndexMissing instead.  Any other missing index is an error.
         """
-        self.index_dir = Path(index_dir).expanduser() if index_dir else layout.default_index_dir()
+        self.index_dir = layout.expand_user(index_dir, "index folder") if index_dir else layout.default_index_dir()
         self._searcher = None
         opened = open_index(self.index_dir, build_default)
         self._ix, self._searcher, self.generation = opened.ix, opened.searcher, opened.generation
@@ -67,6 +94,7 @@ class Searcher:
 
     # -- searching ---------------------------------------------------------
 
+    @_reads_index
     def search(
         self,
         query: str,
@@ -106,6 +134,8 @@ class Searcher:
             # fetch more than the page: near-duplicates folded away leave room
             window = ranked(self._searcher, parsed, filters, top=2 * (first + limit) + 10)
             page_hits = distinct(window, first + limit)[first:first + limit]
+        except DAMAGED_DATA:
+            raise
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
         stored = [doc.fields() for doc in page_hits]
@@ -119,6 +149,7 @@ class Searcher:
                                citation=cited[offset])
                 for offset, (doc, fields) in enumerate(zip(page_hits, stored))]
 
+    @_reads_index
     def results(
         self,
         query: str,
@@ -161,23 +192,30 @@ class Searcher:
         facets = self._explorer.count_facets(docnums)
         return Results(hits=hits, total=facets["total"], facets=facets)
 
+    @_reads_index
     def get(self, passage_id: str) -> Hit:
         """One passage by its id (its document part may be any unique prefix: "004:20")."""
         return self._hits.get(self._passage_id(passage_id), self.index_dir)
 
     def _passage_id(self, given: str) -> str:
         """`given` with its document part completed from a unique prefix (an exact id as it is)."""
+        if not is_text(given):
+            raise PassageNotFound(f"no passage {given!r} in {self.index_dir}; ids look like 'document:12'")
         if self._searcher.document(id=given) is None and is_passage_id(given):
             return reading.passage_fields(self._searcher, given)["id"]  # (or why there is none)
         return given
 
+    @_reads_index
     def get_or_none(self, passage_id: str) -> Hit | None:
         """The passage with exactly this id, or None."""
+        if not is_text(passage_id):
+            return None
         fields = self._searcher.document(id=passage_id)
         return None if fields is None else self._hits.hit(fields, MatchTerms(frozenset()))
 
     # -- documents, context, citations (searcher.reading, searcher.citing) ---
 
+    @_reads_index
     def documents(self, *, author: str | Sequence[str] | None = None, after: str | None = None,
                   before: str | None = None) -> list[DocumentInfo]:
         """Every document in the index, by id: title, authors, date, publisher, url, source, passages.
@@ -189,11 +227,13 @@ class Searcher:
         authors = [author] if isinstance(author, str) else list(author or [])
         return reading.all_documents(self._searcher, [a for a in authors if a and a.strip()], after, before)
 
+    @_reads_index
     def document(self, document_id: str, *, outline: bool = True) -> DocumentInfo:
         """One document (any unique prefix of its id) with its outline: the runs of passages under
         each article title and section, with the id of the first (`outline=False`: without it)."""
         return reading.info(self._searcher, reading.resolve(self._searcher, document_id), with_outline=outline)
 
+    @_reads_index
     def context(self, passage_id: str, n: int = 1) -> Context:
         """The passage with up to `n` passages before and after it, in reading order."""
         if not isinstance(n, int) or n < 0:
@@ -202,6 +242,7 @@ class Searcher:
         none = MatchTerms(frozenset())
         return Context(tuple(self._hits.hit(fields, none) for fields in passages), focus)
 
+    @_reads_index
     def cite(self, id: str, style: str = DEFAULT_STYLE) -> Citation:
         """A citation of a passage's source (its article or interview in an edited volume, else its
         document, with the page when known) or, given a document id, of the document."""
@@ -233,6 +274,7 @@ class Searcher:
             out.append(made[key])
         return out
 
+    @_reads_index
     def stats(self) -> Stats:
         """Counts of documents, passages and passages per author, and the index's size."""
         from whoosh import query as q
@@ -255,14 +297,24 @@ class Searcher:
             size_bytes=layout.folder_size(self.generation),
         )
 
+    @_reads_index
+    def check(self) -> IndexCheck:
+        """Verify the whole index: every file against its checksums, every passage and posting decoded.
+
+        IndexDamaged at the first fault (see `searcher.checking`).
+        """
+        return check_index(self._searcher, self.generation, self.index_dir)
+
     # -- exploring (searcher.explore) ----------------------------------------
 
+    @_reads_index
     def count(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
               after: str | None = None, before: str | None = None) -> int:
         """How many passages match `query` in all (filters as in `search`)."""
         return self._explorer.count(query, author=author, document=document, section=section,
                                     after=after, before=before)
 
+    @_reads_index
     def facets(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
                after: str | None = None, before: str | None = None) -> dict:
         """Passage counts over the whole result set: ``{"total", "authors", "documents", "sections", "years"}``
@@ -270,10 +322,12 @@ class Searcher:
         return self._explorer.facets(query, author=author, document=document, section=section,
                                      after=after, before=before)
 
+    @_reads_index
     def suggest(self, query: str) -> str | None:
         """`query` respelt with words the index holds ("semiconducter" -> "semiconductor"), or None."""
         return self._explorer.suggest(query)
 
+    @_reads_index
     def similar(self, passage_id: str, *, limit: int = 10, author: Names = None, document: Names = None,
                 after: str | None = None, before: str | None = None, terms: int = 12) -> list[Hit]:
         """Passages like `passage_id`, best first, found by its `terms` most telling words (see `Explorer.similar`)."""

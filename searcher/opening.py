@@ -1,11 +1,13 @@
 """Opening an index folder for searching: the default index built on first use, the live generation found and checked."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer import layout
-from indexer.layout import INDEX_NAME, IndexDamaged, IndexMissing
+from indexer import layout, whoosh_internals
+from indexer.layout import INDEX_NAME, PUNKT_NAME, IndexDamaged, IndexMissing
+from indexer.lock import writer_active
 
 from . import ranking
 
@@ -33,8 +35,13 @@ def open_index(index_dir: Path, build_default: bool) -> OpenIndex:
 
         Indexer(index_dir).update()
     # A rebuild may swap generations (and delete the old one) between our
-    # reading CURRENT and opening the files: then read CURRENT again.
-    for attempt in range(5):
+    # reading CURRENT and opening the files: then read CURRENT again.  An
+    # update commits in place: between its commit and its new checksums the
+    # files and the checksums disagree, so while a writer holds the lock a
+    # failed check is tried again (for up to WRITER_WAIT seconds).
+    deadline = time.monotonic() + WRITER_WAIT
+    swaps = 0
+    while True:
         name = layout.current_generation_name(index_dir)
         try:
             generation = layout.current_generation(index_dir)
@@ -42,18 +49,26 @@ def open_index(index_dir: Path, build_default: bool) -> OpenIndex:
                 raise IndexMissing(layout.missing_advice(index_dir))
             return _open(generation, index_dir)
         except IndexDamaged:
-            if attempt == 4 or layout.current_generation_name(index_dir) == name:
-                raise
-    raise AssertionError("unreachable")  # (the last attempt returns or raises)
+            if swaps < 4 and layout.current_generation_name(index_dir) != name:
+                swaps += 1
+                continue
+            if time.monotonic() < deadline and writer_active(index_dir):
+                time.sleep(0.05)
+                continue
+            raise
+
+
+# How long a search waits for a writer to finish sealing an update it committed.
+WRITER_WAIT = 10.0
 
 
 def _open(generation: Path, index_dir: Path) -> OpenIndex:
-    from whoosh import index as whoosh_index
-
-    layout.check_generation_version(generation, index_dir)
+    layout.check_generation(generation, index_dir, skip=(PUNKT_NAME,))  # (searching needs no sentence model)
     try:
-        ix = whoosh_index.open_dir(str(generation), indexname=INDEX_NAME)
+        ix = whoosh_internals.open_index(generation, INDEX_NAME)
         searcher = ix.searcher(weighting=ranking.weighting())
+    except whoosh_internals.UnsafeIndexData as exc:
+        raise layout.damaged(index_dir, str(exc)) from None
     except Exception as exc:  # whoosh raises many kinds on damaged files
         raise IndexDamaged(
             f"the index at {index_dir} cannot be opened ({exc.__class__.__name__}); "

@@ -66,6 +66,8 @@ class HitMaker:
 
     def get(self, passage_id: str, index_dir) -> Hit:
         """One passage by its id; PassageNotFound if the index has none."""
+        if not isinstance(passage_id, str) or not is_text(passage_id):
+            raise PassageNotFound(f"no passage {passage_id!r} in {index_dir}; ids look like 'document:12'")
         fields = self._searcher.document(id=passage_id)
         if fields is None:
             raise PassageNotFound(f"no passage {passage_id!r} in {index_dir}; ids look like 'document:12'")
@@ -157,3 +159,12 @@ def settled(hits):
 
 def _sentence_keys(fields: dict) -> frozenset[str]:
     return frozenset((fields.get("sentence_keys") or "").split())
+
+
+def is_text(value: str) -> bool:
+    """Whether `value` is encodable text (not holding lone surrogates, as undecodable bytes in argv become)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -158,7 +158,8 @@ def test_index_reports_skipped_files(run, tmp_path, tiny_corpus):
     (tiny_corpus / "empty.txt").write_text("")
     result = run("index", tiny_corpus / "blob.bin", tiny_corpus, tmp_path / "missing", "--index",
                  tmp_path / "ix", "--json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 2, result.stderr  # a named path that does not exist: an error, after the rest
+    assert "missing" in result.stderr.splitlines()[-1]
     report = json.loads(result.stdout)
     reasons = {s["path"].rsplit("/", 1)[-1]: s["reason"] for s in report["skipped"]}
     assert "unknown file type" in reasons["blob.bin"]

@@ -335,7 +335,7 @@ def test_sentence_model_is_kept_as_json_and_reads_back_the_same(tmp_path):
 
 @pytest.mark.slow
 def test_an_index_whose_sentence_model_is_a_pickle_still_updates(tmp_path, tiny_corpus):
-    """Indexes made before the model was kept as JSON have punkt.pickle; they stay usable."""
+    """Indexes made before the model was kept as JSON have punkt.pickle; they stay usable (and get checksums)."""
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([tiny_corpus])
     generation = live_generation(index_dir)
@@ -351,8 +351,10 @@ def test_an_index_whose_sentence_model_is_a_pickle_still_updates(tmp_path, tiny_
               "open(sys.argv[2], 'wb').write(pickle.dumps(p))\n")
     run_fresh_python(script, str(generation / "punkt.json"), str(generation / "punkt.pickle"))
     (generation / "punkt.json").unlink()
+    (generation / "checksums.json").unlink()  # (nor had they checksums)
     (tiny_corpus / "farm.txt").write_text("Farm Report\n\nAsk Farmr. Tractors now drive themselves.\n")
     assert Indexer(index_dir).update().added == 1
+    assert (generation / "checksums.json").exists()
     assert list(passages(index_dir, "tractors").values()) == ["Ask Farmr. Tractors now drive themselves."]
     from whoosh import index
 

@@ -5,7 +5,6 @@ Exit codes: 0 when something was found, 1 when nothing was, 2 on any error
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from .. import IndexMissing, __version__
 from corpus.citation.render import DEFAULT_STYLE, STYLES
 
 from .exits import REPORTED, exit_status, fail
-from .output import PROG, print_hits, search_and_print, use_color
+from .output import PROG, json_text, print_hits, search_and_print, use_color, write
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -73,7 +72,7 @@ def open_searcher(ctx: click.Context):
     except IndexMissing:
         if not is_default_index(index_dir or default_index_dir()):
             raise
-    click.echo(f"{PROG}: no index yet; building it from the bundled corpus (once)", err=True)
+    write(f"{PROG}: no index yet; building it from the bundled corpus (once)", err=True)
     run_indexer(index_dir, paths=[], rebuild=False)
     return Searcher(index_dir)
 
@@ -232,7 +231,7 @@ def similar(ctx, passage_id, limit, author, document, after, before, context, co
                                 after=after, before=before)
     print_hits(hits, as_json, use_color(color, as_json), context)
     if not hits:
-        click.echo(f"{PROG}: no passages like {passage_id}", err=True)
+        write(f"{PROG}: no passages like {passage_id}", err=True)
     ctx.exit(0 if hits else 1)
 
 
@@ -268,25 +267,25 @@ def show(ctx, item_id, around, color, index_dir, as_json):
                 raise click.UsageError("--context needs a passage id (document:number), not a document id")
             doc = searcher.document(item_id)
             if as_json:
-                click.echo(json.dumps(doc.as_dict(), ensure_ascii=False))
+                write(json_text(doc.as_dict()))
             else:
-                click.echo(format_outline(doc, colored), color=colored)
+                write(format_outline(doc, colored), color=colored)
             return
         if around:
             context = searcher.context(item_id, around)
             doc = searcher.document(context.passage.document, outline=False)
             if as_json:
                 for line in context.as_dicts():
-                    click.echo(json.dumps(line, ensure_ascii=False))
+                    write(json_text(line))
             else:
-                click.echo(format_context(context, doc, colored), color=colored)
+                write(format_context(context, doc, colored), color=colored)
             return
         hit = searcher.get(item_id)
         doc = searcher.document(hit.document, outline=False)
     if as_json:
-        click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
+        write(json_text(hit.as_dict()))
     else:
-        click.echo(format_full_passage(hit, doc, colored), color=colored)
+        write(format_full_passage(hit, doc, colored), color=colored)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -316,12 +315,12 @@ def documents(ctx, author, after, before, color, index_dir, as_json):
         docs = searcher.documents(author=list(author), after=after, before=before)
     if as_json:
         for doc in docs:
-            click.echo(json.dumps(doc.as_dict(), ensure_ascii=False))
+            write(json_text(doc.as_dict()))
     elif docs:
         colored = use_color(color, as_json)
-        click.echo(format_documents(docs, colored), color=colored)
+        write(format_documents(docs, colored), color=colored)
     if not docs:
-        click.echo(f"{PROG}: no documents match", err=True)
+        write(f"{PROG}: no documents match", err=True)
     ctx.exit(0 if docs else 1)
 
 
@@ -351,12 +350,12 @@ def cite(ctx, item_id, style, index_dir, as_json):
     with open_searcher(ctx) as searcher:
         citation = searcher.cite(item_id, style)
     if as_json:
-        click.echo(json.dumps({"id": item_id, "style": citation.style, "citation": citation.text,
-                               "short": citation.short, "page": citation.page}, ensure_ascii=False))
+        write(json_text({"id": item_id, "style": citation.style, "citation": citation.text,
+                               "short": citation.short, "page": citation.page}))
         return
-    click.echo(citation.text)
+    write(citation.text)
     if citation.page and citation.short:
-        click.echo("\n" + citation.short)
+        write("\n" + citation.short)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -373,15 +372,41 @@ def stats(ctx, index_dir, as_json):
     with open_searcher(ctx) as searcher:
         result = searcher.stats()
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        write(json_text(result.as_dict()))
     else:
         from .render import format_stats
 
-        click.echo(format_stats(result))
+        write(format_stats(result))
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@json_option
+@click.pass_context
+def check(ctx, index_dir, as_json):
+    """Verify the whole index: every file against the checksums written with it, every passage and posting read.
+
+    Prints what was checked; a damaged index is an error naming the damaged
+    file (exit status 2): run `corpus-search index --rebuild`.  An index made
+    before checksums existed has none until the next `corpus-search index`.
+
+    \b
+    Examples:
+      corpus-search check
+      corpus-search check --index ./my-index --json
+    """
+    with open_searcher(ctx) as searcher:
+        result = searcher.check()
+    if as_json:
+        write(json_text(result.as_dict()))
+    else:
+        from .render import format_check
+
+        write(format_check(result))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())  # (str: click would turn '' into '.')
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for cleaning and analysis [default: one per core, at most 4].")
@@ -394,6 +419,8 @@ def index(ctx, paths, rebuild, jobs, index_dir, as_json):
     With no PATHS, re-reads every source the index tracks (the bundled corpus
     by default): new and changed files are indexed, deleted ones removed,
     unchanged ones skipped.  Reads .txt, .md, .html/.htm and .jsonl files.
+    A PATH that does not exist is an error (exit status 2), reported after
+    the rest is indexed.
 
     \b
     Examples:
@@ -408,11 +435,17 @@ def index(ctx, paths, rebuild, jobs, index_dir, as_json):
         jobs = default_jobs()
     report = run_indexer(index_dir, list(paths), rebuild, jobs=jobs)
     if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        write(json_text(report.as_dict()))
     else:
         from .render import format_report
 
-        click.echo(format_report(report))
+        write(format_report(report))
+    # A path named on the command line that does not exist is an error, reported
+    # after the rest was indexed (as `cp` and `grep` do with a missing argument).
+    missing = {str(Path(p).expanduser()) for p in paths} & {s.path for s in report.skipped
+                                                            if s.reason == "no such file or folder"}
+    if missing:
+        ctx.exit(fail(f"no such file or folder: {', '.join(sorted(missing))} (the rest was indexed)"))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -445,17 +478,17 @@ def serve(ctx, host, port, open_browser, index_dir):
     with open_searcher(ctx) as searcher:  # builds the default index on first use
         index_dir = searcher.index_dir
     if not is_loopback(host):
-        click.echo(f"{PROG}: warning: listening on {host}: anyone who can reach it can read the index", err=True)
+        write(f"{PROG}: warning: listening on {host}: anyone who can reach it can read the index", err=True)
 
     def ready(url: str) -> None:
-        click.echo(f"{PROG}: serving {index_dir} at {url} (Ctrl-C stops)", err=True)
-        click.echo(url)
+        write(f"{PROG}: serving {index_dir} at {url} (Ctrl-C stops)", err=True)
+        write(url)
 
     try:
         run_server(index_dir, host=host, port=port, open_browser=open_browser, ready=ready)
     except KeyboardInterrupt:
         pass  # Ctrl-C, as intended (where SIGINT is ignored, as in a background job, serve returns instead)
-    click.echo(f"{PROG}: stopped", err=True)
+    write(f"{PROG}: stopped", err=True)
     ctx.exit(0)
 
 

@@ -1,8 +1,18 @@
-"""Writing a command's results to the terminal, without click.
+r"""Writing a command's results to the terminal, without click: safe for any terminal and any encoding.
 
 Shared by the click commands (searcher.cli.commands) and the click-free fast
 path for plain searches (searcher.cli.fastpath), so both print the same bytes.  Like click.echo,
 `write` strips colour codes unless colour was asked for.
+
+Nothing a document holds may act on the terminal: `terminal_safe` shows
+every control character, escape sequence, bidirectional override and
+undecodable byte as a visible escape (`\x1b`, `\u202e`, `\udcff`) instead of
+letting the terminal obey it (set the window title, write the clipboard
+with OSC 52, make a link, move the cursor, hide text).  `write` applies it
+to every line, keeping only the colour codes this program adds (render
+makes the document's own text safe before adding them), and replaces
+characters the stream's encoding cannot show.  `json_text` is JSON with
+those characters as \u escapes, ASCII-only when the stream is not UTF-8.
 """
 from __future__ import annotations
 
@@ -11,9 +21,41 @@ import os
 import re
 import sys
 
+from .terminal import UNSAFE as _UNSAFE
+from .terminal import terminal_safe  # (re-exported: the CLI's one sanitiser)
+
 PROG = "corpus-search"
 FEW_HITS = 3  # fewer passages than this in all, and `search` offers a respelt query
-_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+# The colour codes searcher.cli.render uses (bold red, bold, dim, magenta, reset): the
+# only sequences `write` lets through; any other is shown, as a document's would be.
+_SGR = re.compile(r"\033\[(?:0|1|2|35|1;31)m")
+
+
+def _json_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(value, stream=None) -> str:
+    """`value` as one line of JSON for `stream` (default stdout): characters a terminal
+    acts on as \\u escapes, and only ASCII when the stream is not UTF-8."""
+    text = json.dumps(value, ensure_ascii=not _is_utf8(stream or sys.stdout))
+    return _UNSAFE.sub(_json_escape, text)  # (json.dumps escapes C0 itself; this catches C1, bidi, surrogates)
+
+
+def _is_utf8(stream) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8")
+
+
+def _safe_line(message: str) -> str:
+    """`message` with everything unsafe made visible, except the colour codes in it."""
+    out, pos = [], 0
+    for match in _SGR.finditer(message):
+        out.append(terminal_safe(message[pos:match.start()]))
+        out.append(match.group())
+        pos = match.end()
+    out.append(terminal_safe(message[pos:]))
+    return "".join(out)
 
 
 def use_color(choice: str, as_json: bool) -> bool:
@@ -26,10 +68,21 @@ def use_color(choice: str, as_json: bool) -> bool:
 
 
 def write(message: str, err: bool = False, color: bool | None = None) -> None:
-    """A line on stdout (or stderr), colour codes stripped unless `color` (None: on a terminal)."""
+    """A line on stdout (or stderr), made safe for the terminal, colour codes stripped
+    unless `color` (None: on a terminal), in the stream's encoding (what it cannot show replaced)."""
     stream = sys.stderr if err else sys.stdout
     strip = (not color) if color is not None else not _isatty(stream)
-    stream.write((_ANSI.sub("", message) if strip else message) + "\n")
+    text = _safe_line(message)
+    if strip:
+        text = _SGR.sub("", text)
+    text += "\n"
+    if not _is_utf8(stream):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            text = text.encode(encoding, "replace").decode(encoding)
+        except LookupError:
+            text = text.encode("ascii", "replace").decode("ascii")
+    stream.write(text)
     stream.flush()
 
 
@@ -44,7 +97,7 @@ def print_hits(hits, as_json: bool, colored: bool, context: int) -> None:
     """Hits as JSON Lines, or as text with snippets."""
     if as_json:
         for hit in hits:
-            write(json.dumps(hit.as_dict(), ensure_ascii=False))
+            write(json_text(hit.as_dict()))
     elif hits:
         from .render import format_hits
 
@@ -67,10 +120,10 @@ def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, whe
     if not hits:
         write(f"{PROG}: no passages match {text!r}", err=True)
     if suggestion:
-        write(f"{PROG}: did you mean: {json.dumps(suggestion, ensure_ascii=False)}?", err=True)
+        write(f"{PROG}: did you mean: {json_text(suggestion, sys.stderr)}?", err=True)
     if facets and hits:
         if as_json:
-            write(json.dumps({"facets": facets}, ensure_ascii=False), err=True)
+            write(json_text({"facets": facets}, sys.stderr), err=True)
         else:
             from .render import format_facets
 

@@ -5,7 +5,8 @@ from typing import Iterable
 
 from ..documents import Context, DocumentInfo
 from ..hits import Hit
-from .render import DIM, ID, TITLE, _style
+from .render import DIM, ID, TITLE, _line, _style
+from .terminal import terminal_safe
 
 SOURCE_TYPES = {"bundled": "bundled corpus", "file": "file", "jsonl": "JSON Lines record"}
 MAX_NAMES = 4  # authors named in the documents list before "and N more"
@@ -21,7 +22,7 @@ def _names(names: tuple[str, ...], limit: int | None = None) -> str:
 
 def _rows(rows: list[tuple[str, str]], color: bool) -> str:
     width = max(len(k) for k, _ in rows) + 1
-    return "\n".join(f"{_style((k + ':').ljust(width), DIM, color)} {v}" for k, v in rows if v)
+    return "\n".join(f"{_style((k + ':').ljust(width), DIM, color)} {_line(v)}" for k, v in rows if v)
 
 
 def shown_source(doc: DocumentInfo) -> str:
@@ -40,12 +41,12 @@ def format_document_line(doc: DocumentInfo, color: bool) -> str:
     facts += [x for x in (doc.date, publisher_of(doc)) if x]
     source = f"{SOURCE_TYPES.get(doc.source_type, doc.source_type or 'source')}: {shown_source(doc)}"
     lines = [
-        _style(doc.id, ID, color) + "  " + _style(doc.title, TITLE, color),
-        "    " + " · ".join(facts),
-        "    " + _style(f"{source} · {doc.passages} passage{'s' if doc.passages != 1 else ''}", DIM, color),
+        _style(_line(doc.id), ID, color) + "  " + _style(_line(doc.title), TITLE, color),
+        "    " + _line(" · ".join(facts)),
+        "    " + _style(_line(f"{source} · {doc.passages} passage{'s' if doc.passages != 1 else ''}"), DIM, color),
     ]
     if doc.url:
-        lines.append("    " + doc.url)
+        lines.append("    " + _line(doc.url))
     return "\n".join(lines)
 
 
@@ -80,7 +81,8 @@ def format_outline(doc: DocumentInfo, color: bool) -> str:
         title = "" if entry.title == doc.title else entry.title  # (one article: its sections suffice)
         place = " › ".join(x for x in (title, entry.section) if x) or "(no heading)"
         count = f"  ({entry.passages})" if entry.passages > 1 else ""
-        lines.append(f"  {_style(entry.first_passage.ljust(width), ID, color)}  {place}{_style(count, DIM, color)}")
+        lines.append(f"  {_style(_line(entry.first_passage).ljust(width), ID, color)}  {_line(place)}"
+                     f"{_style(count, DIM, color)}")
     return head + "\n\noutline:\n" + "\n".join(lines)
 
 
@@ -110,7 +112,7 @@ def passage_rows(hit: Hit, doc: DocumentInfo) -> list[tuple[str, str]]:
 
 def format_full_passage(hit: Hit, doc: DocumentInfo, color: bool) -> str:
     """`show PASSAGE_ID`: the facts, then the passage's text."""
-    return f"{_rows(passage_rows(hit, doc), color)}\n\n{hit.text}"
+    return f"{_rows(passage_rows(hit, doc), color)}\n\n{terminal_safe(hit.text)}"
 
 
 def format_context(context: Context, doc: DocumentInfo, color: bool) -> str:
@@ -120,8 +122,8 @@ def format_context(context: Context, doc: DocumentInfo, color: bool) -> str:
     for i, hit in enumerate(context.passages):
         marker = ">> " if i == context.focus else "   "
         where = " › ".join(x for x in (hit.section,) if x)
-        head = marker + _style(hit.id, ID, color) + (_style(f"  {where}", DIM, color) if where else "")
+        head = marker + _style(_line(hit.id), ID, color) + (_style(f"  {_line(where)}", DIM, color) if where else "")
         if i == context.focus:
             head += _style("  (this passage)", DIM, color)
-        parts.append(head + "\n" + hit.text)
+        parts.append(head + "\n" + terminal_safe(hit.text))
     return "\n\n".join(parts)

@@ -1,0 +1,251 @@
+"""An index folder is data: crafted pickles run nothing, damaged files say so on every command, `check` verifies."""
+from __future__ import annotations
+
+import pickle
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import Indexer, layout
+from indexer.whoosh_internals import data_only_unpickling_installed, open_index
+from searcher import IndexDamaged, Searcher
+from searcher.cli.commands import cli
+
+COMMANDS = {  # each command a user may run on a damaged index, with its arguments
+    "search": ["search", "chips"],
+    "show": ["show", "robots-1:0"],
+    "similar": ["similar", "robots-1:0"],
+    "stats": ["stats"],
+    "check": ["check"],
+    "index": ["index"],
+}
+
+
+def run_cli(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def generation(index_dir: Path) -> Path:
+    return index_dir / (index_dir / "CURRENT").read_text().strip()
+
+
+def assert_damaged(result, index_dir: Path) -> None:
+    """Exit 2, one line naming the index as damaged and the cure, no traceback."""
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"the index at {index_dir} is damaged" in lines[0] and "corpus-search index --rebuild" in lines[0]
+
+
+class _RunsCode:
+    """A pickle that creates a file when loaded."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    """A sealed index of the tiny corpus, built once and copied by each test."""
+    from conftest import write_tiny_corpus
+
+    base = tmp_path_factory.mktemp("pristine")
+    index_dir = base / "ix"
+    Indexer(index_dir).update([write_tiny_corpus(base / "docs")])
+    return index_dir
+
+
+@pytest.fixture
+def index_copy(pristine, tmp_path) -> Path:
+    target = tmp_path / "ix"
+    shutil.copytree(pristine, target)
+    return target
+
+
+# ---- no code runs from an index folder -------------------------------------------
+
+def _write_toc(path: Path, schema_pickle: bytes, segments_pickle: bytes, number: int) -> None:
+    """A Whoosh table of contents, byte for byte as Whoosh writes one, around the given pickles."""
+    from whoosh import __version__
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.index import _CURRENT_TOC_VERSION
+    from whoosh.system import _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
+
+    stream = StructFile(open(path, "wb"))
+    for size in (_INT_SIZE, _LONG_SIZE, _FLOAT_SIZE):
+        stream.write_varint(size)
+    stream.write_int(-12345)
+    stream.write_int(_CURRENT_TOC_VERSION)
+    for part in __version__[:3]:
+        stream.write_varint(part)
+    stream.write_string(schema_pickle)
+    stream.write_int(number)
+    stream.write_int(0)
+    stream.write(segments_pickle)
+    stream.close()
+
+
+def _plant_toc(index_dir: Path, marker: Path, where: str) -> None:
+    """Replace the live table of contents by one whose schema or segment list runs code; seal it,
+    as someone who made the folder on purpose would."""
+    from indexer.schema import build_schema
+
+    gen = generation(index_dir)
+    toc = next(gen.glob("_passages_*.toc"))
+    number = int(toc.stem.rsplit("_", 1)[1])
+    segments = open_index(gen, "passages")._read_toc().segments
+    evil = pickle.dumps(_RunsCode(marker), 2)
+    schema_pickle = evil if where == "schema" else pickle.dumps(build_schema(), 2)
+    segments_pickle = evil if where == "segments" else pickle.dumps(segments, -1)
+    _write_toc(toc, schema_pickle, segments_pickle, number)
+    layout.seal(gen)
+
+
+def test_the_data_only_unpickler_is_in_place_once_the_searcher_is_imported():
+    assert data_only_unpickling_installed()
+
+
+@pytest.mark.parametrize("where", ["schema", "segments"])
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_crafted_table_of_contents_runs_nothing(index_copy, tmp_path, where, command):
+    marker = tmp_path / "ran"
+    _plant_toc(index_copy, marker, where)
+    result = run_cli(*COMMANDS[command], "--index", index_copy)
+    assert not marker.exists(), "the index ran code"
+    assert_damaged(result, index_copy)
+    assert "not index data" in result.stderr
+
+
+def test_a_crafted_table_of_contents_is_cured_by_a_rebuild(index_copy, tmp_path, pristine):
+    marker = tmp_path / "ran"
+    _plant_toc(index_copy, marker, "schema")
+    # The sources: the pristine index's own list (the copy tracks the same folder).
+    assert run_cli("index", "--rebuild", "--index", index_copy).exit_code == 0
+    assert not marker.exists()
+    assert "Guangdong" in run_cli("search", "robots", "--index", index_copy).stdout
+
+
+def _plant_stored_field(index_dir: Path, marker: Path) -> None:
+    """Add a passage whose stored title is a pickle that runs code, and seal the index."""
+    gen = generation(index_dir)
+    ix = open_index(gen, "passages")
+    writer = ix.writer()
+    writer.add_document(id="evil:0", document="evil", text="tractors tractors tractors", title="Evil",
+                        _stored_title=_RunsCode(marker))
+    writer.commit()
+    layout.seal(gen)
+
+
+@pytest.mark.parametrize("args", [["search", "tractors"], ["show", "evil:0"], ["check"]])
+def test_a_crafted_stored_field_runs_nothing(index_copy, tmp_path, args):
+    marker = tmp_path / "ran"
+    _plant_stored_field(index_copy, marker)
+    result = run_cli(*args, "--index", index_copy)
+    assert not marker.exists(), "the index ran code"
+    assert_damaged(result, index_copy)
+    assert "not index data" in result.stderr
+
+
+def test_a_crafted_stored_field_is_damage_in_the_library_too(index_copy, tmp_path):
+    marker = tmp_path / "ran"
+    _plant_stored_field(index_copy, marker)
+    with Searcher(index_copy) as searcher:
+        assert searcher.search("robots")  # other passages read as ever
+        with pytest.raises(IndexDamaged, match="not index data"):
+            searcher.get("evil:0")
+    assert not marker.exists()
+
+
+# ---- damage is detected ------------------------------------------------------------
+
+def _flip_bits(path: Path, rng: random.Random, bits: int = 200) -> None:
+    data = bytearray(path.read_bytes())
+    for _ in range(bits):
+        position = rng.randrange(len(data) * 8)
+        data[position // 8] ^= 1 << (position % 8)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_flipped_bits_in_any_whoosh_file_are_reported_as_damage_by_every_command(pristine, tmp_path, command):
+    rng = random.Random(f"flip-{command}")
+    for trial in range(20):
+        index_dir = tmp_path / f"ix{trial}"
+        shutil.copytree(pristine, index_dir)
+        whoosh_files = sorted(p for p in generation(index_dir).iterdir()
+                              if p.name.endswith((".seg", ".toc")))
+        _flip_bits(rng.choice(whoosh_files), rng)
+        assert_damaged(run_cli(*COMMANDS[command], "--index", index_dir), index_dir)
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "punkt.json"])
+def test_flipped_bits_in_the_manifest_or_sentence_model_stop_index_and_check(index_copy, name):
+    _flip_bits(generation(index_copy) / name, random.Random(name), bits=8)
+    for command in ("index", "check"):
+        assert_damaged(run_cli(*COMMANDS[command], "--index", index_copy), index_copy)
+
+
+@pytest.mark.parametrize("harm", ["delete", "truncate", "empty"])
+def test_deleted_or_truncated_files_give_one_line_never_a_traceback(pristine, tmp_path, harm):
+    for victim in sorted(p.name for p in generation(pristine).iterdir()):
+        for command in ("search", "stats", "index", "check"):
+            index_dir = tmp_path / f"{victim}-{command}"
+            shutil.copytree(pristine, index_dir)
+            path = generation(index_dir) / victim
+            if harm == "delete":
+                path.unlink()
+            else:
+                data = path.read_bytes()
+                path.write_bytes(data[: len(data) // 2] if harm == "truncate" else b"")
+            result = run_cli(*COMMANDS[command], "--index", index_dir)
+            assert result.exception is None or isinstance(result.exception, SystemExit), (victim, result.exception)
+            if victim.endswith((".seg", ".toc")) or victim == "manifest.json":
+                assert_damaged(result, index_dir)
+            else:  # the lock file, the checksums (an index from before them), the sentence model for searching
+                assert result.exit_code in (0, 1, 2), result.output
+                assert len(result.stderr.strip().splitlines()) <= 1, result.stderr
+            shutil.rmtree(index_dir)
+
+
+def test_damage_is_cured_by_a_rebuild(index_copy):
+    seg = next(generation(index_copy).glob("*.seg"))
+    _flip_bits(seg, random.Random(1))
+    assert run_cli("index", "--rebuild", "--index", index_copy).exit_code == 0
+    result = run_cli("check", "--index", index_copy)
+    assert result.exit_code == 0 and result.stdout.strip().endswith("ok"), result.output
+
+
+def test_check_reports_what_it_read(pristine):
+    result = run_cli("check", "--index", pristine, "--json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    report = json.loads(result.stdout)
+    with Searcher(pristine) as searcher:
+        passages = searcher.stats().passages
+        assert searcher.check().as_dict() == report
+    assert report["passages"] == passages and report["files"] >= 4 and report["terms"] > 50 and report["sealed"]
+
+
+def test_an_index_without_checksums_still_searches_and_the_next_update_seals_it(index_copy):
+    gen = generation(index_copy)
+    (gen / layout.CHECKSUMS_NAME).unlink()  # as an index made before checksums existed
+    assert "Guangdong" in run_cli("search", "robots", "--index", index_copy).stdout
+    assert '"sealed": false' in run_cli("check", "--json", "--index", index_copy).stdout
+    assert run_cli("index", "--index", index_copy).exit_code == 0
+    assert (gen / layout.CHECKSUMS_NAME).exists()
+    assert '"sealed": true' in run_cli("check", "--json", "--index", index_copy).stdout
+
+
+def test_the_seed_index_reads_whole_through_the_data_only_unpickler(seed_index):
+    """Everything an index of ours pickles is in SAFE_GLOBALS: the real corpus, every passage and posting."""
+    with Searcher(seed_index) as searcher:
+        report = searcher.check()
+        assert report.sealed and report.passages == searcher.stats().passages and report.terms > 1000

@@ -1,0 +1,168 @@
+"""Issue 19's smaller points, each through the public interfaces: private files, wildcard cost,
+untrackable sources, and text that must not be lost (BOM, CR and CRLF line ends, repeated lines)."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import Indexer
+from searcher import BadQuery, Searcher
+from searcher.cli.commands import cli
+
+
+def run_cli(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def texts(index_dir: Path, query: str) -> list[str]:
+    with Searcher(index_dir) as searcher:
+        return [hit.text for hit in searcher.search(query, limit=50)]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_new_index_is_private_to_its_owner(tmp_path, tiny_corpus):
+    old = os.umask(0o022)  # a umask that would leave files readable by everyone
+    try:
+        index_dir = tmp_path / "ix"
+        Indexer(index_dir).update([tiny_corpus])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(index_dir.stat().st_mode) == 0o700
+    for path in index_dir.rglob("*"):
+        expected = 0o700 if path.is_dir() else 0o600
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_files_follow_a_folder_the_owner_opened_to_the_group(tmp_path, tiny_corpus):
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    index_dir.chmod(0o750)
+    (tiny_corpus / "farm.txt").write_text("Farm\n\nTractors plough fields.\n")
+    Indexer(index_dir).update()
+    for path in index_dir.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path  # never readable by others
+    new = [p for p in index_dir.rglob("*.seg")]
+    assert new and all(stat.S_IMODE(p.stat().st_mode) == 0o640 for p in new)
+
+
+def test_wildcards_that_stand_for_too_many_words_are_refused(tmp_path, monkeypatch):
+    import searcher.query
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    words = " ".join(f"w{n:03d}a" for n in range(300))
+    (docs / "many.txt").write_text(f"Many Words\n\n{words}.\n")
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([docs])
+    monkeypatch.setattr(searcher.query, "MAX_EXPANDED_WORDS", 200)
+    with Searcher(index_dir) as s:
+        assert s.search("w00*")  # 10 words: fine
+        with pytest.raises(BadQuery, match="more than 200 words"):
+            s.search("*a*")
+        with pytest.raises(BadQuery, match="more than 200 words"):
+            s.search("w0* OR w1* OR w2*")
+    result = run_cli("search", "*a* *e*", "--index", index_dir)
+    assert result.exit_code == 2 and "make them longer" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_source_that_can_never_be_read_is_not_tracked(tmp_path, tiny_corpus):
+    index_dir = tmp_path / "ix"
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    report = Indexer(index_dir).update([tiny_corpus, fifo])
+    assert any(s.path == str(fifo) and "not tracked" in s.reason for s in report.skipped)
+    sources = json.loads((index_dir / "sources.json").read_text())["sources"]
+    assert str(fifo) not in sources and len(sources) == 1
+    # A tracked file that has become a pipe is dropped with a note, and stays dropped after --rebuild.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Notes\n\nTractors plough fields.\n")
+    Indexer(index_dir).update([notes])
+    notes.unlink()
+    os.mkfifo(notes)
+    report = Indexer(index_dir).update()
+    assert any(s.path == str(notes) and "no longer tracked" in s.reason for s in report.skipped)
+    report = Indexer(index_dir).update(rebuild=True)
+    assert str(notes) not in json.loads((index_dir / "sources.json").read_text())["sources"]
+    assert not any(str(notes) == s.path for s in report.skipped)
+
+
+def test_a_json_lines_file_with_a_byte_order_mark_keeps_its_first_record(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bom.jsonl").write_bytes(
+        b'\xef\xbb\xbf{"_id": "bom-1", "text": "Balers bind the straw."}\n'
+        b'{"_id": "bom-2", "text": "Drones spray the crops."}\n')
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 2 and not report.skipped
+    assert texts(tmp_path / "ix", "balers") == ["Balers bind the straw."]
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n"])
+def test_cr_and_crlf_line_ends_read_everywhere(tmp_path, ending):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, head, word in (("report.txt", "Field Report", "Tractors"), ("notes.md", "# Notes", "Combines")):
+        body = [head, "", f"{word} work the fields in the north.", "Harvest comes in autumn.", "",
+                "## Weather", "", f"Rain fell on the wheat near the {word.lower()}."]
+        (docs / name).write_bytes(ending.join(body).encode() + ending.encode())
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 2 and not report.skipped
+    for word in ("Tractors", "Combines"):
+        found = texts(tmp_path / "ix", word)
+        assert any(f"{word} work the fields in the north." in t for t in found), found
+        assert any(f"Rain fell on the wheat near the {word.lower()}." in t for t in found), found
+        assert all("\r" not in t for t in found)
+
+
+@pytest.mark.parametrize("name", ["chorus.txt", "chorus.md"])
+def test_a_repeated_short_line_is_kept(tmp_path, name):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    lines = ["We shall overcome.", "The river runs deep.", "We shall overcome.", "The night is long.",
+             "We shall overcome."]
+    (docs / name).write_text(("# Song" if name.endswith(".md") else "Song") + "\n\n" + "\n".join(lines) + "\n")
+    Indexer(tmp_path / "ix").update([docs])
+    assert sum(t.count("We shall overcome.") for t in texts(tmp_path / "ix", "overcome")) == 3
+
+
+def test_a_full_disk_during_the_commit_leaves_no_partial_files(tmp_path, tiny_corpus, monkeypatch):
+    import errno
+
+    from whoosh.index import TOC
+
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    generation = index_dir / (index_dir / "CURRENT").read_text().strip()
+    before = sorted(p.name for p in generation.iterdir())
+    (tiny_corpus / "farm.txt").write_text("Farm Report\n\n" + "Tractors plough the fields. " * 200 + "\n")
+
+    def disk_full(self, storage, indexname):
+        (generation / f"_{indexname}_{self.generation}.toc.123.4").write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(TOC, "write", disk_full)
+    result = run_cli("index", "--index", index_dir)
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert sorted(p.name for p in generation.iterdir()) == before  # the new segment and the partial TOC gone
+    monkeypatch.undo()
+    assert run_cli("check", "--index", index_dir).exit_code == 0
+    assert Indexer(index_dir).update().added == 1
+
+
+def test_a_document_with_text_but_no_passages_is_reported_not_added(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "recs.jsonl").write_text('{"_id": "r1", "text": "12"}\n'  # a page number alone: cleaned away
+                                     '{"_id": "r2", "text": "Tractors plough fields."}\n')
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 1
+    assert [s.reason for s in report.skipped] == ["document 'r1' has text but gave no passages "
+                                                  "(its cleaning left nothing)"]
