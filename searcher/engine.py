@@ -9,7 +9,6 @@ Everything it returns is a plain value (`Hit`, `Stats`).
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -30,7 +29,7 @@ from .ids import is_passage_id
 from .opening import open_index
 from .shortfall import Shortfall
 from .query import BadQuery, QueryReader, as_text
-from .results import HitMaker, PassageNotFound, distinct, is_text, ranked
+from .results import HitMaker, PassageNotFound, distinct, is_text, ranked, settled
 
 
 class SearcherClosed(CorpusSearchError):
@@ -109,13 +108,20 @@ class Searcher:
         after: str | None = None,
         before: str | None = None,
         cite: str | None = None,
+        snippets: bool = True,
     ) -> list[Hit]:
         """The best passages for `query`, best first (page `page` of `limit` hits).
 
         `after` and `before` ("YYYY", "YYYY-MM" or "YYYY-MM-DD") keep passages
         whose document is dated on or after / on or before them, compared at
         the precision both dates have (see `searcher.dates`).  `cite` (a
-        style: chicago, apa, ...) gives each hit its `citation`.
+        style: chicago, apa, ...) gives each hit its `citation`.  A hit's
+        `matches` are worked out when first read, so a deep page costs little
+        more than a short one; `snippets=False` (for re-ranking and
+        evaluation: ids and scores) leaves `matches` and `also_in` empty and
+        skips their work altogether.  The ranking is the same either way.
+        (`results` and `similar`, whose pages are shown whole, work the
+        matches out before returning.)
         """
         if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
             raise BadQuery("limit and page must be whole numbers, at least 1")
@@ -128,19 +134,21 @@ class Searcher:
             first = (page - 1) * limit
             # fetch more than the page: near-duplicates folded away leave room
             window = ranked(self._searcher, parsed, filters, top=2 * (first + limit) + 10)
-            page_hits = distinct(window)[first:first + limit]
+            page_hits = distinct(window, first + limit)[first:first + limit]
         except DAMAGED_DATA:
             raise
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
-        terms = self._match_terms(parsed)
         stored = [doc.fields() for doc in page_hits]
-        also = self._also_in_all(stored)
-        hits = [self._hits.hit(fields, terms, rank=first + offset + 1, score=doc.score, also_in=also[offset])
+        if snippets:
+            terms = self._match_terms(parsed)
+            also = self._also_in_all(stored, [doc.docnum for doc in page_hits])
+        else:
+            terms, also = MatchTerms(frozenset()), [()] * len(stored)
+        cited = self._citations(stored, cite) if cite is not None else [""] * len(stored)
+        return [self._hits.hit(fields, terms, rank=first + offset + 1, score=doc.score, also_in=also[offset],
+                               citation=cited[offset])
                 for offset, (doc, fields) in enumerate(zip(page_hits, stored))]
-        if cite is not None:
-            hits = [replace(hit, citation=text) for hit, text in zip(hits, self._citations(stored, cite))]
-        return hits
 
     @_reads_index
     def results(
@@ -171,7 +179,7 @@ class Searcher:
         try:
             every = ranked(self._searcher, parsed, filters)
             first = (page - 1) * limit
-            window = distinct([every[n] for n in range(min(len(every), 2 * (first + limit) + 10))])
+            window = distinct([every[n] for n in range(min(len(every), 2 * (first + limit) + 10))], first + limit)
             page_hits = window[first:first + limit]
             docnums = [docnum for _, docnum in every.top_n]
         except Exception as exc:
@@ -179,9 +187,9 @@ class Searcher:
         self._explorer.facet_table()
         terms = self._match_terms(parsed)
         stored = [doc.fields() for doc in page_hits]
-        also = self._also_in_all(stored)
-        hits = tuple(self._hits.hit(fields, terms, rank=first + n + 1, score=doc.score, also_in=also[n])
-                     for n, (doc, fields) in enumerate(zip(page_hits, stored)))
+        also = self._also_in_all(stored, [doc.docnum for doc in page_hits])
+        hits = settled(tuple(self._hits.hit(fields, terms, rank=first + n + 1, score=doc.score, also_in=also[n])
+                             for n, (doc, fields) in enumerate(zip(page_hits, stored))))
         facets = self._explorer.count_facets(docnums)
         return Results(hits=hits, total=facets["total"], facets=facets)
 
@@ -340,10 +348,10 @@ class Searcher:
         return self._explorer.similar(self._passage_id(passage_id), limit=limit, author=author, document=document,
                                       after=after, before=before, terms=terms)
 
-    # -- the two steps of `search` after ranking (benchmarks/relevance.py overrides them) --
+    # -- the two steps of `search` after ranking --
 
     def _match_terms(self, parsed) -> MatchTerms:
         return self._queries.match_terms(parsed)
 
-    def _also_in_all(self, passages: list[dict]) -> list[tuple[str, ...]]:
-        return self._hits.also_in_all(passages)
+    def _also_in_all(self, passages: list[dict], docnums: list[int] | None = None) -> list[tuple[str, ...]]:
+        return self._hits.also_in_all(passages, docnums)

@@ -13,7 +13,7 @@ from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit
 from .query import BadQuery, QueryReader, as_text
-from .results import HitMaker, distinct, ranked
+from .results import HitMaker, distinct, ranked, settled
 from .shortfall import Shortfall, filters_as_typed
 from .suggest import Lexicon, correct_query, surface_forms
 
@@ -148,9 +148,9 @@ class Explorer:
         results = ranked(self._searcher, like, where, q.Or(itself), top=limit)[:limit]
         shared = MatchTerms(frozenset(as_text(word) for word, _ in keys))
         stored = [doc.fields() for doc in results]
-        also = self._hits.also_in_all(stored)
-        return [self._hits.hit(fields, shared, rank=n, score=doc.score, also_in=also[n - 1])
-                for n, (doc, fields) in enumerate(zip(results, stored), 1)]
+        also = self._hits.also_in_all(stored, [doc.docnum for doc in results])
+        return settled([self._hits.hit(fields, shared, rank=n, score=doc.score, also_in=also[n - 1])
+                        for n, (doc, fields) in enumerate(zip(results, stored), 1)])
 
     # -- the parts ---------------------------------------------------------
 

@@ -2,8 +2,40 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 Span = tuple[int, int]
+
+
+class Later:
+    """A field value worked out when it is first read (a hit's highlights: no work for hits nobody reads)."""
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Callable[[], object]):
+        self.compute = compute
+
+
+class _Deferred:
+    """A dataclass field that may be given a `Later`: read, it is computed once and kept; the hit stays frozen."""
+
+    def __init__(self, default):
+        self._default = default
+
+    def __set_name__(self, owner, name: str) -> None:
+        self._key = "_deferred_" + name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self._default  # what dataclasses takes as the field's default
+        value = obj.__dict__.get(self._key, self._default)
+        if type(value) is Later:
+            value = value.compute()
+            obj.__dict__[self._key] = value
+        return value
+
+    def __set__(self, obj, value) -> None:  # reached only from __init__: a frozen Hit refuses assignment first
+        obj.__dict__[self._key] = value
 
 # The contract's JSON keys, in the order they are printed.
 JSON_KEYS = ("rank", "id", "score", "document", "title", "authors", "section", "text", "matches")
@@ -19,7 +51,7 @@ class Hit:
     authors: tuple[str, ...]
     section: str
     text: str
-    matches: tuple[Span, ...] = ()
+    matches: tuple[Span, ...] = _Deferred(())  # may be given as a Later
     rank: int | None = None
     score: float | None = None
     kind: str = "body"
@@ -28,6 +60,10 @@ class Hit:
     citation: str = ""  # the source cited, only when asked for (`search --cite STYLE`)
     page: str = ""  # the page label as printed ("12", "12-13"); "" for documents without pages
     sentences: tuple[Span, ...] = field(default=(), repr=False)
+
+    def __getstate__(self) -> dict:
+        """Pickled with every deferred value worked out (a `Later` holds the analyser)."""
+        return {key: value.compute() if type(value) is Later else value for key, value in self.__dict__.items()}
 
     def highlight(self, start: str = "**", end: str = "**") -> str:
         """The passage text with each match wrapped in `start` ... `end`."""

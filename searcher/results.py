@@ -1,4 +1,9 @@
-"""Whoosh results in, plain `Hit`s out: running a query with copies collapsed, highlights, `also_in`."""
+"""Whoosh results in, plain `Hit`s out: running a query with copies collapsed, highlights, `also_in`.
+
+Ranking yields Whoosh hits (docnums and scores); stored fields are read only
+for the hits a page needs, and a hit's highlights (`matches`, the costliest
+part: the text analysed again) are worked out when first read.
+"""
 from __future__ import annotations
 
 from typing import Callable, Iterable
@@ -7,7 +12,7 @@ from corpus.errors import CorpusSearchError
 
 from .duplicates import collapse, same_passage
 from .highlight import MatchTerms, find_matches
-from .hits import Hit
+from .hits import Hit, Later
 
 Tokens = Callable[[str], Iterable[tuple[str, int, int]]]
 
@@ -42,10 +47,13 @@ def ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
     return collector.results()
 
 
-def distinct(results) -> list:
-    """Whoosh hits with the same passage from another document folded into the better one."""
+def distinct(results, wanted: int | None = None) -> list:
+    """Whoosh hits with the same passage from another document folded into the better one.
+
+    With `wanted`, the first `wanted` of them: stored fields are read no further down the ranking.
+    """
     hits = list(results)
-    kept, _ = collapse([(h["document"], _sentence_keys(h.fields())) for h in hits])
+    kept, _ = collapse(((h["document"], _sentence_keys(h.fields())) for h in hits), wanted)
     return [hits[i] for i in kept]
 
 
@@ -66,10 +74,14 @@ class HitMaker:
         return self.hit(fields, MatchTerms(frozenset()))
 
     def hit(self, fields: dict, terms: MatchTerms, rank: int | None = None,
-            score: float | None = None, also_in: tuple[str, ...] | None = None) -> Hit:
-        """A passage's stored fields as a Hit, with `terms` marked in its text."""
+            score: float | None = None, also_in: tuple[str, ...] | None = None, citation: str = "") -> Hit:
+        """A passage's stored fields as a Hit, with `terms` marked in its text (when `matches` is first read)."""
         text = fields.get("text", "")
-        matches = find_matches(text, terms, self._tokens) if (terms.words or terms.phrases) else []
+        if terms.words or terms.phrases:
+            tokens = self._tokens  # the analyser alone: safe to run after the searcher is closed
+            matches = Later(lambda: tuple(find_matches(text, terms, tokens)))
+        else:
+            matches = ()
         return Hit(
             id=fields["id"],
             document=fields.get("document", ""),
@@ -77,7 +89,7 @@ class HitMaker:
             authors=tuple(fields.get("authors") or ()),
             section=fields.get("section", ""),
             text=text,
-            matches=tuple(matches),
+            matches=matches,
             rank=rank,
             score=round(float(score), 4) if score is not None else None,
             kind=fields.get("kind", "body"),
@@ -85,39 +97,64 @@ class HitMaker:
             page=fields.get("page") or "",
             also_in=self.also_in_all([fields])[0] if also_in is None else also_in,
             sentences=tuple(tuple(s) for s in fields.get("sentences") or ()),
+            citation=citation,
         )
 
-    def also_in_all(self, passages: list[dict]) -> list[tuple[str, ...]]:
+    def also_in_all(self, passages: list[dict], docnums: list[int] | None = None) -> list[tuple[str, ...]]:
         """For each passage (stored fields), the other documents holding it: same text, or most of its sentences.
 
         One query finds the candidates of every passage at once (a page of
-        hits costs one look-up, not ten); each candidate is read once.
+        hits costs one look-up, not ten), asking only for the sentence keys
+        and text fingerprints more than one passage holds; each candidate
+        is read once (those of the page, `docnums` when given, not at all).
         """
         from whoosh import query as q
 
+        reader = self._searcher.reader()
         wanted = [(p.get("document"), p.get("text_hash"), _sentence_keys(p)) for p in passages]
-        probes = {q.Term("sentence_keys", k) for _, _, keys in wanted for k in keys}
-        probes |= {q.Term("text_hash", h) for _, h, _ in wanted if h}
+        by_key: dict[str, list[int]] = {}
+        by_hash: dict[str, list[int]] = {}
+        for n, (_, fingerprint, keys) in enumerate(wanted):
+            for key in keys:
+                by_key.setdefault(key, []).append(n)
+            if fingerprint:
+                by_hash.setdefault(fingerprint, []).append(n)
+        # a key or fingerprint held by one passage only is held by this passage alone
+        probes = [q.Term("sentence_keys", k) for k in sorted(by_key) if reader.doc_frequency("sentence_keys", k) > 1]
+        probes += [q.Term("text_hash", h) for h in sorted(by_hash) if reader.doc_frequency("text_hash", h) > 1]
         found: list[set[str]] = [set() for _ in passages]
         if not probes:
             return [()] * len(passages)
-        for docnum in self._searcher.docs_for_query(q.Or(sorted(probes, key=repr))):
-            other = self._searcher.stored_fields(docnum)
+        known = dict(zip(docnums, passages)) if docnums is not None else {}
+        for docnum in self._searcher.docs_for_query(q.Or(probes)):
+            other = known.get(docnum)
+            if other is None:
+                other = self._searcher.stored_fields(docnum)
             name = other.get("document")
             if not name:
                 continue
-            other_keys = None
-            for (document, fingerprint, keys), names in zip(wanted, found):
+            other_hash = other.get("text_hash")
+            other_keys = _sentence_keys(other)
+            near = set(by_hash.get(other_hash, ())) if other_hash else set()
+            near.update(n for key in other_keys for n in by_key.get(key, ()))
+            for n in sorted(near):
+                (document, fingerprint, keys), names = wanted[n], found[n]
                 if name == document or name in names:
                     continue
-                if fingerprint and other.get("text_hash") == fingerprint:
+                if fingerprint and other_hash == fingerprint:
                     names.add(name)
                     continue
-                if other_keys is None:
-                    other_keys = _sentence_keys(other)
                 if same_passage(keys, other_keys):
                     names.add(name)
         return [tuple(sorted(names)) for names in found]
+
+
+def settled(hits):
+    """`hits` with their deferred highlights worked out now: for pages handed to code that may read them
+    in another thread while this Searcher serves the next request (the web page's pool)."""
+    for hit in hits:
+        hit.matches  # noqa: B018 (reading it computes and keeps it)
+    return hits
 
 
 def _sentence_keys(fields: dict) -> frozenset[str]:

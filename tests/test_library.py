@@ -12,6 +12,7 @@ import pytest
 
 from indexer import Indexer, IndexReport
 from searcher import BadQuery, CorpusSearchError, Hit, IndexMissing, PassageNotFound, Searcher
+from tests.heavy_libraries import HEAVY_LIBRARIES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -121,8 +122,6 @@ def _modules_after(code: str) -> set[str]:
     return set(out.stdout.split())
 
 
-# Imported by corpus.pdf and corpus.docx, only when a PDF or Word file is read.
-PDF_AND_WORD_LIBRARIES = {"pypdfium2", "pypdfium2_raw", "docx", "pdfminer", "pypdf", "lxml"}
 
 
 @pytest.mark.slow
@@ -133,7 +132,7 @@ def test_library_search_path_imports_neither_nltk_nor_bs4(seed_index):
             assert s.search("indigenous innovation", limit=3)
     """)
     assert "whoosh" in loaded  # the check can see imports
-    assert not loaded & ({"nltk", "bs4", "starlette", "uvicorn", "jinja2"} | PDF_AND_WORD_LIBRARIES)
+    assert not loaded & HEAVY_LIBRARIES
 
 
 @pytest.mark.slow
@@ -145,7 +144,7 @@ def test_cli_search_path_imports_neither_nltk_nor_bs4(seed_index):
             assert code == 0, (args, code)
     """)
     assert "click" in loaded
-    assert not loaded & ({"nltk", "bs4", "starlette", "uvicorn", "jinja2"} | PDF_AND_WORD_LIBRARIES)
+    assert not loaded & HEAVY_LIBRARIES
 
 
 def test_default_searcher_builds_the_bundled_index_on_first_use(tmp_path, monkeypatch):
