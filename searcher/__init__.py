@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 # meets the command's own handler rather than an import in progress.
 _LAZY = {
     "Searcher": ".engine",
-    "SearcherClosed": ".engine",
+    "SearcherClosed": ".guard",
     "IndexCheck": ".checking",
     "Hit": ".hits",
     "Stats": ".hits",

@@ -8,16 +8,13 @@ Everything it returns is a plain value (`Hit`, `Stats`).
 """
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Sequence
 
 from corpus.citation import DEFAULT_STYLE, Citation, check_style
-from corpus.errors import CorpusSearchError
 from indexer import layout
 from indexer.whoosh_internals import DAMAGED_DATA
 
-from . import reading
 from .checking import IndexCheck, check_index
 from .documents import Context, DocumentInfo
 
@@ -25,34 +22,12 @@ from .explore import Explorer, Names
 from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit, Results, Stats
-from .ids import is_passage_id
+from .guard import _reads_index
 from .opening import open_index
+from .shelf import Shelf
 from .shortfall import Shortfall
-from .query import BadQuery, QueryReader, as_text
-from .results import HitMaker, PassageNotFound, distinct, is_text, ranked, settled
-
-
-class SearcherClosed(CorpusSearchError):
-    """A Searcher was used after `close()`."""
-
-
-def _reads_index(method):
-    """A Searcher method that reads the open index: an error once closed, and
-    data that cannot be decoded reported as a damaged index."""
-
-    @functools.wraps(method)
-    def reading(self, *args, **kwargs):
-        if self._searcher is None:
-            raise SearcherClosed("this Searcher is closed; open a new one (or use it inside its `with` block)")
-        try:
-            return method(self, *args, **kwargs)
-        except DAMAGED_DATA as exc:
-            raise layout.damaged(self.index_dir, f"its data cannot be read: {exc}") from None
-        except UnicodeEncodeError as exc:  # a lone surrogate: bytes that were not UTF-8, as in argv
-            raise BadQuery(f"{exc.object!r} holds bytes that are not text (not UTF-8); "
-                           "nothing in the index can match it") from None
-
-    return reading
+from .query import BadQuery, QueryReader
+from .results import HitMaker, distinct, ranked
 
 
 class Searcher:
@@ -78,6 +53,7 @@ class Searcher:
         self._filters = Filters(self._searcher)
         self._hits = HitMaker(self._searcher, self._queries.tokens)
         self._explorer = Explorer(self._searcher, self._queries, self._filters, self._hits, self.index_dir)
+        self._shelf = Shelf(self._searcher, self._hits, self.index_dir, self.generation)
 
     # -- context manager ---------------------------------------------------
 
@@ -117,11 +93,8 @@ class Searcher:
         the precision both dates have (see `searcher.dates`).  `cite` (a
         style: chicago, apa, ...) gives each hit its `citation`.  A hit's
         `matches` are worked out when first read, so a deep page costs little
-        more than a short one; `snippets=False` (for re-ranking and
-        evaluation: ids and scores) leaves `matches` and `also_in` empty and
-        skips their work altogether.  The ranking is the same either way.
-        (`results` and `similar`, whose pages are shown whole, work the
-        matches out before returning.)
+        more than a short one; `snippets=False` (ids and scores, for re-ranking
+        and evaluation) leaves `matches` and `also_in` empty, with the same ranking.
         """
         if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
             raise BadQuery("limit and page must be whole numbers, at least 1")
@@ -141,11 +114,11 @@ class Searcher:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
         stored = [doc.fields() for doc in page_hits]
         if snippets:
-            terms = self._match_terms(parsed)
-            also = self._also_in_all(stored, [doc.docnum for doc in page_hits])
+            terms = self._queries.match_terms(parsed)
+            also = self._hits.also_in_all(stored, [doc.docnum for doc in page_hits])
         else:
             terms, also = MatchTerms(frozenset()), [()] * len(stored)
-        cited = self._citations(stored, cite) if cite is not None else [""] * len(stored)
+        cited = self._shelf.citations(stored, cite) if cite is not None else [""] * len(stored)
         return [self._hits.hit(fields, terms, rank=first + offset + 1, score=doc.score, also_in=also[offset],
                                citation=cited[offset])
                 for offset, (doc, fields) in enumerate(zip(page_hits, stored))]
@@ -173,48 +146,19 @@ class Searcher:
         """
         if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
             raise BadQuery("limit and page must be whole numbers, at least 1")
-        parsed, filters = self._explorer.prepare(query, author, document, section, after, before)
-        if filters is False:
-            return Results(hits=(), total=0, facets=self._explorer.count_facets([]))
-        try:
-            every = ranked(self._searcher, parsed, filters)
-            first = (page - 1) * limit
-            window = distinct([every[n] for n in range(min(len(every), 2 * (first + limit) + 10))], first + limit)
-            page_hits = window[first:first + limit]
-            docnums = [docnum for _, docnum in every.top_n]
-        except Exception as exc:
-            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
-        self._explorer.facet_table()
-        terms = self._match_terms(parsed)
-        stored = [doc.fields() for doc in page_hits]
-        also = self._also_in_all(stored, [doc.docnum for doc in page_hits])
-        hits = settled(tuple(self._hits.hit(fields, terms, rank=first + n + 1, score=doc.score, also_in=also[n])
-                             for n, (doc, fields) in enumerate(zip(page_hits, stored))))
-        facets = self._explorer.count_facets(docnums)
-        return Results(hits=hits, total=facets["total"], facets=facets)
+        return self._explorer.results(query, limit, page, author, document, section, after, before)
 
     @_reads_index
     def get(self, passage_id: str) -> Hit:
         """One passage by its id (its document part may be any unique prefix: "004:20")."""
-        return self._hits.get(self._passage_id(passage_id), self.index_dir)
-
-    def _passage_id(self, given: str) -> str:
-        """`given` with its document part completed from a unique prefix (an exact id as it is)."""
-        if not is_text(given):
-            raise PassageNotFound(f"no passage {given!r} in {self.index_dir}; ids look like 'document:12'")
-        if self._searcher.document(id=given) is None and is_passage_id(given):
-            return reading.passage_fields(self._searcher, given)["id"]  # (or why there is none)
-        return given
+        return self._hits.get(self._shelf.passage_id(passage_id), self.index_dir)
 
     @_reads_index
     def get_or_none(self, passage_id: str) -> Hit | None:
         """The passage with exactly this id, or None."""
-        if not is_text(passage_id):
-            return None
-        fields = self._searcher.document(id=passage_id)
-        return None if fields is None else self._hits.hit(fields, MatchTerms(frozenset()))
+        return self._shelf.get_or_none(passage_id)
 
-    # -- documents, context, citations (searcher.reading, searcher.citing) ---
+    # -- documents, context, citations, stats (searcher.shelf) ---
 
     @_reads_index
     def documents(self, *, author: str | Sequence[str] | None = None, after: str | None = None,
@@ -225,78 +169,29 @@ class Searcher:
         the words given (repeatable, as `search`); `after`/`before` compare
         dates as `search` does (undated documents never pass a bound).
         """
-        authors = [author] if isinstance(author, str) else list(author or [])
-        return reading.all_documents(self._searcher, [a for a in authors if a and a.strip()], after, before)
+        return self._shelf.documents(author, after, before)
 
     @_reads_index
     def document(self, document_id: str, *, outline: bool = True) -> DocumentInfo:
         """One document (any unique prefix of its id) with its outline: the runs of passages under
         each article title and section, with the id of the first (`outline=False`: without it)."""
-        return reading.info(self._searcher, reading.resolve(self._searcher, document_id), with_outline=outline)
+        return self._shelf.document(document_id, outline)
 
     @_reads_index
     def context(self, passage_id: str, n: int = 1) -> Context:
         """The passage with up to `n` passages before and after it, in reading order."""
-        if not isinstance(n, int) or n < 0:
-            raise BadQuery("the context must be a whole number of passages, 0 or more")
-        passages, focus = reading.neighbours(self._searcher, passage_id, n)
-        none = MatchTerms(frozenset())
-        return Context(tuple(self._hits.hit(fields, none) for fields in passages), focus)
+        return self._shelf.context(passage_id, n)
 
     @_reads_index
     def cite(self, id: str, style: str = DEFAULT_STYLE) -> Citation:
         """A citation of a passage's source (its article or interview in an edited volume, else its
         document, with the page when known) or, given a document id, of the document."""
-        from .citing import cite
-
-        style = check_style(style)
-        if is_passage_id(id) or self._searcher.document(id=id) is not None:
-            fields = reading.passage_fields(self._searcher, id)
-            doc = reading.info(self._searcher, fields["document"])
-            return cite(doc, fields, style)
-        doc = reading.info(self._searcher, reading.resolve(self._searcher, id))
-        return cite(doc, None, style)
-
-    def _citations(self, stored: list[dict], style: str) -> list[str]:
-        """The bibliography entry citing each passage (stored fields); one rendering per article."""
-        from .citing import cite
-
-        docs: dict[str, DocumentInfo] = {}
-        made: dict[tuple, str] = {}
-        out = []
-        for fields in stored:
-            doc_id = fields.get("document", "")
-            if doc_id not in docs:
-                docs[doc_id] = reading.info(self._searcher, doc_id)
-            key = (doc_id, fields.get("title"), fields.get("kind"), tuple(fields.get("authors") or ()),
-                   fields.get("page"))
-            if key not in made:
-                made[key] = cite(docs[doc_id], fields, style, short=False).text
-            out.append(made[key])
-        return out
+        return self._shelf.cite(id, style)
 
     @_reads_index
     def stats(self) -> Stats:
         """Counts of documents, passages and passages per author, and the index's size."""
-        from whoosh import query as q
-
-        reader = self._searcher.reader()
-        authors = {}
-        for name in reader.field_terms("author_name"):
-            count = sum(1 for _ in self._searcher.docs_for_query(q.Term("author_name", name)))
-            if count:
-                authors[as_text(name)] = count
-        documents = {
-            doc for doc in reader.field_terms("document")
-            if any(True for _ in self._searcher.docs_for_query(q.Term("document", doc)))
-        }
-        return Stats(
-            documents=len(documents),
-            passages=self._searcher.doc_count(),
-            authors=dict(sorted(authors.items(), key=lambda kv: (-kv[1], kv[0]))),
-            index=str(self.index_dir),
-            size_bytes=layout.folder_size(self.generation),
-        )
+        return self._shelf.stats()
 
     @_reads_index
     def check(self) -> IndexCheck:
@@ -345,13 +240,5 @@ class Searcher:
     def similar(self, passage_id: str, *, limit: int = 10, author: Names = None, document: Names = None,
                 after: str | None = None, before: str | None = None, terms: int = 12) -> list[Hit]:
         """Passages like `passage_id`, best first, found by its `terms` most telling words (see `Explorer.similar`)."""
-        return self._explorer.similar(self._passage_id(passage_id), limit=limit, author=author, document=document,
+        return self._explorer.similar(self._shelf.passage_id(passage_id), limit=limit, author=author, document=document,
                                       after=after, before=before, terms=terms)
-
-    # -- the two steps of `search` after ranking --
-
-    def _match_terms(self, parsed) -> MatchTerms:
-        return self._queries.match_terms(parsed)
-
-    def _also_in_all(self, passages: list[dict], docnums: list[int] | None = None) -> list[tuple[str, ...]]:
-        return self._hits.also_in_all(passages, docnums)

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from .filters import Filters
 from .highlight import MatchTerms
-from .hits import Hit
+from .hits import Hit, Results
 from .query import BadQuery, QueryReader, as_text
 from .results import HitMaker, distinct, ranked, settled
 from .shortfall import Shortfall, filters_as_typed
@@ -188,6 +188,30 @@ class Explorer:
             if restriction is not None and not any(True for _ in self._searcher.docs_for_query(restriction)):
                 empty.append(typed)
         return empty
+
+    def results(self, query: str, limit: int, page: int, author: Names, document: Names, section: str | None,
+                after: str | None, before: str | None) -> Results:
+        """`Searcher.results`: a page of hits and the facets of every match from one ranking."""
+        parsed, filters = self.prepare(query, author, document, section, after, before)
+        if filters is False:
+            return Results(hits=(), total=0, facets=self.count_facets([]))
+        try:
+            every = ranked(self._searcher, parsed, filters)
+            first = (page - 1) * limit
+            window = distinct([every[n] for n in range(min(len(every), 2 * (first + limit) + 10))], first + limit)
+            page_hits = window[first:first + limit]
+            docnums = [docnum for _, docnum in every.top_n]
+        except Exception as exc:
+            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
+        self.facet_table()
+        terms = self._queries.match_terms(parsed)
+        stored = [doc.fields() for doc in page_hits]
+        also = self._hits.also_in_all(stored, [doc.docnum for doc in page_hits])
+        hits = settled(tuple(self._hits.hit(fields, terms, rank=first + n + 1, score=doc.score, also_in=also[n])
+                             for n, (doc, fields) in enumerate(zip(page_hits, stored))))
+        facets = self.count_facets(docnums)
+        return Results(hits=hits, total=facets["total"], facets=facets)
+
 
     def count_facets(self, docnums) -> dict:
         """Passages per author, document, section and year among `docnums`."""
