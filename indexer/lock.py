@@ -1,7 +1,11 @@
 """One writer at a time: an advisory lock file in the index folder.
 
 The operating system releases the lock when its process dies, however it
-dies, so a killed run never leaves the index locked.
+dies, so a killed run never leaves the index locked.  A flock() lock belongs
+to the open file description, which fork() shares with the child: a forked
+process (an indexing worker) closes its inherited copy of every held lock
+descriptor at once, so the lock dies with the run that took it, never
+with a worker left behind.
 """
 from __future__ import annotations
 
@@ -14,6 +18,24 @@ from typing import Iterator
 from corpus.errors import CorpusSearchError
 
 from .layout import LOCK_NAME
+
+
+# Descriptors of the locks this process holds (closed in forked children).
+_held: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    """In a forked child: let go of the parent's lock descriptors (the parent keeps its lock)."""
+    for fd in list(_held):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
 class IndexLocked(CorpusSearchError):
@@ -43,6 +65,7 @@ def _try_lock(fd: int) -> bool:
 def writer_lock(index_dir: Path, timeout: float = 5.0) -> Iterator[None]:
     """Hold the index's writer lock, waiting up to `timeout` seconds for it."""
     fd = os.open(Path(index_dir) / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    _held.add(fd)
     try:
         deadline = time.monotonic() + timeout
         while not _try_lock(fd):
@@ -54,4 +77,5 @@ def writer_lock(index_dir: Path, timeout: float = 5.0) -> Iterator[None]:
             time.sleep(0.1)
         yield
     finally:
+        _held.discard(fd)
         os.close(fd)  # closing the descriptor releases the lock

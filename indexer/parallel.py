@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import queue as queue_module
+import sys
 from typing import Iterable
 
 from corpus.errors import CorpusSearchError
@@ -40,6 +41,7 @@ WRITER_LIMITMB = 256
 WORKERS_LIMITMB = 256
 MIN_WORKER_LIMITMB = 64
 POLL_SECONDS = 0.5
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def default_jobs() -> int:
@@ -94,7 +96,7 @@ class ParallelSink:
             ctx.Process(
                 target=_work,
                 args=(index_dir, indexname, params_to_data(params), inbox, self.results, n,
-                      max(MIN_WORKER_LIMITMB, WORKERS_LIMITMB // jobs)),
+                      max(MIN_WORKER_LIMITMB, WORKERS_LIMITMB // jobs), os.getpid()),
                 name=f"corpus-search-indexer-{n}",
                 daemon=True,
             )
@@ -188,8 +190,43 @@ class ParallelSink:
             self.writer.cancel()
 
 
-def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: int, limitmb: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when its parent does.
+
+    Ctrl-C reaches every process of the terminal's group: the parent alone
+    handles it (and ends its workers).  On Linux the kernel sends SIGKILL
+    when the parent dies (the parent-death signal); elsewhere the worker
+    notices between batches that it has another parent (`_next_batch`).
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
+
+
+def _next_batch(inbox, parent: int):
+    """The next batch from `inbox`; this process ends if its parent has gone."""
+    while True:
+        try:
+            return inbox.get(timeout=POLL_SECONDS)
+        except queue_module.Empty:
+            if os.getppid() != parent:
+                os._exit(1)
+
+
+def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: int, limitmb: int,
+          parent: int) -> None:
     """A worker: index batches from `inbox` into a segment of its own until told to stop."""
+    _die_with_parent(parent)
     try:
         from whoosh import index as whoosh_index
 
@@ -203,7 +240,7 @@ def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: 
         count = 0
         problems: list = []
         while True:
-            batch = inbox.get()
+            batch = _next_batch(inbox, parent)
             if batch is None:
                 break
             for key, raw in batch:
