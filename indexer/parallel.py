@@ -26,6 +26,7 @@ from corpus.errors import CorpusSearchError
 from corpus.model import RawDocument
 
 from . import records
+from .safety import raise_pending
 from .whoosh_internals import commit_with_segments, finish_worker_segment, memoize_stems, new_writer
 
 # Below this much text to read, starting workers costs more than it saves.
@@ -66,6 +67,9 @@ class SerialSink:
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
         self.passages += records.write_documents(self.writer, key, documents, self.splitter, self.problems)
 
+    def finish(self) -> None:
+        """Nothing to wait for: every passage is in the writer already."""
+
     def commit(self) -> int:
         self.writer.commit(optimize=False)
         return self.passages
@@ -102,8 +106,17 @@ class ParallelSink:
             )
             for n, inbox in enumerate(self.inboxes)
         ]
-        for worker in self.workers:
-            worker.start()
+        # Ctrl-C and SIGTERM wait while the workers start: each begins with them
+        # blocked, sets its own handling (_die_with_parent), then lets them in.
+        blocked = _block_interrupts()
+        try:
+            for worker in self.workers:
+                worker.start()
+        except BaseException:
+            self._stop_workers()
+            raise
+        finally:
+            _unblock_interrupts(blocked)
         self.batch: list[tuple[str, RawDocument]] = []
         self.batch_chars = 0
         self.turn = 0
@@ -134,7 +147,8 @@ class ParallelSink:
                 continue
 
     def _check(self, block: bool = False) -> None:
-        """Collect what workers reported; raise the first failure."""
+        """Collect what workers reported; raise the first failure (or an interruption swallowed earlier)."""
+        raise_pending()
         while True:
             try:
                 message = self.results.get(timeout=POLL_SECONDS) if block else self.results.get_nowait()
@@ -163,7 +177,8 @@ class ParallelSink:
                 continue
             return
 
-    def commit(self) -> int:
+    def finish(self) -> None:
+        """Wait until every worker has written its segment (an interruption can still cut this)."""
         self._send()
         for n in range(self.jobs):
             self._put(n, None)
@@ -171,21 +186,28 @@ class ParallelSink:
             self._check(block=True)
         for worker in self.workers:
             worker.join()
+
+    def commit(self) -> int:
+        """Add the workers' segments to the index (call `finish` first)."""
         segments = [self.finished[n][0] for n in range(self.jobs)]
         for n in range(self.jobs):
             self.problems.extend(self.finished[n][2])
         commit_with_segments(self.writer, [s for s in segments if s is not None])
         return sum(self.finished[n][1] for n in range(self.jobs))
 
-    def cancel(self) -> None:
-        for inbox in self.inboxes:
+    def _stop_workers(self) -> None:
+        for q in (*self.inboxes, self.results):
             # Batches that no worker will read must not keep this process from exiting.
-            inbox.cancel_join_thread()
+            q.cancel_join_thread()
         for worker in self.workers:
-            if worker.is_alive():
+            if worker.pid is not None and worker.is_alive():
                 worker.terminate()
         for worker in self.workers:
-            worker.join(timeout=5)
+            if worker.pid is not None:
+                worker.join(timeout=5)
+
+    def cancel(self) -> None:
+        self._stop_workers()
         if not self.writer.is_closed:
             self.writer.cancel()
 
@@ -201,6 +223,8 @@ def _die_with_parent(parent: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (the parent's handler came with fork)
+    _unblock_interrupts(True)
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -211,6 +235,23 @@ def _die_with_parent(parent: int) -> None:
             pass
     if os.getppid() != parent:  # it died before the signal was asked for
         os._exit(1)
+
+
+def _block_interrupts() -> bool:
+    """Hold back SIGINT and SIGTERM in this thread; whether they were (where it can be done)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        return False
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    return True
+
+
+def _unblock_interrupts(blocked: bool) -> None:
+    import signal
+
+    if blocked and hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def _next_batch(inbox, parent: int):
@@ -319,9 +360,12 @@ class DeferredSink:
         for key, raw in held:
             sink.add(key, (raw,))
 
-    def commit(self) -> int:
+    def finish(self) -> None:
         if self.sink is None:
             self._start(self.open_serial())
+        self.sink.finish()
+
+    def commit(self) -> int:
         return self.sink.commit()
 
     def cancel(self) -> None:

@@ -22,7 +22,7 @@ from .layout import INDEX_NAME, IndexDamaged
 from .lock import writer_lock
 from .plan import Plan, file_size, plan_update, source_key, text_size
 from .report import IndexReport, Run
-from .safety import interrupts_deferred
+from .safety import interrupts_checked, interrupts_deferred, raise_pending
 from .schema import build_schema
 from .whoosh_internals import remove_orphan_segments
 
@@ -54,7 +54,7 @@ class Indexer:
         created = not self.index_dir.exists()
         self._make_folder()
         try:
-            with writer_lock(self.index_dir, self.lock_timeout):
+            with interrupts_checked(), writer_lock(self.index_dir, self.lock_timeout):
                 return self._update_locked(paths, rebuild, progress, jobs)
         except CorpusSearchError:
             if created and layout.current_generation_name(self.index_dir) == "":
@@ -202,7 +202,10 @@ class Indexer:
             # is the moment the run's work becomes visible; the manifest follows.
             # A kill between the two is harmless: the next run reads the same
             # files again and replaces their passages (delete by path, then add).
-            # A Ctrl-C from here on waits until both are done.
+            # A Ctrl-C from here on waits until both are done (but not while
+            # the workers finish their last batches: that can still be cut).
+            if fresh or run.wrote:
+                sink.finish()
             with nullcontext() if fresh else interrupts_deferred():
                 if fresh or run.wrote:
                     run.passages += sink.commit()
@@ -233,6 +236,7 @@ class Indexer:
         total_bytes = sum(file_size(p) for p in to_read.values()) or 1
         done_bytes = 0
         for key, path in to_read.items():
+            raise_pending()
             record = changes.index_file(sink, writer, key, path, manifest.files.get(key), run)
             if record is None:
                 if key in manifest.files:

@@ -154,3 +154,103 @@ def test_kill_9_of_a_parallel_parent_ends_its_workers_and_a_rerun_completes(tmp_
     assert _stats(index_dir) == (DOCS + (3 if kind == "update" else 0), clean_passages + extra)
     if kind == "fresh":
         assert _stats(index_dir)[1] == clean_passages
+
+
+# ---- Ctrl-C and SIGTERM at points spread over parallel runs ----------------------
+
+INTERRUPTED = "corpus-search: interrupted; the index is as it was before this run"
+
+# `corpus-search ARGS` with workers for a small corpus, several batches each.
+_PARALLEL_RUN = """
+import sys
+try:
+    import indexer.parallel
+    from searcher.cli import main
+except KeyboardInterrupt as exc:  # (as the entry point handles a Ctrl-C while it loads)
+    from searcher.cli.exits import exit_status
+    sys.exit(exit_status(exc))
+
+indexer.parallel.MIN_PARALLEL_CHARS = 0
+indexer.parallel.BATCH_CHARS = 4000
+main(sys.argv[1:])
+"""
+
+
+def _start_parallel(tag: str, *args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", _PARALLEL_RUN, *map(str, args)], cwd=REPO,
+                            env={**ENV, "CORPUS_SEARCH_TEST_RUN": tag},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _processes_tagged(tag: str) -> list[int]:
+    """Processes still running whose environment carries `tag` (a run's workers inherit it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if f"CORPUS_SEARCH_TEST_RUN={tag}".encode() in (entry / "environ").read_bytes().split(b"\0") \
+                    and _alive(int(entry.name)):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.fixture(scope="module")
+def parallel_seconds(tmp_path_factory, corpus) -> float:
+    """How long a clean parallel build of `corpus` takes here (to spread the interruptions over)."""
+    index_dir = tmp_path_factory.mktemp("timed") / "ix"
+    started = time.monotonic()
+    proc = _start_parallel("timing", "index", corpus, "--jobs", "2", "--index", index_dir)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    return time.monotonic() - started
+
+
+POINTS = 6  # per kind of run and signal
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds left-over processes through /proc")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("kind", ["fresh", "update"])
+def test_an_interrupted_parallel_run_ends_promptly_with_one_line_and_nothing_behind(
+        tmp_path, corpus, tiny_corpus, clean_passages, parallel_seconds, kind, signum):
+    status = {signal.SIGINT: 130, signal.SIGTERM: 143}[signum]
+    counts = {"interrupted": 0, "finished first": 0, "before or after the run": 0}
+    for point in range(POINTS):  # the signal lands at POINTS moments spread over a run
+        index_dir = tmp_path / f"ix{point}"
+        if kind == "update":
+            Indexer(index_dir).update([tiny_corpus])
+            before = _stats(index_dir)
+        tag = f"{os.getpid()}-{kind}-{signum}-{point}"
+        proc = _start_parallel(tag, "index", corpus, "--jobs", "2", "--index", index_dir)
+        time.sleep(parallel_seconds * (point + 0.5) / POINTS)  # where the signal lands, not a synchronisation
+        proc.send_signal(signum)
+        try:
+            out, err = proc.communicate(timeout=30)  # a hang is the failure looked for (the run ends in < 5 s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError(f"the run did not end after {signal.Signals(signum).name} at point {point}")
+        assert "Traceback" not in err, err
+        complete = DOCS + (3 if kind == "update" else 0)
+        if proc.returncode == status:
+            counts["interrupted"] += 1
+            assert out == ""
+            assert err.strip().splitlines()[-1] == INTERRUPTED
+            if kind == "update":
+                assert _stats(index_dir) == before
+            else:
+                assert not (index_dir / "CURRENT").exists()
+        else:
+            # 0: the signal came after the run's work (or during its commit, which
+            # finishes); -signum: it came before Python set its handlers, or after the run.
+            assert proc.returncode in (0, -signum), err
+            counts["finished first" if proc.returncode == 0 else "before or after the run"] += 1
+            if (index_dir / "CURRENT").exists():
+                assert _stats(index_dir)[0] in ((before[0], complete) if kind == "update" else (complete,))
+        _wait_until(lambda: not _processes_tagged(tag), f"a process of run {tag} was left behind", seconds=10)
+        assert not list(index_dir.glob("gen-*/*.tmp"))
+    print(f"\n{kind} {signal.Signals(signum).name}: {counts}")
+    assert counts["interrupted"] >= 1
