@@ -53,13 +53,15 @@ class Indexer:
         paths = [Path(p).expanduser() for p in (paths or ())]
         created = not self.index_dir.exists()
         self._make_folder()
-        try:
-            with interrupts_checked(), writer_lock(self.index_dir, self.lock_timeout):
+        # Only a run holding the lock removes anything, and only what it made:
+        # a run that lost the race for a brand-new folder leaves it alone.
+        with interrupts_checked(), writer_lock(self.index_dir, self.lock_timeout):
+            try:
                 return self._update_locked(paths, rebuild, progress, jobs)
-        except CorpusSearchError:
-            if created and layout.current_generation_name(self.index_dir) == "":
-                shutil.rmtree(self.index_dir, ignore_errors=True)  # leave no empty index behind
-            raise
+            except CorpusSearchError:
+                if created and layout.current_generation_name(self.index_dir) == "":
+                    layout.remove_new_index_folder(self.index_dir)  # leave no empty index behind
+                raise
 
     # -- the steps ---------------------------------------------------------
 
@@ -190,6 +192,8 @@ class Indexer:
             if not fresh:
                 with suppress(Exception):
                     remove_orphan_segments(ix)
+                    # (and the temporary folders of workers ended mid-batch)
+                    layout.remove_leftovers(self.index_dir, target)
 
         try:  # (workers get the sentence model when they start: it may be unreadable)
             sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, text_size(to_read.values()))

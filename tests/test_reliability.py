@@ -254,3 +254,105 @@ def test_an_interrupted_parallel_run_ends_promptly_with_one_line_and_nothing_beh
         assert not list(index_dir.glob("gen-*/*.tmp"))
     print(f"\n{kind} {signal.Signals(signum).name}: {counts}")
     assert counts["interrupted"] >= 1
+
+
+# ---- files swapped after listing -------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_file_swapped_for_a_fifo_or_a_folder_after_listing_is_skipped_with_a_reason(tmp_path, tiny_corpus,
+                                                                                      monkeypatch):
+    import threading
+
+    import indexer.plan
+
+    (tiny_corpus / "pipe.txt").write_text("Pipe\n\nA regular file when listed.\n")
+    (tiny_corpus / "folder.md").write_text("# Folder\n\nA regular file when listed.\n")
+    (tiny_corpus / "records.jsonl.gz").write_bytes(b"")
+    real_find_files = indexer.plan.find_files
+
+    def find_then_swap(paths):
+        found = list(real_find_files(paths))
+        for name in ("pipe.txt", "records.jsonl.gz"):
+            (tiny_corpus / name).unlink()
+            os.mkfifo(tiny_corpus / name)
+        (tiny_corpus / "folder.md").unlink()
+        (tiny_corpus / "folder.md").mkdir()
+        yield from found
+
+    monkeypatch.setattr(indexer.plan, "find_files", find_then_swap)
+    outcome: dict = {}
+    run = threading.Thread(target=lambda: outcome.update(report=Indexer(tmp_path / "ix").update([tiny_corpus])),
+                           daemon=True)
+    run.start()
+    run.join(timeout=60)
+    if run.is_alive():  # blocked on a FIFO: let it go, then fail
+        for name in ("pipe.txt", "records.jsonl.gz"):
+            with open(os.open(tiny_corpus / name, os.O_WRONLY | os.O_NONBLOCK), "wb"):
+                pass
+        run.join(timeout=10)
+        raise AssertionError("reading a FIFO swapped in after listing blocked the run")
+    reasons = {Path(s.path).name: s.reason for s in outcome["report"].skipped}
+    assert reasons == {"pipe.txt": "not a regular file", "folder.md": "not a regular file",
+                       "records.jsonl.gz": "not a regular file"}
+    assert outcome["report"].added == 3
+
+
+# ---- two first runs on a brand-new folder ------------------------------------------
+
+
+def test_two_first_runs_on_a_new_folder_leave_one_good_index(tmp_path, tiny_corpus, monkeypatch):
+    """Both see no folder; the first takes the lock and (held there) indexes, the second gives up
+    waiting and must not remove the folder the first is writing in."""
+    import threading
+
+    index_dir = tmp_path / "new-index"
+    both_checked = threading.Barrier(2, timeout=30)
+    first_holds_lock, second_done = threading.Event(), threading.Event()
+    real_make_folder, real_update_locked = Indexer._make_folder, Indexer._update_locked
+
+    def make_folder(self):  # injected delay: both runs have seen that there is no folder
+        both_checked.wait()
+        if threading.current_thread().name == "second":
+            assert first_holds_lock.wait(30)
+        real_make_folder(self)
+
+    def update_locked(self, *args, **kwargs):
+        first_holds_lock.set()
+        assert second_done.wait(30)  # the second run gives up while the first holds the lock
+        return real_update_locked(self, *args, **kwargs)
+
+    monkeypatch.setattr(Indexer, "_make_folder", make_folder)
+    monkeypatch.setattr(Indexer, "_update_locked", update_locked)
+    outcome: dict = {}
+
+    def run(name: str) -> None:
+        try:
+            outcome[name] = Indexer(index_dir, lock_timeout=0.3).update([tiny_corpus])
+        except Exception as exc:
+            outcome[name] = exc
+        finally:
+            if name == "second":
+                second_done.set()
+
+    threads = [threading.Thread(target=run, args=(name,), name=name) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert type(outcome["second"]).__name__ == "IndexLocked"
+    assert outcome["first"].added == 3
+    assert _stats(index_dir) == (3, _stats(index_dir)[1]) and _stats(index_dir)[1] > 0
+
+
+def test_a_failed_first_run_removes_only_its_own_new_folder(tmp_path, tiny_corpus):
+    index_dir = tmp_path / "new-index"
+    with pytest.raises(Exception, match="nothing to index"):
+        Indexer(index_dir).update([tmp_path / "no-such-folder"])
+    assert not index_dir.exists()
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "notes.txt").write_text("mine")
+    with pytest.raises(Exception, match="nothing to index"):
+        Indexer(tmp_path / "used").update([tmp_path / "no-such-folder"])
+    assert (tmp_path / "used" / "notes.txt").read_text() == "mine"
