@@ -356,3 +356,26 @@ def test_a_failed_first_run_removes_only_its_own_new_folder(tmp_path, tiny_corpu
     with pytest.raises(Exception, match="nothing to index"):
         Indexer(tmp_path / "used").update([tmp_path / "no-such-folder"])
     assert (tmp_path / "used" / "notes.txt").read_text() == "mine"
+
+
+# ---- a text without sentence breaks -------------------------------------------------
+
+
+def test_a_large_text_without_sentence_breaks_is_indexed_in_passages_of_bounded_size(tmp_path):
+    from indexer.chunk import MAX_PASSAGE_CHARS
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rng = random.Random(3)
+    vocabulary = "policy export control chip talent program research plan industry robot data model".split()
+    text = " ".join(rng.choice(vocabulary) for _ in range(150_000)) + " gallium"  # ~1 MB, no sentence end
+    (docs / "wall.txt").write_text(text)
+    (docs / "chinese.txt").write_text("人工智能发展规划" * 20_000 + "镓")
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 2 and list(report.skipped) == []
+    with Searcher(tmp_path / "ix") as s:
+        # (unspaced Chinese is split into passages too, though the analyser finds no words in it)
+        assert s.stats().passages >= len(text) // MAX_PASSAGE_CHARS + 160_001 // MAX_PASSAGE_CHARS
+        hits = s.search("gallium")
+        assert len(hits) == 1 and len(hits[0].text) <= MAX_PASSAGE_CHARS
+        assert hits[0].text.endswith("gallium")
