@@ -70,6 +70,9 @@ class SerialSink:
     def finish(self) -> None:
         """Nothing to wait for: every passage is in the writer already."""
 
+    def stop_workers(self) -> None:
+        """No workers here."""
+
     def commit(self) -> int:
         self.writer.commit(optimize=False)
         return self.passages
@@ -113,7 +116,7 @@ class ParallelSink:
             for worker in self.workers:
                 worker.start()
         except BaseException:
-            self._stop_workers()
+            self.stop_workers()
             raise
         finally:
             _unblock_interrupts(blocked)
@@ -195,7 +198,8 @@ class ParallelSink:
         commit_with_segments(self.writer, [s for s in segments if s is not None])
         return sum(self.finished[n][1] for n in range(self.jobs))
 
-    def _stop_workers(self) -> None:
+    def stop_workers(self) -> None:
+        """End the workers now, whatever they are doing (their queues let go of)."""
         for q in (*self.inboxes, self.results):
             # Batches that no worker will read must not keep this process from exiting.
             q.cancel_join_thread()
@@ -207,7 +211,7 @@ class ParallelSink:
                 worker.join(timeout=5)
 
     def cancel(self) -> None:
-        self._stop_workers()
+        self.stop_workers()
         if not self.writer.is_closed:
             self.writer.cancel()
 
@@ -367,6 +371,10 @@ class DeferredSink:
 
     def commit(self) -> int:
         return self.sink.commit()
+
+    def stop_workers(self) -> None:
+        if self.sink is not None:
+            self.sink.stop_workers()
 
     def cancel(self) -> None:
         (self.sink if self.sink is not None else self.open_serial()).cancel()

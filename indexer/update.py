@@ -58,9 +58,10 @@ class Indexer:
         with interrupts_checked(), writer_lock(self.index_dir, self.lock_timeout):
             try:
                 return self._update_locked(paths, rebuild, progress, jobs)
-            except CorpusSearchError:
+            except BaseException:  # (an error, a full disk, Ctrl-C)
                 if created and layout.current_generation_name(self.index_dir) == "":
-                    layout.remove_new_index_folder(self.index_dir)  # leave no empty index behind
+                    with suppress(OSError):
+                        layout.remove_new_index_folder(self.index_dir)  # leave no empty index behind
                 raise
 
     # -- the steps ---------------------------------------------------------
@@ -188,7 +189,8 @@ class Indexer:
         # the segment files they wrote are removed, so the generation is as it
         # was (a fresh generation is deleted whole by the caller).
         def abandon(cancel) -> None:
-            cancel()
+            with suppress(Exception):  # (the first error is the one to report: a full disk fails here too)
+                cancel()
             if not fresh:
                 with suppress(Exception):
                     remove_orphan_segments(ix)
@@ -222,8 +224,8 @@ class Indexer:
                 if not fresh:
                     mf.save_sources(self.index_dir, manifest.sources)
         except BaseException:
-            if not writer.is_closed:
-                abandon(sink.cancel)
+            # (a commit that failed half-way has closed the writer: its files are removed all the same)
+            abandon(sink.cancel if not writer.is_closed else sink.stop_workers)
             raise
         return run.report(plan, manifest, removed_docs, str(self.index_dir))
 
@@ -250,3 +252,4 @@ class Indexer:
             done_bytes += file_size(path)
             if progress:
                 progress(min(done_bytes, total_bytes), total_bytes)
+

@@ -379,3 +379,40 @@ def test_a_large_text_without_sentence_breaks_is_indexed_in_passages_of_bounded_
         hits = s.search("gallium")
         assert len(hits) == 1 and len(hits[0].text) <= MAX_PASSAGE_CHARS
         assert hits[0].text.endswith("gallium")
+
+
+# ---- a full disk -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB file system (tmpfs; needs root and permission to mount, else the test is skipped)."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3M", "tmpfs", str(mount_point)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small file system here")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], capture_output=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_stops_the_run_with_one_line_and_leaves_the_index_and_the_space_as_they_were(
+        tmp_path, small_disk, tiny_corpus, jobs):
+    big = _write_corpus(tmp_path / "big", 400, seed=11)  # more than 3 MB of index
+    index_dir = small_disk / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    before, used = _stats(index_dir), os.statvfs(small_disk).f_bfree
+    done = subprocess.run([sys.executable, "-c", _PARALLEL_RUN, "index", big, "--jobs", jobs, "--index", index_dir],
+                          cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "No space left on device" in done.stderr.strip().splitlines()[-1]
+    assert _stats(index_dir) == before
+    assert os.statvfs(small_disk).f_bfree == used  # the failed run's files are gone
+    fresh = subprocess.run([sys.executable, "-c", _PARALLEL_RUN, "index", big, "--jobs", jobs,
+                            "--index", small_disk / "new"], cwd=REPO, env=ENV, capture_output=True, text=True,
+                           timeout=300)
+    assert fresh.returncode == 2 and not (small_disk / "new").exists()
