@@ -142,12 +142,20 @@ def _atoms(text: str, start: int, end: int, limit: int, level: int = 0) -> Itera
             yield i, j
             i = j
         return
-    previous = start
-    for m in _CUTS[level].finditer(text, start, end):
-        if previous < m.end() < end:
-            yield from _atoms(text, previous, m.end(), limit, level + 1)
-            previous = m.end()
-    yield from _atoms(text, previous, end, limit, level + 1)
+    # Pieces of as many whole segments (between cuts) as fit; a segment longer
+    # than `limit` alone is cut at the next kind of boundary.
+    piece, last = start, start
+    for cut in [m.end() for m in _CUTS[level].finditer(text, start, end) if start < m.end() < end] + [end]:
+        if cut - piece > limit:
+            if last > piece:
+                yield piece, last
+                piece = last
+            if cut - piece > limit:
+                yield from _atoms(text, piece, cut, limit, level + 1)
+                piece = cut
+        last = cut
+    if end > piece:
+        yield piece, end
 
 
 def capped(text: str, spans: list[tuple[int, int]], limit: int = MAX_PASSAGE_CHARS
