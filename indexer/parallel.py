@@ -45,13 +45,17 @@ POLL_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def default_jobs() -> int:
     """Worker processes that suit this machine: one per core, at most 4."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
+    return min(available_cores(), 4)
 
 
 class SerialSink:
@@ -322,6 +326,7 @@ def open_sink(writer, target, indexname: str, params_of, splitter, jobs: int, te
 
     `params_of()` gives the Punkt parameters (shipped to the workers).
     """
+    jobs = min(jobs, available_cores())  # more workers than cores only cost memory
     if jobs > 1 and text_size >= MIN_PARALLEL_CHARS:
         return DeferredSink(lambda: ParallelSink(writer, str(target), indexname, params_of(), jobs),
                             lambda: SerialSink(writer, splitter))

@@ -416,3 +416,22 @@ def test_a_full_disk_stops_the_run_with_one_line_and_leaves_the_index_and_the_sp
                             "--index", small_disk / "new"], cwd=REPO, env=ENV, capture_output=True, text=True,
                            timeout=300)
     assert fresh.returncode == 2 and not (small_disk / "new").exists()
+
+
+@pytest.mark.slow
+def test_jobs_are_capped_at_the_cores_this_process_may_use(tmp_path, tiny_corpus, clean_passages, corpus,
+                                                           monkeypatch):
+    import indexer.parallel as parallel
+
+    started = []
+    real_init = parallel.ParallelSink.__init__
+
+    def init(self, writer, index_dir, indexname, params, jobs):
+        started.append(jobs)
+        real_init(self, writer, index_dir, indexname, params, jobs)
+
+    monkeypatch.setattr(parallel.ParallelSink, "__init__", init)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    report = Indexer(tmp_path / "ix").update([corpus], jobs=64)
+    assert report.added == DOCS and _stats(tmp_path / "ix")[1] == clean_passages
+    assert started == [min(64, parallel.available_cores())] or (started == [] and parallel.available_cores() == 1)
