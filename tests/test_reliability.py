@@ -119,10 +119,17 @@ def _start_with_paused_workers(tmp_path: Path, *args) -> tuple[subprocess.Popen,
                     "the workers never started")
         assert proc.poll() is None, ("the run ended before its workers were busy", proc.communicate())
     except BaseException:
-        proc.kill()  # (its workers die with it)
-        proc.communicate()
+        _kill(proc)  # (its workers die with it)
         raise
     return proc, [int(p.name) for p in markers.iterdir() if p.suffix != ".tmp"]
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """kill -9 `proc` and wait for it (not for its pipes: a worker that outlived it would hold them)."""
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    proc.stderr.close()
 
 
 def _run(*args) -> subprocess.CompletedProcess:
@@ -140,8 +147,7 @@ def test_kill_9_of_a_parallel_parent_ends_its_workers_and_a_rerun_completes(tmp_
         Indexer(index_dir).update([tiny_corpus])
         before = _stats(index_dir)
     proc, workers = _start_with_paused_workers(tmp_path, "index", corpus, "--jobs", "2", "--index", index_dir)
-    proc.kill()
-    proc.communicate()
+    _kill(proc)
     # The workers die with their parent (and take no lock with them).
     _wait_until(lambda: not any(_alive(pid) for pid in workers), "a worker outlived its killed parent")
     if kind == "update":
@@ -435,3 +441,55 @@ def test_jobs_are_capped_at_the_cores_this_process_may_use(tmp_path, tiny_corpus
     report = Indexer(tmp_path / "ix").update([corpus], jobs=64)
     assert report.added == DOCS and _stats(tmp_path / "ix")[1] == clean_passages
     assert started == [min(64, parallel.available_cores())] or (started == [] and parallel.available_cores() == 1)
+
+
+# `corpus-search ARGS` with workers and without the parent-death signal (as on
+# systems that have none), whose parent stops at its fifth file (marker file
+# made) while its workers wait for batches.
+_PAUSING_PARENT = """
+import os, sys, time
+import corpus.readers
+
+marker = sys.argv[1]
+real_read_file = corpus.readers.read_file
+files = 0
+
+def read_file(path, *args, **kwargs):
+    global files
+    files += 1
+    if files == 5:
+        open(marker, "w").close()
+        time.sleep(300)
+    yield from real_read_file(path, *args, **kwargs)
+
+corpus.readers.read_file = read_file
+import indexer.parallel
+
+indexer.parallel.MIN_PARALLEL_CHARS = 0
+indexer.parallel.BATCH_CHARS = 1000
+indexer.parallel.PR_SET_PDEATHSIG = 0  # not an option prctl knows: no parent-death signal
+from searcher.cli import main
+
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds left-over processes through /proc")
+def test_workers_notice_their_parent_is_gone_without_the_parent_death_signal(tmp_path, corpus, tiny_corpus):
+    marker, tag = tmp_path / "paused", f"{os.getpid()}-no-pdeathsig"
+    Indexer(tmp_path / "ix").update([tiny_corpus])  # (an update: no sentence model to learn from the files first)
+    proc = subprocess.Popen([sys.executable, "-c", _PAUSING_PARENT, str(marker), "index", str(corpus),
+                             "--jobs", "2", "--index", str(tmp_path / "ix")],
+                            cwd=REPO, env={**ENV, "CORPUS_SEARCH_TEST_RUN": tag},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_until(lambda: marker.exists() or proc.poll() is not None, "the run never paused")
+        assert proc.poll() is None, proc.communicate()
+        assert len(_processes_tagged(tag)) == 3  # the parent and its two workers
+    finally:
+        _kill(proc)
+    _wait_until(lambda: not _processes_tagged(tag), "a worker outlived its killed parent", seconds=30)
+    done = _run("index", corpus, "--jobs", "2", "--index", tmp_path / "ix", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == DOCS
