@@ -11,9 +11,10 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from .errors import UnreadableDocument
 from .model import RawDocument
@@ -196,9 +197,31 @@ def document_id(path: Path) -> str:
     return Path(name).stem
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading in binary, if it is (still) a regular file.
+
+    A file can be swapped for a FIFO, a device or a folder between listing
+    and reading: it is opened without blocking (O_NONBLOCK: a FIFO with no
+    writer would wait forever) and checked on the open descriptor (fstat),
+    then raises UnreadableDocument ("not a regular file").  OSError if it
+    cannot be opened.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UnreadableDocument(f"{path}: not a regular file")
+        if flags & getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)  # (no effect on a regular file's reads; restored all the same)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES + 1) -> bytes:
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             return fh.read(limit)
     except OSError as exc:
         raise UnreadableDocument(f"{path}: cannot read ({exc.strerror or exc})") from None
@@ -231,6 +254,8 @@ def read_file(path: Path, doc_id: str | None = None) -> Iterator[RawDocument | S
         yield from read_jsonl(path)
         return
     if fmt in ("pdf", "docx"):  # their libraries are imported only here
+        with open_regular(path):  # (their libraries open it by name: a FIFO must not reach them)
+            pass
         yield _read_paged(path, fmt, doc_id or document_id(path))
         return
     text, notes = read_text(path)
@@ -290,8 +315,21 @@ def _open_lines(path: Path):
     if str(path).lower().endswith(".gz"):
         import gzip
 
-        return gzip.open(path, "rb")
-    return open(path, "rb")
+        raw = open_regular(path)
+
+        class OwnedGzip(gzip.GzipFile):  # closes the file it reads, as gzip.open(name) would
+            def close(self) -> None:
+                try:
+                    super().close()
+                finally:
+                    raw.close()
+
+        try:
+            return OwnedGzip(fileobj=raw, mode="rb")
+        except BaseException:
+            raw.close()
+            raise
+    return open_regular(path)
 
 
 # A JSON Lines record longer than this is passed over (it would have to be
@@ -412,7 +450,7 @@ def _short(exc: Exception) -> str:
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes, read in blocks (bounded memory)."""
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()

@@ -29,7 +29,7 @@ def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, ru
         stat = path.stat()
         digest = file_digest(path)
         sidecars = sidecar_signature(path)
-    except OSError as exc:
+    except (OSError, UnreadableDocument) as exc:  # (gone, unreadable, or no longer a regular file)
         run.skipped.append(Skip(str(path), skip_reason(exc, path)))
         return None
     old_digests = old.digests if old is not None and old.digests else {}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -19,6 +20,20 @@ BLOCK_JOINER = "\n\n"
 # JSON Lines record) stays one passage: splitting it would only scatter its
 # evidence over passages that each rank lower than the whole.
 WHOLE_MAX_WORDS = 1000
+# No passage is longer than this many characters, whatever the text: a text
+# without sentence breaks (or unspaced Chinese or Japanese, which has no
+# spaces to count words by) is cut at sentence ends, then clause marks, then
+# spaces, then between characters.  (Far above any passage of ordinary prose:
+# WHOLE_MAX_WORDS of English are about 7,000 characters.)
+MAX_PASSAGE_CHARS = 12_000
+# The boundaries tried in turn inside a stretch too long for one passage; each
+# pattern matches where a cut may fall (after the match).
+_CUTS = (
+    re.compile(r"[.!?\u3002\uff01\uff1f\u2026]+[\"')\]\u201d\u2019\u300d\u300f\uff09]*\s*|"
+               r"[\u3002\uff01\uff1f]"),   # sentence ends, Latin and CJK (。！？)
+    re.compile(r"[,;:\uff0c\uff1b\uff1a\u3001]\s*|\s[-\u2013\u2014]\s"),  # clauses (，；：、) and dashes
+    re.compile(r"\s+"),  # words
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,78 @@ def split_long(text: str, spans: list[tuple[int, int]]) -> Iterator[list[tuple[i
         yield piece
 
 
+def _atoms(text: str, start: int, end: int, limit: int, level: int = 0) -> Iterator[tuple[int, int]]:
+    """Consecutive ranges covering text[start:end], each at most `limit` long, cut at the
+    first kind of boundary in _CUTS that makes them short enough (else between characters)."""
+    if end - start <= limit:
+        yield start, end
+        return
+    if level == len(_CUTS):
+        i = start
+        while i < end:
+            j = min(i + limit, end)
+            while start < j < end and j > i + 1 and unicodedata.combining(text[j]):
+                j -= 1  # (never between a letter and its accent)
+            yield i, j
+            i = j
+        return
+    # Pieces of as many whole segments (between cuts) as fit; a segment longer
+    # than `limit` alone is cut at the next kind of boundary.
+    piece, last = start, start
+    for cut in [m.end() for m in _CUTS[level].finditer(text, start, end) if start < m.end() < end] + [end]:
+        if cut - piece > limit:
+            if last > piece:
+                yield piece, last
+                piece = last
+            if cut - piece > limit:
+                yield from _atoms(text, piece, cut, limit, level + 1)
+                piece = cut
+        last = cut
+    if end > piece:
+        yield piece, end
+
+
+def capped(text: str, spans: list[tuple[int, int]], limit: int = MAX_PASSAGE_CHARS
+           ) -> Iterator[tuple[int, int, list[tuple[int, int]]]]:
+    """A passage's text in pieces of at most `limit` characters: (start, end, sentence spans
+    relative to the piece); whole sentences kept together where they fit."""
+    if len(text) <= limit:
+        yield 0, len(text), spans
+        return
+    pieces: list[tuple[int, int, int]] = []  # (start, end, sentence): sentences, or parts of one too long
+    covered = 0
+    for n, (s, e) in enumerate(spans or [(0, len(text))]):
+        s = max(s, covered)
+        if e > s:
+            pieces.extend((a, b, n) for a, b in (_atoms(text, s, e, limit) if e - s > limit else [(s, e)]))
+            covered = e
+    group: list[tuple[int, int, int]] = []
+    for piece in pieces:
+        if group and piece[1] - group[0][0] > limit:
+            yield _piece(text, group)
+            group = []
+        group.append(piece)
+    if group:
+        yield _piece(text, group)
+
+
+def _piece(text: str, group: list[tuple[int, int, int]]) -> tuple[int, int, list[tuple[int, int]]]:
+    """(start, end, sentence spans relative to start) of consecutive pieces; the parts of one
+    sentence are one span; trailing spaces left out."""
+    base, end = group[0][0], group[-1][1]
+    while end > base + 1 and text[end - 1].isspace():
+        end -= 1
+    spans: list[list[int]] = []
+    last = None
+    for s, e, n in group:
+        if n == last:
+            spans[-1][1] = e
+        else:
+            spans.append([s, e])
+        last = n
+    return base, end, [(s - base, min(e, end) - base) for s, e in spans]
+
+
 def _one_short_paragraph(doc: Document) -> bool:
     return len(doc.blocks) == 1 and _word_count(doc.blocks[0].text) <= WHOLE_MAX_WORDS
 
@@ -142,23 +229,25 @@ def chunk_document(doc: Document, sentence_spans: SpanSplitter) -> Iterator[Pass
                 text = first.text[piece[0][0]:piece[-1][1]]
                 start = base + piece[0][0]
                 spans = [(s - piece[0][0], e - piece[0][0]) for s, e in piece]
-            ordinal += 1
-            yield Passage(
-                id=f"{doc.id}:{ordinal}",
-                document=doc.id,
-                path=doc.path,
-                ordinal=ordinal,
-                title=first.title or doc.title,
-                authors=first.authors,
-                section=first.section,
-                kind=first.kind,
-                text=text,
-                start=start,
-                end=start + len(text),
-                sentences=tuple(spans),
-                date=doc.date,
-                page=first.page if piece is not None else join_pages(first.page, run[-1][1].page),
-            )
+            page = first.page if piece is not None else join_pages(first.page, run[-1][1].page)
+            for s, e, part_spans in capped(text, spans):
+                ordinal += 1
+                yield Passage(
+                    id=f"{doc.id}:{ordinal}",
+                    document=doc.id,
+                    path=doc.path,
+                    ordinal=ordinal,
+                    title=first.title or doc.title,
+                    authors=first.authors,
+                    section=first.section,
+                    kind=first.kind,
+                    text=text[s:e],
+                    start=start + s,
+                    end=start + e,
+                    sentences=tuple(part_spans),
+                    date=doc.date,
+                    page=page,
+                )
     if not ordinal and doc.title.strip():
         # A document that is only a title (a catalogue record, a JSON Lines
         # record with empty text) is searchable by its title: one passage

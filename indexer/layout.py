@@ -180,6 +180,27 @@ def remove_leftovers(index_dir: Path, live: Path | None) -> None:
                 _unlink(entry)
 
 
+def remove_new_index_folder(index_dir: Path) -> None:
+    """Delete an index folder this run created and never made current.  Call with the writer lock held.
+
+    The lock file goes last: a run that waited for the lock sees its file
+    was unlinked and takes the lock again (`indexer.lock`); a folder that
+    another run has put anything else in meanwhile is left in place.
+    """
+    remove_leftovers(index_dir, None)
+    _unlink(index_dir / SOURCES_NAME)
+    try:
+        names = {entry.name for entry in index_dir.iterdir()}
+    except OSError:
+        return
+    if names <= {LOCK_NAME}:
+        _unlink(index_dir / LOCK_NAME)
+        try:
+            index_dir.rmdir()
+        except OSError:
+            pass
+
+
 def _unlink(path: Path) -> None:
     try:
         path.unlink()

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import os
 import queue as queue_module
+import sys
 from typing import Iterable
 
 from corpus.errors import CorpusSearchError
 from corpus.model import RawDocument
 
 from . import records
+from .safety import raise_pending
 from .whoosh_internals import commit_with_segments, finish_worker_segment, memoize_stems, new_writer, open_index
 
 # Below this much text to read, starting workers costs more than it saves.
@@ -40,15 +42,20 @@ WRITER_LIMITMB = 256
 WORKERS_LIMITMB = 256
 MIN_WORKER_LIMITMB = 64
 POLL_SECONDS = 0.5
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def default_jobs() -> int:
     """Worker processes that suit this machine: one per core, at most 4."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
+    return min(available_cores(), 4)
 
 
 class SerialSink:
@@ -63,6 +70,12 @@ class SerialSink:
 
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
         self.passages += records.write_documents(self.writer, key, documents, self.splitter, self.problems)
+
+    def finish(self) -> None:
+        """Nothing to wait for: every passage is in the writer already."""
+
+    def stop_workers(self) -> None:
+        """No workers here."""
 
     def commit(self) -> int:
         self.writer.commit(optimize=False)
@@ -94,14 +107,23 @@ class ParallelSink:
             ctx.Process(
                 target=_work,
                 args=(index_dir, indexname, params_to_data(params), inbox, self.results, n,
-                      max(MIN_WORKER_LIMITMB, WORKERS_LIMITMB // jobs)),
+                      max(MIN_WORKER_LIMITMB, WORKERS_LIMITMB // jobs), os.getpid()),
                 name=f"corpus-search-indexer-{n}",
                 daemon=True,
             )
             for n, inbox in enumerate(self.inboxes)
         ]
-        for worker in self.workers:
-            worker.start()
+        # Ctrl-C and SIGTERM wait while the workers start: each begins with them
+        # blocked, sets its own handling (_die_with_parent), then lets them in.
+        blocked = _block_interrupts()
+        try:
+            for worker in self.workers:
+                worker.start()
+        except BaseException:
+            self.stop_workers()
+            raise
+        finally:
+            _unblock_interrupts(blocked)
         self.batch: list[tuple[str, RawDocument]] = []
         self.batch_chars = 0
         self.turn = 0
@@ -132,7 +154,8 @@ class ParallelSink:
                 continue
 
     def _check(self, block: bool = False) -> None:
-        """Collect what workers reported; raise the first failure."""
+        """Collect what workers reported; raise the first failure (or an interruption swallowed earlier)."""
+        raise_pending()
         while True:
             try:
                 message = self.results.get(timeout=POLL_SECONDS) if block else self.results.get_nowait()
@@ -161,7 +184,8 @@ class ParallelSink:
                 continue
             return
 
-    def commit(self) -> int:
+    def finish(self) -> None:
+        """Wait until every worker has written its segment (an interruption can still cut this)."""
         self._send()
         for n in range(self.jobs):
             self._put(n, None)
@@ -169,27 +193,89 @@ class ParallelSink:
             self._check(block=True)
         for worker in self.workers:
             worker.join()
+
+    def commit(self) -> int:
+        """Add the workers' segments to the index (call `finish` first)."""
         segments = [self.finished[n][0] for n in range(self.jobs)]
         for n in range(self.jobs):
             self.problems.extend(self.finished[n][2])
         commit_with_segments(self.writer, [s for s in segments if s is not None])
         return sum(self.finished[n][1] for n in range(self.jobs))
 
-    def cancel(self) -> None:
-        for inbox in self.inboxes:
+    def stop_workers(self) -> None:
+        """End the workers now, whatever they are doing (their queues let go of)."""
+        for q in (*self.inboxes, self.results):
             # Batches that no worker will read must not keep this process from exiting.
-            inbox.cancel_join_thread()
+            q.cancel_join_thread()
         for worker in self.workers:
-            if worker.is_alive():
+            if worker.pid is not None and worker.is_alive():
                 worker.terminate()
         for worker in self.workers:
-            worker.join(timeout=5)
+            if worker.pid is not None:
+                worker.join(timeout=5)
+
+    def cancel(self) -> None:
+        self.stop_workers()
         if not self.writer.is_closed:
             self.writer.cancel()
 
 
-def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: int, limitmb: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when its parent does.
+
+    Ctrl-C reaches every process of the terminal's group: the parent alone
+    handles it (and ends its workers).  On Linux the kernel sends SIGKILL
+    when the parent dies (the parent-death signal); elsewhere the worker
+    notices between batches that it has another parent (`_next_batch`).
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (the parent's handler came with fork)
+    _unblock_interrupts(True)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
+
+
+def _block_interrupts() -> bool:
+    """Hold back SIGINT and SIGTERM in this thread; whether they were (where it can be done)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        return False
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    return True
+
+
+def _unblock_interrupts(blocked: bool) -> None:
+    import signal
+
+    if blocked and hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _next_batch(inbox, parent: int):
+    """The next batch from `inbox`; this process ends if its parent has gone."""
+    while True:
+        try:
+            return inbox.get(timeout=POLL_SECONDS)
+        except queue_module.Empty:
+            if os.getppid() != parent:
+                os._exit(1)
+
+
+def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: int, limitmb: int,
+          parent: int) -> None:
     """A worker: index batches from `inbox` into a segment of its own until told to stop."""
+    _die_with_parent(parent)
     try:
         from .nltk_internals import params_from_data
         from .sentences import span_splitter
@@ -201,7 +287,7 @@ def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: 
         count = 0
         problems: list = []
         while True:
-            batch = inbox.get()
+            batch = _next_batch(inbox, parent)
             if batch is None:
                 break
             for key, raw in batch:
@@ -238,6 +324,7 @@ def open_sink(writer, target, indexname: str, params_of, splitter, jobs: int, te
 
     `params_of()` gives the Punkt parameters (shipped to the workers).
     """
+    jobs = min(jobs, available_cores())  # more workers than cores only cost memory
     if jobs > 1 and text_size >= MIN_PARALLEL_CHARS:
         return DeferredSink(lambda: ParallelSink(writer, str(target), indexname, params_of(), jobs),
                             lambda: SerialSink(writer, splitter))
@@ -280,10 +367,17 @@ class DeferredSink:
         for key, raw in held:
             sink.add(key, (raw,))
 
-    def commit(self) -> int:
+    def finish(self) -> None:
         if self.sink is None:
             self._start(self.open_serial())
+        self.sink.finish()
+
+    def commit(self) -> int:
         return self.sink.commit()
+
+    def stop_workers(self) -> None:
+        if self.sink is not None:
+            self.sink.stop_workers()
 
     def cancel(self) -> None:
         (self.sink if self.sink is not None else self.open_serial()).cancel()

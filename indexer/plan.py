@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from corpus.errors import UnreadableDocument
 from corpus.readers import Skip, file_digest, find_files
 from corpus.sidecar import sidecar_signature
 
@@ -67,7 +68,11 @@ def is_unchanged(path: Path, record: mf.FileRecord) -> bool:
         return True
     if st.st_size != record.size:
         return False
-    if file_digest(path) == record.sha256:
+    try:
+        same = file_digest(path) == record.sha256
+    except (OSError, UnreadableDocument):  # (read again, and reported, by the run)
+        return False
+    if same:
         record.mtime_ns = st.st_mtime_ns  # touched, not changed
         return True
     return False

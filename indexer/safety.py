@@ -11,13 +11,75 @@ Whoosh's temporary folders.  The next writer, holding the lock, removes it
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Iterator
 
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, as an interruption: the run is abandoned like a Ctrl-C (the CLI exits 143)."""
+
+
+# Interruptions that came during the run.  One that lands inside a finaliser
+# (a weakref callback, a __del__) is swallowed by Python ("Exception
+# ignored"): the run raises it again at its next check (`raise_pending`).
+_pending: list[type[KeyboardInterrupt]] = []
+
+
+def _interrupt(signum, frame) -> None:
+    kind = Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+    _pending.append(kind)
+    raise kind()
+
+
+def raise_pending() -> None:
+    """Raise an interruption that came and was swallowed (see `_pending`); called between steps."""
+    if _pending:
+        kind = _pending[-1]
+        _pending.clear()
+        raise kind()
+
+
+def _quiet_unraisable(previous):
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):  # (those are in _pending)
+            previous(unraisable)
+    return hook
+
+
+@contextmanager
+def interrupts_checked() -> Iterator[None]:
+    """Inside the block, Ctrl-C and SIGTERM interrupt the run (KeyboardInterrupt, `Terminated`)
+    and are never lost, so the run cleans up (its workers, its unfinished files) and ends.
+
+    SIGTERM would otherwise kill the process outright; a program that set its
+    own handlers keeps them.
+    """
+    previous: dict = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum, default in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL)):
+            try:
+                if signal.getsignal(signum) is default:
+                    previous[signum] = signal.signal(signum, _interrupt)
+            except (ValueError, OSError, AttributeError):
+                pass
+    hook = sys.unraisablehook
+    if previous:
+        sys.unraisablehook = _quiet_unraisable(hook)
+    _pending.clear()
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        sys.unraisablehook = hook
+        _pending.clear()
+
+
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """Let Ctrl-C wait until the block has finished.
+    """Let Ctrl-C (and SIGTERM) wait until the block has finished.
 
     Used around the few steps that make a run's work visible (commit, manifest,
     CURRENT), so that an interrupted run is either not applied at all or
@@ -30,11 +92,13 @@ def interrupts_deferred() -> Iterator[None]:
         yield
         return
     try:
-        previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+        previous = {signum: signal.signal(signum, lambda signum, frame: None)
+                    for signum in (signal.SIGINT, signal.SIGTERM)}
     except (ValueError, OSError):
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

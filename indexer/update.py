@@ -24,7 +24,7 @@ from .lock import writer_lock
 from .plan import Plan, file_size, plan_update, source_key, text_size
 from .readahead import PdfReadAhead
 from .report import IndexReport, Run
-from .safety import interrupts_deferred
+from .safety import interrupts_checked, interrupts_deferred, raise_pending
 from .schema import build_schema
 from .whoosh_internals import UnsafeIndexData, open_index, remove_orphan_segments
 
@@ -55,15 +55,18 @@ class Indexer:
         paths = [layout.expand_user(p) for p in (paths or ())]
         created = not self.index_dir.exists()
         self._make_folder()
-        try:
-            with writer_lock(self.index_dir, self.lock_timeout):
+        # Only a run holding the lock removes anything, and only what it made:
+        # a run that lost the race for a brand-new folder leaves it alone.
+        with interrupts_checked(), writer_lock(self.index_dir, self.lock_timeout):
+            try:
                 report = self._update_locked(paths, rebuild, progress, jobs)
                 layout.make_private_as_folder(self.index_dir)
                 return report
-        except CorpusSearchError:
-            if created and layout.current_generation_name(self.index_dir) == "":
-                shutil.rmtree(self.index_dir, ignore_errors=True)  # leave no empty index behind
-            raise
+            except BaseException:  # (an error, a full disk, Ctrl-C)
+                if created and layout.current_generation_name(self.index_dir) == "":
+                    with suppress(OSError):
+                        layout.remove_new_index_folder(self.index_dir)  # leave no empty index behind
+                raise
 
     # -- the steps ---------------------------------------------------------
 
@@ -203,11 +206,13 @@ class Indexer:
         # the segment files they wrote are removed, so the generation is as it
         # was (a fresh generation is deleted whole by the caller).
         def abandon(cancel) -> None:
-            cancel()
+            with suppress(Exception):  # (the first error is the one to report: a full disk fails here too)
+                cancel()
             if not fresh:
                 with suppress(Exception):
                     remove_orphan_segments(ix)
-                    layout.remove_leftovers(self.index_dir, target)  # (a partial TOC of a failed commit)
+                    # (a partial TOC of a failed commit, the temporary folders of workers ended mid-batch)
+                    layout.remove_leftovers(self.index_dir, target)
 
         try:  # (workers get the sentence model when they start: it may be unreadable)
             sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, text_size(to_read.values()))
@@ -221,7 +226,10 @@ class Indexer:
             # is the moment the run's work becomes visible; the manifest follows.
             # A kill between the two is harmless: the next run reads the same
             # files again and replaces their passages (delete by path, then add).
-            # A Ctrl-C from here on waits until both are done.
+            # A Ctrl-C from here on waits until both are done (but not while
+            # the workers finish their last batches: that can still be cut).
+            if fresh or run.wrote:
+                sink.finish()
             with nullcontext() if fresh else interrupts_deferred():
                 if fresh or run.wrote:
                     run.passages += sink.commit()
@@ -237,10 +245,12 @@ class Indexer:
         except BaseException:
             if not writer.is_closed:
                 abandon(sink.cancel)
-            elif not fresh:  # the commit itself failed (a full disk): leave no partial files behind
-                with suppress(Exception):
-                    remove_orphan_segments(ix)
-                    layout.remove_leftovers(self.index_dir, target)
+            else:  # the commit itself failed (a full disk): stop the workers, leave no partial files behind
+                abandon(sink.stop_workers)
+                if not fresh:
+                    with suppress(Exception):
+                        remove_orphan_segments(ix)
+                        layout.remove_leftovers(self.index_dir, target)
             raise
         return run.report(plan, manifest, removed_docs, str(self.index_dir))
 
@@ -257,6 +267,7 @@ class Indexer:
         total_bytes = sum(file_size(p) for p in to_read.values()) or 1
         done_bytes = 0
         for key, path in to_read.items():
+            raise_pending()
             ahead.reached(path)
             record = changes.index_file(sink, writer, key, path, manifest.files.get(key), run)
             if record is None:

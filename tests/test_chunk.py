@@ -136,3 +136,49 @@ for text in texts:
     assert split(text) == list(nltk_split.span_tokenize(text))
 """
     run_fresh_python(script)
+
+
+# ---- no passage longer than MAX_PASSAGE_CHARS ------------------------------------
+
+
+def _no_break_text(words: int) -> str:
+    import random
+
+    rng = random.Random(5)
+    vocabulary = "policy export control chip talent program research plan industry robot data model".split()
+    return " ".join(rng.choice(vocabulary) for _ in range(words))  # no sentence end anywhere
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(_no_break_text(200_000), id="1.3 MB without a sentence end"),
+    pytest.param("人工智能发展规划" * 40_000 + "，" + "数据" * 20_000, id="unspaced Chinese"),
+    pytest.param("x" * 50_000, id="one 50,000-character word"),
+    pytest.param("Short clause, " * 3000, id="clauses without sentence ends"),
+])
+def test_no_passage_exceeds_the_maximum_and_together_they_keep_every_character(text):
+    from indexer.chunk import MAX_PASSAGE_CHARS
+
+    doc = _doc(Block(text=text, section="", kind="body"))
+    passages = list(chunk_document(doc, SPLIT))
+    assert len(passages) >= len(text) // MAX_PASSAGE_CHARS
+    assert max(len(p.text) for p in passages) <= MAX_PASSAGE_CHARS
+    for p in passages:
+        assert text[p.start:p.end] == p.text  # quoted exactly, offsets true
+        assert all(0 <= s < e <= len(p.text) for s, e in p.sentences)
+    # nothing lost: the passages cover the text, in order, with only spaces between them
+    gaps = [text[a.end:b.start] for a, b in zip(passages, passages[1:])]
+    assert all(not gap.strip() for gap in gaps) and passages[0].start == 0
+    assert not text[passages[-1].end:].strip()
+
+
+def test_words_are_cut_at_spaces_and_clauses_at_clause_marks():
+    from indexer.chunk import MAX_PASSAGE_CHARS
+
+    words = _no_break_text(5000)
+    passages = list(chunk_document(_doc(Block(text=words, section="", kind="body")), SPLIT))
+    assert len(passages) > 1 and all(not p.text[-1].isspace() and words[p.end:p.end + 1] in ("", " ")
+                                     for p in passages)
+    chinese = "人工智能发展规划，" * 5000
+    passages = list(chunk_document(_doc(Block(text=chinese, section="", kind="body")), SPLIT))
+    assert all(p.text.endswith("，") for p in passages[:-1])
+    assert max(len(p.text) for p in passages) <= MAX_PASSAGE_CHARS

@@ -36,8 +36,9 @@ class Cli(click.Group):
             if "\n" in message:  # click's "no arguments: here is the help" is not one line
                 message = "no command given; try search, show, documents, cite, similar, stats, index or serve"
             code = fail(message + hint.replace("  ", " "))
-        except click.Abort:
-            code = exit_status(KeyboardInterrupt())
+        except click.Abort as exc:  # click's word for a Ctrl-C (or a SIGTERM while indexing)
+            cause = exc.__cause__ if isinstance(exc.__cause__, KeyboardInterrupt) else KeyboardInterrupt()
+            code = exit_status(cause)
         except REPORTED as exc:
             code = exit_status(exc)
         if standalone_mode:

@@ -19,12 +19,14 @@ def fail(message: str) -> int:
 def exit_status(exc: BaseException) -> int:
     """Report `exc` (one of REPORTED) as one line on stderr and give the exit status.
 
-    Ctrl-C: 130.  The package's own errors and the system's: 2.  A closed
+    Ctrl-C: 130 (SIGTERM during indexing: 143).  The package's own errors and the system's: 2.  A closed
     pipe (`| head`): 0, with the rest of stdout sent nowhere.
     """
     if isinstance(exc, KeyboardInterrupt):
+        from indexer.safety import Terminated
+
         write(INTERRUPTED, err=True)
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     if isinstance(exc, BrokenPipeError):
         silence_stdout()
         return 0

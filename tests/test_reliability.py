@@ -1,0 +1,495 @@
+"""Never hang, never stay locked: killed parents, Ctrl-C and SIGTERM in parallel runs, files swapped after listing."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer import Indexer
+from searcher import Searcher
+
+REPO = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+DOCS = 60
+
+fork_only = pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+                               reason="the pause is injected into forked workers")
+
+
+def _write_corpus(folder: Path, count: int, seed: int) -> Path:
+    words = ("policy export control chip semiconductor talent program university research state council plan "
+             "industry robot factory data model network security standard market investment capital").split()
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        paras = [" ".join(" ".join(rng.choice(words) for _ in range(12)).capitalize() + "." for _ in range(5))
+                 for _ in range(6)]
+        (folder / f"doc{i:04d}.txt").write_text(f"Report {i}\n\n" + "\n\n".join(paras) + "\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return _write_corpus(tmp_path_factory.mktemp("rel") / "reports", DOCS, seed=7)
+
+
+@pytest.fixture(scope="module")
+def clean_passages(tmp_path_factory, corpus) -> int:
+    """The passage count of a clean, uninterrupted build of `corpus`."""
+    index_dir = tmp_path_factory.mktemp("clean") / "ix"
+    Indexer(index_dir).update([corpus])
+    return _stats(index_dir)[1]
+
+
+def _stats(index_dir: Path) -> tuple[int, int]:
+    with Searcher(index_dir) as s:
+        st = s.stats()
+    return st.documents, st.passages
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie waiting to be reaped does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+
+
+def _wait_until(condition, what: str, seconds: float = 30.0) -> None:
+    """Poll `condition` (at most `seconds`, in short steps) and fail naming `what` if it never holds."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+# `corpus-search ARGS` with workers even for a small corpus, whose workers
+# each write their process id into the marker folder when they get their
+# first document and then wait there (so the test acts while they are busy).
+_PAUSING_WORKERS = """
+import os, sys, time
+import corpus.structure
+import indexer.parallel
+
+markers = sys.argv[1]
+parent = os.getpid()
+real_build_document = corpus.structure.build_document
+
+def build_document(raw):
+    if os.getpid() != parent:
+        path = os.path.join(markers, str(os.getpid()))
+        if not os.path.exists(path):
+            with open(path + ".tmp", "w") as fh:
+                fh.write("ready")
+            os.replace(path + ".tmp", path)
+        time.sleep(300)
+    return real_build_document(raw)
+
+corpus.structure.build_document = build_document
+indexer.parallel.MIN_PARALLEL_CHARS = 0
+indexer.parallel.BATCH_CHARS = 1000  # a batch for each worker
+from searcher.cli import main
+
+main(sys.argv[2:])
+"""
+
+
+def _start_with_paused_workers(tmp_path: Path, *args) -> tuple[subprocess.Popen, list[int]]:
+    markers = tmp_path / "workers"
+    markers.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", _PAUSING_WORKERS, str(markers), *map(str, args)],
+                            cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_until(lambda: proc.poll() is not None or len([p for p in markers.iterdir() if p.suffix != ".tmp"]) == 2,
+                    "the workers never started")
+        assert proc.poll() is None, ("the run ended before its workers were busy", proc.communicate())
+    except BaseException:
+        _kill(proc)  # (its workers die with it)
+        raise
+    return proc, [int(p.name) for p in markers.iterdir() if p.suffix != ".tmp"]
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """kill -9 `proc` and wait for it (not for its pipes: a worker that outlived it would hold them)."""
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    proc.stderr.close()
+
+
+def _run(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "searcher", *map(str, args)], cwd=REPO, env=ENV,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+@fork_only
+@pytest.mark.parametrize("kind", ["fresh", "update"])
+def test_kill_9_of_a_parallel_parent_ends_its_workers_and_a_rerun_completes(tmp_path, corpus, clean_passages,
+                                                                           tiny_corpus, kind):
+    index_dir = tmp_path / "ix"
+    if kind == "update":
+        Indexer(index_dir).update([tiny_corpus])
+        before = _stats(index_dir)
+    proc, workers = _start_with_paused_workers(tmp_path, "index", corpus, "--jobs", "2", "--index", index_dir)
+    _kill(proc)
+    # The workers die with their parent (and take no lock with them).
+    _wait_until(lambda: not any(_alive(pid) for pid in workers), "a worker outlived its killed parent")
+    if kind == "update":
+        assert _stats(index_dir) == before
+    done = _run("index", corpus, "--jobs", "2", "--index", index_dir, "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["added"] == DOCS and report["skipped"] == []
+    extra = _stats(index_dir)[1] - clean_passages if kind == "update" else 0
+    assert _stats(index_dir) == (DOCS + (3 if kind == "update" else 0), clean_passages + extra)
+    if kind == "fresh":
+        assert _stats(index_dir)[1] == clean_passages
+
+
+# ---- Ctrl-C and SIGTERM at points spread over parallel runs ----------------------
+
+INTERRUPTED = "corpus-search: interrupted; the index is as it was before this run"
+
+# `corpus-search ARGS` with workers for a small corpus, several batches each.
+_PARALLEL_RUN = """
+import sys
+try:
+    import indexer.parallel
+    from searcher.cli import main
+except KeyboardInterrupt as exc:  # (as the entry point handles a Ctrl-C while it loads)
+    from searcher.cli.exits import exit_status
+    sys.exit(exit_status(exc))
+
+indexer.parallel.MIN_PARALLEL_CHARS = 0
+indexer.parallel.BATCH_CHARS = 4000
+main(sys.argv[1:])
+"""
+
+
+def _start_parallel(tag: str, *args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", _PARALLEL_RUN, *map(str, args)], cwd=REPO,
+                            env={**ENV, "CORPUS_SEARCH_TEST_RUN": tag},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _processes_tagged(tag: str) -> list[int]:
+    """Processes still running whose environment carries `tag` (a run's workers inherit it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if f"CORPUS_SEARCH_TEST_RUN={tag}".encode() in (entry / "environ").read_bytes().split(b"\0") \
+                    and _alive(int(entry.name)):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.fixture(scope="module")
+def parallel_seconds(tmp_path_factory, corpus) -> float:
+    """How long a clean parallel build of `corpus` takes here (to spread the interruptions over)."""
+    index_dir = tmp_path_factory.mktemp("timed") / "ix"
+    started = time.monotonic()
+    proc = _start_parallel("timing", "index", corpus, "--jobs", "2", "--index", index_dir)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    return time.monotonic() - started
+
+
+POINTS = 6  # per kind of run and signal
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds left-over processes through /proc")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("kind", ["fresh", "update"])
+def test_an_interrupted_parallel_run_ends_promptly_with_one_line_and_nothing_behind(
+        tmp_path, corpus, tiny_corpus, clean_passages, parallel_seconds, kind, signum):
+    status = {signal.SIGINT: 130, signal.SIGTERM: 143}[signum]
+    counts = {"interrupted": 0, "finished first": 0, "before or after the run": 0}
+    for point in range(POINTS):  # the signal lands at POINTS moments spread over a run
+        index_dir = tmp_path / f"ix{point}"
+        if kind == "update":
+            Indexer(index_dir).update([tiny_corpus])
+            before = _stats(index_dir)
+        tag = f"{os.getpid()}-{kind}-{signum}-{point}"
+        proc = _start_parallel(tag, "index", corpus, "--jobs", "2", "--index", index_dir)
+        time.sleep(parallel_seconds * (point + 0.5) / POINTS)  # where the signal lands, not a synchronisation
+        proc.send_signal(signum)
+        try:
+            out, err = proc.communicate(timeout=30)  # a hang is the failure looked for (the run ends in < 5 s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError(f"the run did not end after {signal.Signals(signum).name} at point {point}")
+        assert "Traceback" not in err, err
+        complete = DOCS + (3 if kind == "update" else 0)
+        if proc.returncode == status:
+            counts["interrupted"] += 1
+            assert out == ""
+            assert err.strip().splitlines()[-1] == INTERRUPTED
+            if kind == "update":
+                assert _stats(index_dir) == before
+            else:
+                assert not (index_dir / "CURRENT").exists()
+        else:
+            # 0: the signal came after the run's work (or during its commit, which
+            # finishes); -signum: it came before Python set its handlers, or after the run.
+            assert proc.returncode in (0, -signum), err
+            counts["finished first" if proc.returncode == 0 else "before or after the run"] += 1
+            if (index_dir / "CURRENT").exists():
+                assert _stats(index_dir)[0] in ((before[0], complete) if kind == "update" else (complete,))
+        _wait_until(lambda: not _processes_tagged(tag), f"a process of run {tag} was left behind", seconds=10)
+        assert not list(index_dir.glob("gen-*/*.tmp"))
+    print(f"\n{kind} {signal.Signals(signum).name}: {counts}")
+    assert counts["interrupted"] >= 1
+
+
+# ---- files swapped after listing -------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_file_swapped_for_a_fifo_or_a_folder_after_listing_is_skipped_with_a_reason(tmp_path, tiny_corpus,
+                                                                                      monkeypatch):
+    import threading
+
+    import indexer.plan
+
+    (tiny_corpus / "pipe.txt").write_text("Pipe\n\nA regular file when listed.\n")
+    (tiny_corpus / "folder.md").write_text("# Folder\n\nA regular file when listed.\n")
+    (tiny_corpus / "records.jsonl.gz").write_bytes(b"")
+    real_find_files = indexer.plan.find_files
+
+    def find_then_swap(paths):
+        found = list(real_find_files(paths))
+        for name in ("pipe.txt", "records.jsonl.gz"):
+            (tiny_corpus / name).unlink()
+            os.mkfifo(tiny_corpus / name)
+        (tiny_corpus / "folder.md").unlink()
+        (tiny_corpus / "folder.md").mkdir()
+        yield from found
+
+    monkeypatch.setattr(indexer.plan, "find_files", find_then_swap)
+    outcome: dict = {}
+    run = threading.Thread(target=lambda: outcome.update(report=Indexer(tmp_path / "ix").update([tiny_corpus])),
+                           daemon=True)
+    run.start()
+    run.join(timeout=60)
+    if run.is_alive():  # blocked on a FIFO: let it go, then fail
+        for name in ("pipe.txt", "records.jsonl.gz"):
+            with open(os.open(tiny_corpus / name, os.O_WRONLY | os.O_NONBLOCK), "wb"):
+                pass
+        run.join(timeout=10)
+        raise AssertionError("reading a FIFO swapped in after listing blocked the run")
+    reasons = {Path(s.path).name: s.reason for s in outcome["report"].skipped}
+    assert reasons == {"pipe.txt": "not a regular file", "folder.md": "not a regular file",
+                       "records.jsonl.gz": "not a regular file"}
+    assert outcome["report"].added == 3
+
+
+# ---- two first runs on a brand-new folder ------------------------------------------
+
+
+def test_two_first_runs_on_a_new_folder_leave_one_good_index(tmp_path, tiny_corpus, monkeypatch):
+    """Both see no folder; the first takes the lock and (held there) indexes, the second gives up
+    waiting and must not remove the folder the first is writing in."""
+    import threading
+
+    index_dir = tmp_path / "new-index"
+    both_checked = threading.Barrier(2, timeout=30)
+    first_holds_lock, second_done = threading.Event(), threading.Event()
+    real_make_folder, real_update_locked = Indexer._make_folder, Indexer._update_locked
+
+    def make_folder(self):  # injected delay: both runs have seen that there is no folder
+        both_checked.wait()
+        if threading.current_thread().name == "second":
+            assert first_holds_lock.wait(30)
+        real_make_folder(self)
+
+    def update_locked(self, *args, **kwargs):
+        first_holds_lock.set()
+        assert second_done.wait(30)  # the second run gives up while the first holds the lock
+        return real_update_locked(self, *args, **kwargs)
+
+    monkeypatch.setattr(Indexer, "_make_folder", make_folder)
+    monkeypatch.setattr(Indexer, "_update_locked", update_locked)
+    outcome: dict = {}
+
+    def run(name: str) -> None:
+        try:
+            outcome[name] = Indexer(index_dir, lock_timeout=0.3).update([tiny_corpus])
+        except Exception as exc:
+            outcome[name] = exc
+        finally:
+            if name == "second":
+                second_done.set()
+
+    threads = [threading.Thread(target=run, args=(name,), name=name) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert type(outcome["second"]).__name__ == "IndexLocked"
+    assert outcome["first"].added == 3
+    assert _stats(index_dir) == (3, _stats(index_dir)[1]) and _stats(index_dir)[1] > 0
+
+
+def test_a_failed_first_run_removes_only_its_own_new_folder(tmp_path, tiny_corpus):
+    index_dir = tmp_path / "new-index"
+    with pytest.raises(Exception, match="nothing to index"):
+        Indexer(index_dir).update([tmp_path / "no-such-folder"])
+    assert not index_dir.exists()
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "notes.txt").write_text("mine")
+    with pytest.raises(Exception, match="nothing to index"):
+        Indexer(tmp_path / "used").update([tmp_path / "no-such-folder"])
+    assert (tmp_path / "used" / "notes.txt").read_text() == "mine"
+
+
+# ---- a text without sentence breaks -------------------------------------------------
+
+
+def test_a_large_text_without_sentence_breaks_is_indexed_in_passages_of_bounded_size(tmp_path):
+    from indexer.chunk import MAX_PASSAGE_CHARS
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rng = random.Random(3)
+    vocabulary = "policy export control chip talent program research plan industry robot data model".split()
+    text = " ".join(rng.choice(vocabulary) for _ in range(150_000)) + " gallium"  # ~1 MB, no sentence end
+    (docs / "wall.txt").write_text(text)
+    (docs / "chinese.txt").write_text("人工智能发展规划" * 20_000 + "镓")
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 2 and list(report.skipped) == []
+    with Searcher(tmp_path / "ix") as s:
+        # (unspaced Chinese is split into passages too, though the analyser finds no words in it)
+        assert s.stats().passages >= len(text) // MAX_PASSAGE_CHARS + 160_001 // MAX_PASSAGE_CHARS
+        hits = s.search("gallium")
+        assert len(hits) == 1 and len(hits[0].text) <= MAX_PASSAGE_CHARS
+        assert hits[0].text.endswith("gallium")
+
+
+# ---- a full disk -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB file system (tmpfs; needs root and permission to mount, else the test is skipped)."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3M", "tmpfs", str(mount_point)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small file system here")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], capture_output=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_stops_the_run_with_one_line_and_leaves_the_index_and_the_space_as_they_were(
+        tmp_path, small_disk, tiny_corpus, jobs):
+    big = _write_corpus(tmp_path / "big", 400, seed=11)  # more than 3 MB of index
+    index_dir = small_disk / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    before, used = _stats(index_dir), os.statvfs(small_disk).f_bfree
+    done = subprocess.run([sys.executable, "-c", _PARALLEL_RUN, "index", big, "--jobs", jobs, "--index", index_dir],
+                          cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "No space left on device" in done.stderr.strip().splitlines()[-1]
+    assert _stats(index_dir) == before
+    assert os.statvfs(small_disk).f_bfree == used  # the failed run's files are gone
+    fresh = subprocess.run([sys.executable, "-c", _PARALLEL_RUN, "index", big, "--jobs", jobs,
+                            "--index", small_disk / "new"], cwd=REPO, env=ENV, capture_output=True, text=True,
+                           timeout=300)
+    assert fresh.returncode == 2 and not (small_disk / "new").exists()
+
+
+@pytest.mark.slow
+def test_jobs_are_capped_at_the_cores_this_process_may_use(tmp_path, tiny_corpus, clean_passages, corpus,
+                                                           monkeypatch):
+    import indexer.parallel as parallel
+
+    started = []
+    real_init = parallel.ParallelSink.__init__
+
+    def init(self, writer, index_dir, indexname, params, jobs):
+        started.append(jobs)
+        real_init(self, writer, index_dir, indexname, params, jobs)
+
+    monkeypatch.setattr(parallel.ParallelSink, "__init__", init)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    report = Indexer(tmp_path / "ix").update([corpus], jobs=64)
+    assert report.added == DOCS and _stats(tmp_path / "ix")[1] == clean_passages
+    assert started == [min(64, parallel.available_cores())] or (started == [] and parallel.available_cores() == 1)
+
+
+# `corpus-search ARGS` with workers and without the parent-death signal (as on
+# systems that have none), whose parent stops at its fifth file (marker file
+# made) while its workers wait for batches.
+_PAUSING_PARENT = """
+import os, sys, time
+import corpus.readers
+
+marker = sys.argv[1]
+real_read_file = corpus.readers.read_file
+files = 0
+
+def read_file(path, *args, **kwargs):
+    global files
+    files += 1
+    if files == 5:
+        open(marker, "w").close()
+        time.sleep(300)
+    yield from real_read_file(path, *args, **kwargs)
+
+corpus.readers.read_file = read_file
+import indexer.parallel
+
+indexer.parallel.MIN_PARALLEL_CHARS = 0
+indexer.parallel.BATCH_CHARS = 1000
+indexer.parallel.PR_SET_PDEATHSIG = 0  # not an option prctl knows: no parent-death signal
+from searcher.cli import main
+
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds left-over processes through /proc")
+def test_workers_notice_their_parent_is_gone_without_the_parent_death_signal(tmp_path, corpus, tiny_corpus):
+    marker, tag = tmp_path / "paused", f"{os.getpid()}-no-pdeathsig"
+    Indexer(tmp_path / "ix").update([tiny_corpus])  # (an update: no sentence model to learn from the files first)
+    proc = subprocess.Popen([sys.executable, "-c", _PAUSING_PARENT, str(marker), "index", str(corpus),
+                             "--jobs", "2", "--index", str(tmp_path / "ix")],
+                            cwd=REPO, env={**ENV, "CORPUS_SEARCH_TEST_RUN": tag},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_until(lambda: marker.exists() or proc.poll() is not None, "the run never paused")
+        assert proc.poll() is None, proc.communicate()
+        assert len(_processes_tagged(tag)) == 3  # the parent and its two workers
+    finally:
+        _kill(proc)
+    _wait_until(lambda: not _processes_tagged(tag), "a worker outlived its killed parent", seconds=30)
+    done = _run("index", corpus, "--jobs", "2", "--index", tmp_path / "ix", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == DOCS
