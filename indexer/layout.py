@@ -111,12 +111,17 @@ def is_generation_name(name: str) -> bool:
     return name.startswith(GENERATION_PREFIX) and name[len(GENERATION_PREFIX):].isdigit()
 
 
-def current_generation(index_dir: Path) -> Path | None:
+def current_generation(index_dir: Path, tolerate_damage: bool = False) -> Path | None:
     """The live generation folder of an index, or None when there is no index.
 
     Raises IndexDamaged when CURRENT exists but cannot be read or names no
-    generation folder.
+    generation folder, unless `tolerate_damage` (a rebuild): then None.
     """
+    if tolerate_damage:
+        try:
+            return current_generation(index_dir)
+        except IndexDamaged:
+            return None
     try:
         name = (Path(index_dir) / CURRENT_NAME).read_text(encoding="utf-8").strip()
     except (FileNotFoundError, NotADirectoryError):

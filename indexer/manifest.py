@@ -133,3 +133,18 @@ def _write_json_atomically(path: Path, data: object) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     tmp.replace(path)
+
+
+def load_checked(generation: Path, index_dir: Path) -> Manifest:
+    """The manifest of `generation`; IndexDamaged when it cannot be read or was made by another version."""
+    from .layout import IndexDamaged, check_version
+
+    try:
+        manifest = Manifest.load(generation)
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise IndexDamaged(
+            f"the index at {index_dir} is damaged (its manifest cannot be read: {exc.__class__.__name__}); "
+            "run `corpus-search index --rebuild`"
+        ) from None
+    check_version(manifest.schema_version, index_dir)
+    return manifest

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -97,3 +98,36 @@ def file_size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+UNTRACKABLE = "not a regular file or folder (a device, pipe or socket)"
+
+
+def track_sources(manifest: mf.Manifest, paths: list[Path]) -> list[Skip]:
+    """Add `paths` to what `manifest` tracks; what cannot be tracked (or no longer can) is a Skip.
+
+    A device or pipe can never be read: it is not tracked, and one tracked
+    before is dropped.  A path that does not exist is reported.
+    """
+    skipped: list[Skip] = []
+    for source in list(manifest.sources):
+        if _untrackable(mf.resolve_source(source)):
+            manifest.sources.remove(source)
+            skipped.append(Skip(source, f"{UNTRACKABLE}; no longer tracked"))
+    for path in paths:
+        if _untrackable(path):
+            skipped.append(Skip(str(path), f"{UNTRACKABLE}; not tracked"))
+        elif path.exists() or path.is_symlink():
+            manifest.add_source(source_key(path))
+        else:
+            skipped.append(Skip(str(path), "no such file or folder"))
+    return skipped
+
+
+def _untrackable(path: Path) -> bool:
+    """Whether `path` exists as something that is neither a file nor a folder (followed through links)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))

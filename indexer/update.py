@@ -9,19 +9,17 @@ generation and swaps it in only when it is complete (indexer.layout).
 from __future__ import annotations
 
 import shutil
-import stat
 from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import Callable, Iterable
 
 from corpus.errors import CorpusSearchError
-from corpus.readers import Skip
 
 from . import changes, layout
 from . import manifest as mf
 from .layout import INDEX_NAME, IndexDamaged
 from .lock import writer_lock
-from .plan import Plan, file_size, plan_update, source_key, text_size
+from .plan import Plan, file_size, plan_update, text_size, track_sources
 from .readahead import PdfReadAhead
 from .report import IndexReport, Run
 from .safety import interrupts_checked, interrupts_deferred, raise_pending
@@ -83,7 +81,7 @@ class Indexer:
 
     def _update_locked(self, paths: list[Path], rebuild: bool, progress: Progress | None,
                        jobs: int = 1) -> IndexReport:
-        live = self._live_generation(tolerate_damage=rebuild)
+        live = layout.current_generation(self.index_dir, tolerate_damage=rebuild)
         layout.remove_leftovers(self.index_dir, live)
         fresh = rebuild or live is None
         if fresh:
@@ -91,20 +89,9 @@ class Indexer:
             if not manifest.sources and not paths and self.is_default:
                 manifest.sources.append(mf.BUNDLED)
         else:
-            manifest = self._load_manifest(live)
+            manifest = mf.load_checked(live, self.index_dir)
             self._check_generation(live)
-        skipped: list[Skip] = []
-        for source in list(manifest.sources):  # a device or pipe can never be read: stop tracking it
-            if _untrackable(mf.resolve_source(source)):
-                manifest.sources.remove(source)
-                skipped.append(Skip(source, f"{UNTRACKABLE}; no longer tracked"))
-        for path in paths:
-            if _untrackable(path):
-                skipped.append(Skip(str(path), f"{UNTRACKABLE}; not tracked"))
-            elif path.exists() or path.is_symlink():
-                manifest.add_source(source_key(path))
-            else:
-                skipped.append(Skip(str(path), "no such file or folder"))
+        skipped = track_sources(manifest, paths)
         if not manifest.sources:
             if skipped:
                 raise CorpusSearchError(f"nothing to index: {skipped[0].path}: {skipped[0].reason}")
@@ -130,14 +117,6 @@ class Indexer:
             raise
         return report
 
-    def _live_generation(self, tolerate_damage: bool) -> Path | None:
-        try:
-            return layout.current_generation(self.index_dir)
-        except IndexDamaged:
-            if tolerate_damage:
-                return None
-            raise
-
     def _check_generation(self, live: Path) -> None:
         """Refuse to update a generation that is damaged or whose Whoosh files or sentence model are gone."""
         from .sentences import model_path
@@ -162,17 +141,6 @@ class Indexer:
             raise IndexDamaged(
                 f"the index at {self.index_dir} is damaged ({problem}); run `corpus-search index --rebuild`"
             )
-
-    def _load_manifest(self, generation: Path) -> mf.Manifest:
-        try:
-            manifest = mf.Manifest.load(generation)
-        except (OSError, ValueError, TypeError, AttributeError) as exc:
-            raise IndexDamaged(
-                f"the index at {self.index_dir} is damaged (its manifest cannot be read: {exc.__class__.__name__}); "
-                "run `corpus-search index --rebuild`"
-            ) from None
-        layout.check_version(manifest.schema_version, self.index_dir)
-        return manifest
 
     def _apply(self, plan: Plan, manifest: mf.Manifest, target: Path,
                fresh: bool, progress: Progress | None, jobs: int = 1) -> IndexReport:
@@ -278,15 +246,3 @@ class Indexer:
             done_bytes += file_size(path)
             if progress:
                 progress(min(done_bytes, total_bytes), total_bytes)
-
-
-UNTRACKABLE = "not a regular file or folder (a device, pipe or socket)"
-
-
-def _untrackable(path: Path) -> bool:
-    """Whether `path` exists as something that is neither a file nor a folder (followed through links)."""
-    try:
-        mode = path.stat().st_mode
-    except (OSError, ValueError):
-        return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
