@@ -91,6 +91,7 @@ def interrupts_deferred() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    raise_pending()  # one that came before the block (and was swallowed) still stops the run here
     try:
         previous = {signum: signal.signal(signum, lambda signum, frame: None)
                     for signum in (signal.SIGINT, signal.SIGTERM)}

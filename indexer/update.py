@@ -58,7 +58,8 @@ class Indexer:
         with interrupts_checked(), writer_lock(self.index_dir, self.lock_timeout):
             try:
                 report = self._update_locked(paths, rebuild, progress, jobs)
-                layout.make_private_as_folder(self.index_dir)
+                with interrupts_deferred():  # the run is complete: a late Ctrl-C does not undo it
+                    layout.make_private_as_folder(self.index_dir)
                 return report
             except BaseException:  # (an error, a full disk, Ctrl-C)
                 if created and layout.current_generation_name(self.index_dir) == "":
@@ -210,6 +211,7 @@ class Indexer:
                 layout.seal(target)  # last: the checksums cover what the commit and manifest wrote
                 if not fresh:
                     mf.save_sources(self.index_dir, manifest.sources)
+                return run.report(plan, manifest, removed_docs, str(self.index_dir))  # (no late Ctrl-C here)
         except BaseException:
             if not writer.is_closed:
                 abandon(sink.cancel)
@@ -220,7 +222,6 @@ class Indexer:
                         remove_orphan_segments(ix)
                         layout.remove_leftovers(self.index_dir, target)
             raise
-        return run.report(plan, manifest, removed_docs, str(self.index_dir))
 
     @staticmethod
     def _write(plan: Plan, manifest: mf.Manifest, to_read: dict[str, Path], sink, writer, run: Run,
