@@ -235,3 +235,22 @@ def test_footnote_reference_marks_do_not_glue_digits_to_words():
         ("", "Startups attracted 38 percent of the money, China said, and x2 grew; see note 5."),
         ("", "94. A source."),
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("nesting", ["<div>", "<b><i>"])
+def test_a_hostile_page_nested_100_000_deep_is_indexed_and_searchable(tmp_path, nesting):
+    """Nested markup is read in linear time: 100,000 levels (closed divs, or unclosed <b><i>) end,
+    are indexed and found.  (A hang guard, not a timing test: the run has minutes, it takes seconds.)"""
+    from conftest import run_fresh_python
+
+    depth = 100_000
+    closing = "</div>" * depth if nesting == "<div>" else ""
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + nesting * depth + "<p>Gallium deep inside the markup.</p>" + closing
+                    + "</body></html>", encoding="utf-8")
+    script = ("import sys; from indexer import Indexer; from searcher import Searcher\n"
+              "Indexer(sys.argv[2]).update([sys.argv[1]])\n"
+              "with Searcher(sys.argv[2]) as s: print(s.search('gallium')[0].text)")
+    done = run_fresh_python(script, str(page), str(tmp_path / "index"))
+    assert done.stdout.strip() == "Gallium deep inside the markup."
