@@ -49,7 +49,7 @@ from bs4.element import PreformattedString
 
 from .html_meta import PageParts, inventory, page_metadata, split_names
 from .model import RawDocument
-from .outline import OutlineBuilder, without_title
+from .outline import OutlineBuilder, sections_text, without_title
 
 __all__ = ["content_sections", "fragment_into", "parse_html", "read_html"]
 
@@ -370,7 +370,7 @@ def read_html(path: str, text: str, doc_id: str) -> RawDocument:
     sections = content_sections(main, stats, marked, authors)
     title = _title(meta.title, meta.page_title, sections, _first_h1(parts.h1s, stats))
     sections = without_title(sections, title)
-    plain = "\n\n".join(f"{h}\n{p}" if h else p for h, p in sections)
+    plain = sections_text(sections)
     return RawDocument(
         id=doc_id,
         path=path,

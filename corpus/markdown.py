@@ -22,7 +22,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .model import RawDocument
-from .outline import OutlineBuilder, without_title
+from .outline import OutlineBuilder, sections_text, without_title
 
 __all__ = ["FOOTNOTES", "read_markdown"]
 
@@ -168,7 +168,7 @@ def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
             out.flush()
     title = " ".join(str(meta.get("title") or "").split()) or first_h1
     sections = without_title(out.finish(), title)
-    plain = "\n\n".join(f"{h}\n{p}" if h else p for h, p in sections)
+    plain = sections_text(sections)
     return RawDocument(
         id=doc_id,
         path=path,

@@ -78,3 +78,8 @@ class OutlineBuilder:
             self.pairs.append((self.heading, self._pending))
             self._pending = ""
         return tuple(self.pairs)
+
+
+def sections_text(pairs: tuple[tuple[str, str], ...]) -> str:
+    """(heading, paragraph) pairs as plain text: each heading on the line above its paragraph."""
+    return "\n\n".join(f"{heading}\n{text}" if heading else text for heading, text in pairs)

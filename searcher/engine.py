@@ -30,6 +30,11 @@ from .query import BadQuery, QueryReader
 from .results import HitMaker, distinct, ranked
 
 
+def _check_page(limit, page) -> None:
+    if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
+        raise BadQuery("limit and page must be whole numbers, at least 1")
+
+
 class Searcher:
     """Ranked, highlighted passages from an index folder (default: the per-user index).
 
@@ -96,8 +101,7 @@ class Searcher:
         more than a short one; `snippets=False` (ids and scores, for re-ranking
         and evaluation) leaves `matches` and `also_in` empty, with the same ranking.
         """
-        if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
-            raise BadQuery("limit and page must be whole numbers, at least 1")
+        _check_page(limit, page)
         if cite is not None:
             cite = check_style(cite)
         parsed, filters = self._explorer.prepare(query, author, document, section, after, before)
@@ -144,8 +148,7 @@ class Searcher:
         on SciFact where this takes 67 ms.  The first call builds a table of
         every passage's facet values (once per Searcher).
         """
-        if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
-            raise BadQuery("limit and page must be whole numbers, at least 1")
+        _check_page(limit, page)
         return self._explorer.results(query, limit, page, author, document, section, after, before)
 
     @_reads_index
