@@ -25,17 +25,35 @@ class Terminated(KeyboardInterrupt):
 # (a weakref callback, a __del__) is swallowed by Python ("Exception
 # ignored"): the run raises it again at its next check (`raise_pending`).
 _pending: list[type[KeyboardInterrupt]] = []
+# Set once the run's work is visible (CURRENT renamed, or the update committed):
+# from then on the run is complete, and an interruption that comes later is
+# ignored rather than reported as "the index is as it was".
+_committed: list[bool] = []
+_depth: list[bool] = []  # open `interrupts_checked` blocks
 
 
 def _interrupt(signum, frame) -> None:
+    if _committed:
+        return
     kind = Terminated if signum == signal.SIGTERM else KeyboardInterrupt
     _pending.append(kind)
     raise kind()
 
 
+def mark_committed() -> None:
+    """Say that the run's work is now visible (call inside `interrupts_deferred`): later interruptions are ignored."""
+    _committed.append(True)
+
+
+def run_committed() -> bool:
+    """Whether the last run of this process made its work visible: an interruption that comes
+    after it (while the program reports the run) is not "the index is as it was"."""
+    return bool(_committed)
+
+
 def raise_pending() -> None:
     """Raise an interruption that came and was swallowed (see `_pending`); called between steps."""
-    if _pending:
+    if _pending and not _committed:
         kind = _pending[-1]
         _pending.clear()
         raise kind()
@@ -52,10 +70,18 @@ def _quiet_unraisable(previous):
 def interrupts_checked() -> Iterator[None]:
     """Inside the block, Ctrl-C and SIGTERM interrupt the run (KeyboardInterrupt, `Terminated`)
     and are never lost, so the run cleans up (its workers, its unfinished files) and ends.
+    Once the run has committed (`mark_committed`) they are ignored to the end of the block.
 
     SIGTERM would otherwise kill the process outright; a program that set its
-    own handlers keeps them.
+    own handlers keeps them.  Blocks may nest: the outermost one owns the handlers.
     """
+    if _depth:  # nested: the outer block owns the handlers and the state
+        _depth.append(True)
+        try:
+            yield
+        finally:
+            _depth.pop()
+        return
     previous: dict = {}
     if threading.current_thread() is threading.main_thread():
         for signum, default in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL)):
@@ -68,13 +94,16 @@ def interrupts_checked() -> Iterator[None]:
     if previous:
         sys.unraisablehook = _quiet_unraisable(hook)
     _pending.clear()
+    _committed.clear()
+    _depth.append(True)
     try:
         yield
     finally:
+        _depth.pop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         sys.unraisablehook = hook
-        _pending.clear()
+        _pending.clear()  # (`_committed` stays until the next run: see `run_committed`)
 
 
 @contextmanager

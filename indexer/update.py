@@ -22,7 +22,7 @@ from .lock import writer_lock
 from .plan import Plan, file_size, plan_update, text_size, track_sources
 from .readahead import PdfReadAhead
 from .report import IndexReport, Run
-from .safety import interrupts_checked, interrupts_deferred, raise_pending
+from .safety import interrupts_checked, interrupts_deferred, mark_committed, raise_pending
 from .schema import build_schema
 from .whoosh_internals import UnsafeIndexData, open_index, remove_orphan_segments
 
@@ -111,6 +111,7 @@ class Indexer:
             report = self._apply(plan, manifest, target, fresh, progress, jobs)
             with interrupts_deferred():
                 layout.make_current(self.index_dir, target)
+                mark_committed()  # the run is complete: a Ctrl-C from now on is too late to undo it
                 mf.save_sources(self.index_dir, manifest.sources)
         except BaseException:
             if layout.current_generation_name(self.index_dir) != target.name:
@@ -165,6 +166,7 @@ class Indexer:
                 manifest.save(target)  # records touched-but-unchanged files' new mtimes
                 layout.seal(target)
                 mf.save_sources(self.index_dir, manifest.sources)
+                mark_committed()
             return run.report(plan, manifest, removed_docs, str(self.index_dir))
         params_of = generation_model(target, fresh, to_read.values(), self.index_dir)
         run.splitter = lazy_splitter(lambda: span_splitter(params_of()))
@@ -211,6 +213,7 @@ class Indexer:
                 layout.seal(target)  # last: the checksums cover what the commit and manifest wrote
                 if not fresh:
                     mf.save_sources(self.index_dir, manifest.sources)
+                    mark_committed()
                 return run.report(plan, manifest, removed_docs, str(self.index_dir))  # (no late Ctrl-C here)
         except BaseException:
             if not writer.is_closed:

@@ -184,7 +184,11 @@ class Explorer:
             if where is False or not any(True for _ in self._searcher.docs_for_query(where)):
                 empty.append(typed)
         for typed in restrictions:
-            restriction = self._filters.with_documents_resolved(self._queries.read(typed).restriction)
+            try:
+                read = self._queries.read(typed)
+            except BadQuery:  # (a field term the repaired query kept as loose words: `title:(`)
+                continue
+            restriction = self._filters.with_documents_resolved(read.restriction)
             if restriction is not None and not any(True for _ in self._searcher.docs_for_query(restriction)):
                 empty.append(typed)
         return empty

@@ -156,3 +156,11 @@ def test_any_files_never_stop_a_run_nor_lose_the_good_document(tmp_path_factory,
     assert report.added >= 1
     with Searcher(folder / "ix") as s:
         assert any(h.document == "good" for h in s.search("tractors plough", limit=50))
+
+
+def test_a_repaired_field_term_that_holds_no_words_is_explained_not_an_error(index_dir):
+    # (found by the property above: notes on stderr, then an error for the why-nothing lines)
+    result = CliRunner().invoke(cli, ["search", "--index", str(index_dir), "--", '0"title:('])
+    assert result.exit_code == 1
+    assert "error" not in result.stderr
+    assert "note: the closing quote is missing" in result.stderr

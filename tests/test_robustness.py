@@ -631,3 +631,62 @@ def test_a_damaged_sentence_model_stops_an_update_with_one_line_and_loses_nothin
     assert run_cli("search", "chips OR robots OR programs", "--index", index_dir, "--json").stdout == before
     assert run_cli("index", "--rebuild", "--index", index_dir).exit_code == 0
     assert "Tractors" in run_cli("search", "tractors", "--index", index_dir).stdout
+
+
+@pytest.mark.parametrize("rebuild", [False, True], ids=["update", "fresh"])
+def test_a_ctrl_c_after_the_commit_is_not_reported_as_the_index_left_as_it_was(
+        tmp_path, tiny_corpus, monkeypatch, rebuild):
+    # The signal lands while the report is being printed: the run is complete.
+    import searcher.cli.render as render
+
+    index_dir = tmp_path / "ix"
+    if not rebuild:
+        Indexer(index_dir).update([tiny_corpus / "tariffs.md"])
+    real = render.format_report
+
+    def interrupted_report(report):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(report)
+
+    monkeypatch.setattr(render, "format_report", interrupted_report)
+    result = CliRunner().invoke(cli, ["index", str(tiny_corpus), "--index", str(index_dir), "--jobs", "1"]
+                                + (["--rebuild"] if rebuild else []))
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines()[-1] == (
+        "corpus-search: interrupted after the index was brought up to date")
+    assert Searcher(index_dir).stats().documents == 3
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["update", "fresh"])
+def test_a_ctrl_c_right_after_the_commit_does_not_undo_or_misreport_the_run(tmp_path, tiny_corpus,
+                                                                              monkeypatch, fresh):
+    # A Ctrl-C lands just after each step that makes the run's work visible
+    # (the commit of an update, CURRENT for a fresh build): the run completes.
+    from contextlib import contextmanager
+
+    import indexer.update
+
+    index_dir = tmp_path / "ix"
+    if not fresh:
+        Indexer(index_dir).update([tiny_corpus / "tariffs.md"])
+    real = indexer.update.interrupts_deferred
+    landed = []
+
+    @contextmanager
+    def then_interrupted():
+        with real():
+            yield
+        landed.append(True)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(indexer.update, "interrupts_deferred", then_interrupted)
+    report = Indexer(index_dir).update([tiny_corpus])
+    assert landed
+    assert report.added == (3 if fresh else 2)
+    assert Searcher(index_dir).stats().documents == 3
+
+
+def test_the_library_gives_back_the_signal_handlers_after_a_run(tmp_path, tiny_corpus):
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    Indexer(tmp_path / "ix").update([tiny_corpus])
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before

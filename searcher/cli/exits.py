@@ -6,6 +6,7 @@ from corpus.errors import CorpusSearchError
 from .output import PROG, silence_stdout, write
 
 INTERRUPTED = f"{PROG}: interrupted; the index is as it was before this run"
+INTERRUPTED_AFTER_RUN = f"{PROG}: interrupted after the index was brought up to date"
 # What a command may raise that the CLI reports (anything else is a bug: a traceback).
 REPORTED = (KeyboardInterrupt, CorpusSearchError, OSError)
 
@@ -23,9 +24,9 @@ def exit_status(exc: BaseException) -> int:
     pipe (`| head`): 0, with the rest of stdout sent nowhere.
     """
     if isinstance(exc, KeyboardInterrupt):
-        from indexer.safety import Terminated
+        from indexer.safety import Terminated, run_committed
 
-        write(INTERRUPTED, err=True)
+        write(INTERRUPTED_AFTER_RUN if run_committed() else INTERRUPTED, err=True)
         return 143 if isinstance(exc, Terminated) else 130
     if isinstance(exc, BrokenPipeError):
         silence_stdout()
