@@ -208,11 +208,12 @@ def with_query_tf(node):
     return copy
 
 
-def _nodes(node):
+def _nodes(node, alternatives: bool = True):
+    """`node` and every node under it (`alternatives=False`: not those under an acronym's alternative)."""
     yield node
-    if not node.is_leaf():
+    if not node.is_leaf() and (alternatives or not isinstance(node, _alternative_query())):
         for child in node.children():
-            yield from _nodes(child)
+            yield from _nodes(child, alternatives)
 
 
 @lru_cache(maxsize=None)
@@ -236,7 +237,8 @@ def _extras_query():
             if len(shares) < 2 or (COORDINATION_MAX_WORDS is not None and len(shares) > COORDINATION_MAX_WORDS):
                 return self._built.matcher(searcher, context)
             context = context.set(needs_current=True) if context is not None else None
-            return _coordination_matcher()(self._built.matcher(searcher, context), shares, COORDINATION)
+            return _coordination_matcher()(self._built.matcher(searcher, context), shares, COORDINATION,
+                                           held_through(self.child, shares))
 
     return WithExtras
 
@@ -346,7 +348,7 @@ def word_idfs(searcher, query) -> dict[str, float]:
 
     count = searcher.doc_count_all()
     idfs: dict[str, float] = {}
-    for node in _nodes(query):
+    for node in _nodes(query, alternatives=False):
         if type(node) is q.Term and node.fieldname in SEARCH_FIELDS and node.text not in idfs:
             df = max(searcher.doc_frequency(f, node.text) for f in SEARCH_FIELDS)
             if df:
@@ -364,28 +366,35 @@ def _coordination_matcher():
         The factor is at most 1, so the child's quality bounds stay valid bounds.
         """
 
-        def __init__(self, child, idfs, power):
+        def __init__(self, child, idfs, power, through=None):
             super().__init__(child)
             self._words = idfs
+            self._through = through or {}
             self._idfs = {w.encode("utf-8"): v for w, v in idfs.items()}  # matchers give terms as bytes
+            # A word is also held when every word of one of its alternatives is (an acronym's long form)
+            self._ways = {w.encode("utf-8"): [frozenset(x.encode("utf-8") for x in way) for way in ways]
+                          for w, ways in self._through.items()}
+            wanted = set(self._idfs).union(*(way for ways in self._ways.values() for way in ways))
             self._total = sum(idfs.values())
             self._power = power
             # A term matcher positioned on a passage means its word is there;
             # the matchers are found once (they move, they are not replaced).
             self._leaves = [(leaf, leaf.term()[1]) for leaf in child.term_matchers()
-                            if leaf.term()[1] in self._idfs]
+                            if leaf.term()[1] in wanted]
 
         def copy(self):
-            return self.__class__(self.child.copy(), self._words, self._power)
+            return self.__class__(self.child.copy(), self._words, self._power, self._through)
 
         def _replacement(self, newchild):
-            return self.__class__(newchild, self._words, self._power)
+            return self.__class__(newchild, self._words, self._power, self._through)
 
         def score(self):
             child = self.child
             docnum = child.id()
             held = {text for leaf, text in self._leaves if leaf.is_active() and leaf.id() == docnum}
-            share = sum(self._idfs[text] for text in held) / self._total
+            if self._ways:
+                held |= {word for word, ways in self._ways.items() if any(way <= held for way in ways)}
+            share = sum(v for text, v in self._idfs.items() if text in held) / self._total
             return child.score() * share ** self._power
 
     return CoordinationMatcher
@@ -398,7 +407,7 @@ def with_proximity(query):
     if PROXIMITY_WEIGHT <= 0:
         return query
     words = []
-    for node in _nodes(query):
+    for node in _nodes(query, alternatives=False):
         if type(node) is q.Term and node.fieldname == "text" and node.text not in words:
             words.append(node.text)
     pairs = [q.Phrase("text", [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT)
@@ -434,3 +443,143 @@ def expand(searcher, query):
     share = max(len(original), 1) * FEEDBACK_WEIGHT / (1 - FEEDBACK_WEIGHT)
     extra = [q.Term("text", w, boost=share * p / mass) for w, p in chosen]
     return q.Or([query] + extra)
+
+
+# ---- acronyms: the form not typed, searched too ---------------------------------
+# A typed acronym is also searched as the long form the indexed text defines
+# for it, and a typed long form as its acronym (searcher.expansion).  The
+# alternative is scaled so that a passage matching it scores about
+# ALTERNATIVE_WEIGHT times what a passage matching the typed form equally
+# would: its score is multiplied by ALTERNATIVE_WEIGHT times the idf of the
+# typed words over the idf of its own (a phrase scores the sum of its words).
+# It takes no part in proximity and counts, for coordination, as holding the
+# words it stands for.  Measured with benchmarks/relevance.py (RESULTS.md).
+ALTERNATIVE_WEIGHT = 0.6
+
+
+def add_alternative(parsed, typed: tuple[str, ...], alternative, searcher):
+    """`parsed` with `alternative` (a Whoosh query for the other form) searched beside the typed words
+    (`typed`, their indexed stems): in the OR that holds them, or OR'ed with the word where no OR does
+    (under AND or NOT: `NOT MIIT` leaves out both forms).  `parsed` unchanged when the words are not in it."""
+    from indexer.schema import SEARCH_FIELDS
+
+    extras = _extras_query()
+    if isinstance(parsed, extras):
+        return extras(add_alternative(parsed.child, typed, alternative, searcher))
+    parent = searcher.get_parent() if hasattr(searcher, "get_parent") else searcher
+    count = parent.doc_count_all()
+
+    def idf(stem: str) -> float:
+        df = max(parent.doc_frequency(f, stem) for f in SEARCH_FIELDS)
+        return lucene_idf(count, df) if df else 0.0
+
+    own = list(dict.fromkeys(_as_str(t) for f, t in alternative.iter_all_terms() if f in SEARCH_FIELDS))
+    own_idf = sum(idf(s) for s in own)
+    if own_idf <= 0:
+        return parsed
+    weight = ALTERNATIVE_WEIGHT * sum(idf(s) for s in typed) / own_idf
+    node = _alternative_query()(best_field(alternative) if FIELD_COMBINE in ("max", "bm25f") else alternative,
+                                tuple(typed), weight)
+    grafted, done = _graft(parsed, set(typed), node)
+    return grafted if done else parsed
+
+
+def held_through(query, idfs) -> dict[str, list[tuple[str, ...]]]:
+    """{typed word: [the words of each alternative standing for it]}, for the words of `idfs`."""
+    from indexer.schema import SEARCH_FIELDS
+
+    through: dict[str, list[tuple[str, ...]]] = {}
+    for node in _nodes(query):
+        if isinstance(node, _alternative_query()):
+            words = tuple(dict.fromkeys(_as_str(t) for f, t in node.child.iter_all_terms() if f in SEARCH_FIELDS))
+            for stem in node.stands_for:
+                if stem in idfs and words:
+                    through.setdefault(stem, []).append(words)
+    return through
+
+
+def _as_str(text) -> str:
+    return text.decode("utf-8") if isinstance(text, bytes) else text
+
+
+def _word_stem(node, stems: set[str]) -> bool:
+    """Whether `node` is one of the typed words: a term, or a word in several fields, of a stem in `stems`."""
+    from whoosh import query as q
+
+    from indexer.schema import SEARCH_FIELDS
+
+    if type(node) is q.Term:
+        return node.fieldname in SEARCH_FIELDS and _as_str(node.text) in stems
+    if isinstance(node, (q.Or, _word_query(), q.DisjunctionMax)) and node.subqueries:
+        return all(type(k) is q.Term and k.fieldname in SEARCH_FIELDS and _as_str(k.text) in stems
+                   for k in node.subqueries) and len({k.text for k in node.subqueries}) == 1
+    return False
+
+
+def _graft(node, stems: set[str], alternative):
+    """(`node` with `alternative` added beside the first of the typed words found, whether it was)."""
+    from whoosh import query as q
+
+    if _word_stem(node, stems):
+        return q.Or([node, alternative]), True
+    if node.is_leaf() or isinstance(node, _alternative_query()):
+        return node, False
+    if type(node) is q.Or and any(_word_stem(k, stems) for k in node.subqueries):
+        copy = node.copy()
+        copy.subqueries = list(node.subqueries) + [alternative]
+        return copy, True
+    if isinstance(node, q.Not):
+        child, done = _graft(node.query, stems, alternative)
+        return (q.Not(child, boost=node.boost), True) if done else (node, False)
+    if isinstance(node, q.BinaryQuery):  # AndNot, AndMaybe, Require: (positive, other)
+        a, done = _graft(node.a, stems, alternative)
+        b = node.b
+        if not done:
+            b, done = _graft(node.b, stems, alternative)
+        if not done:
+            return node, False
+        copy = node.copy()
+        copy.a, copy.b = a, b
+        copy.subqueries = (a, b)
+        return copy, True
+    if hasattr(node, "subqueries"):
+        kids, done = [], False
+        for kid in node.subqueries:
+            if not done:
+                kid, done = _graft(kid, stems, alternative)
+            kids.append(kid)
+        if not done:
+            return node, False
+        copy = node.copy()
+        copy.subqueries = kids
+        return copy, True
+    return node, False
+
+
+@lru_cache(maxsize=None)
+def _alternative_query():
+    from whoosh.matching.wrappers import WrappingMatcher
+    from whoosh.query.wrappers import WrappingQuery
+
+    class Alternative(WrappingQuery):
+        """The form of a word the query did not type, scored `weight` times its own score."""
+
+        def __init__(self, child, stands_for=(), weight=1.0):
+            super().__init__(child)
+            self.stands_for = tuple(stands_for)
+            self.weight = weight
+
+        def _rewrap(self, child):
+            return self.__class__(child, self.stands_for, self.weight)
+
+        def __eq__(self, other):
+            return (type(self) is type(other) and self.child == other.child
+                    and self.stands_for == other.stands_for and self.weight == other.weight)
+
+        def __hash__(self):
+            return hash((type(self).__name__, self.child, self.stands_for, self.weight))
+
+        def matcher(self, searcher, context=None):
+            return WrappingMatcher(self.child.matcher(searcher, context), boost=self.weight)
+
+    return Alternative
