@@ -78,7 +78,7 @@ def long_form_for(short: str, before: str) -> str | None:
         at -= 1
         s -= 1
     start = window.rfind(" ", 0, at + 1) + 1
-    long = window[start:]
+    long = re.sub(r"['’]s$", "", window[start:])  # "Systems Development Corporation's (SDC)"
     return long if _plausible(short, long) else None
 
 

@@ -25,6 +25,8 @@ from .querysyntax import OPERATORS, pieces
 # Around a typed acronym: quotes and punctuation, and a possessive ("MIIT's").
 _AROUND = re.compile(r"^[\"'‘“(\[]*(?P<core>.+?)(?:['’]s)?[.,;:!'’”)\]]*$")
 
+_PUNCTUATION = "\"'‘“”’()[].,;:!?"
+
 
 @dataclass(frozen=True)
 class Expansion:
@@ -67,7 +69,7 @@ def find_expansions(text: str, acronyms: Acronyms) -> list[Expansion]:
             if hit is not None:
                 end, short = hit
                 if short not in _cores(runs):
-                    found.append(Expansion(" ".join(run[i:end]), short, acronym=False))
+                    found.append(Expansion(" ".join(run[i:end]).strip(_PUNCTUATION), short, acronym=False))
                 i = end
                 continue
             core = _core(run[i])
