@@ -199,3 +199,16 @@ def test_miit_in_the_bundled_corpus_finds_the_passage_that_only_spells_it_out(se
     spelt = [h for h in expanded if h.id not in exact]
     assert spelt and all("Ministry of Industry" in h.text and "MIIT" not in h.text for h in spelt)
     assert expanded[0].id in exact
+
+
+def test_a_damaged_acronyms_table_is_named_by_the_error(acronym_index):
+    from indexer import layout
+
+    index_dir, _ = acronym_index
+    generation = layout.current_generation(index_dir)
+    (generation / layout.ACRONYMS_NAME).write_text('{"acronyms": [1, 2]}', encoding="utf-8")
+    result = search(index_dir, "MIIT")
+    assert result.exit_code == 2 and "acronyms table" in result.stderr and "another size" in result.stderr
+    layout.seal(generation)  # the checksums agree: the content itself is checked
+    result = search(index_dir, "MIIT")
+    assert result.exit_code == 2 and "acronyms table" in result.stderr and "cannot be read" in result.stderr
