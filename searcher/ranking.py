@@ -453,7 +453,8 @@ def expand(searcher, query):
 # would: its score is multiplied by ALTERNATIVE_WEIGHT times the idf of the
 # typed words over the idf of its own (a phrase scores the sum of its words).
 # It takes no part in proximity and counts, for coordination, as holding the
-# words it stands for.  Measured with benchmarks/relevance.py (RESULTS.md).
+# words it stands for.  0 turns it off.  Measured with benchmarks/relevance.py
+# (RESULTS.md).
 ALTERNATIVE_WEIGHT = 0.6
 
 
@@ -464,8 +465,11 @@ def add_alternative(parsed, typed: tuple[str, ...], alternative, searcher):
     from indexer.schema import SEARCH_FIELDS
 
     extras = _extras_query()
+    if ALTERNATIVE_WEIGHT <= 0:
+        return parsed
     if isinstance(parsed, extras):
-        return extras(add_alternative(parsed.child, typed, alternative, searcher))
+        inner = add_alternative(parsed.child, typed, alternative, searcher)
+        return parsed if inner is parsed.child else extras(inner)
     parent = searcher.get_parent() if hasattr(searcher, "get_parent") else searcher
     count = parent.doc_count_all()
 
