@@ -136,7 +136,7 @@ class QueryReader:
                 continue
             if not stems or _is_null(alternative):
                 continue
-            grafted = ranking.add_alternative(parsed, stems, alternative, self._searcher)
+            grafted = ranking.add_alternative(parsed, stems, alternative, self._searcher, expansion.acronym)
             if grafted is not parsed:
                 parsed = grafted
                 made.append(expansion)

@@ -447,28 +447,34 @@ def expand(searcher, query):
 
 # ---- acronyms: the form not typed, searched too ---------------------------------
 # A typed acronym is also searched as the long form the indexed text defines
-# for it, and a typed long form as its acronym (searcher.expansion).  The
-# alternative is scaled so that a passage matching it scores about
-# ALTERNATIVE_WEIGHT times what a passage matching the typed form equally
-# would: its score is multiplied by ALTERNATIVE_WEIGHT times the idf of the
-# typed words over the idf of its own (a phrase scores the sum of its words).
+# for it (weight LONG_FORM_WEIGHT), and a typed long form as its acronym
+# (ACRONYM_WEIGHT) (searcher.expansion).  The alternative is scaled so that a
+# passage matching it scores about that weight times what a passage matching
+# the typed form equally would: its score is multiplied by the weight times
+# the idf of the typed words over the idf of its own (a phrase scores the sum
+# of its words).  The typed words score the better of themselves and the
+# alternative, not the sum (the sum let passages repeating the acronym
+# overtake the right one: SciFact -0.0135*).
 # It takes no part in proximity and counts, for coordination, as holding the
-# words it stands for.  0 turns it off.  Measured with benchmarks/relevance.py
-# (RESULTS.md).
-ALTERNATIVE_WEIGHT = 0.6
+# words it stands for.  0 turns that direction off.  Measured with
+# benchmarks/relevance.py (RESULTS.md).
+LONG_FORM_WEIGHT = 0.6
+ACRONYM_WEIGHT = 0.6
 
 
-def add_alternative(parsed, typed: tuple[str, ...], alternative, searcher):
+def add_alternative(parsed, typed: tuple[str, ...], alternative, searcher, acronym_typed: bool = True):
     """`parsed` with `alternative` (a Whoosh query for the other form) searched beside the typed words
-    (`typed`, their indexed stems): in the OR that holds them, or OR'ed with the word where no OR does
-    (under AND or NOT: `NOT MIIT` leaves out both forms).  `parsed` unchanged when the words are not in it."""
+    (`typed`, their indexed stems), each passage scored by the better of the two (`_graft`); under NOT
+    too (`NOT MIIT` leaves out both forms).  `acronym_typed`: whether the typed words are
+    the acronym (the alternative its long form).  `parsed` itself when nothing was added."""
     from indexer.schema import SEARCH_FIELDS
 
     extras = _extras_query()
-    if ALTERNATIVE_WEIGHT <= 0:
+    share = LONG_FORM_WEIGHT if acronym_typed else ACRONYM_WEIGHT
+    if share <= 0:
         return parsed
     if isinstance(parsed, extras):
-        inner = add_alternative(parsed.child, typed, alternative, searcher)
+        inner = add_alternative(parsed.child, typed, alternative, searcher, acronym_typed)
         return parsed if inner is parsed.child else extras(inner)
     parent = searcher.get_parent() if hasattr(searcher, "get_parent") else searcher
     count = parent.doc_count_all()
@@ -481,7 +487,7 @@ def add_alternative(parsed, typed: tuple[str, ...], alternative, searcher):
     own_idf = sum(idf(s) for s in own)
     if own_idf <= 0:
         return parsed
-    weight = ALTERNATIVE_WEIGHT * sum(idf(s) for s in typed) / own_idf
+    weight = share * sum(idf(s) for s in typed) / own_idf
     node = _alternative_query()(best_field(alternative) if FIELD_COMBINE in ("max", "bm25f") else alternative,
                                 tuple(typed), weight)
     grafted, done = _graft(parsed, set(typed), node)
@@ -521,16 +527,27 @@ def _word_stem(node, stems: set[str]) -> bool:
 
 
 def _graft(node, stems: set[str], alternative):
-    """(`node` with `alternative` added beside the first of the typed words found, whether it was)."""
+    """(`node` with the typed words of `stems` made the better of themselves and `alternative`, whether found).
+
+    The typed words of one OR are taken together (a long form's words), and
+    the alternative takes their place only where it scores more, so passages
+    that hold the typed form rank as they did.
+    """
     from whoosh import query as q
 
+    def either(typed):
+        return _better_of_query()([typed, alternative])
+
     if _word_stem(node, stems):
-        return q.Or([node, alternative]), True
+        return either(node), True
     if node.is_leaf() or isinstance(node, _alternative_query()):
         return node, False
     if type(node) is q.Or and any(_word_stem(k, stems) for k in node.subqueries):
+        typed = [k for k in node.subqueries if _word_stem(k, stems)]
+        first = next(n for n, k in enumerate(node.subqueries) if _word_stem(k, stems))
+        rest = [k for k in node.subqueries if not _word_stem(k, stems)]
         copy = node.copy()
-        copy.subqueries = list(node.subqueries) + [alternative]
+        copy.subqueries = rest[:first] + [either(typed[0] if len(typed) == 1 else q.Or(typed))] + rest[first:]
         return copy, True
     if isinstance(node, q.Not):
         child, done = _graft(node.query, stems, alternative)
@@ -558,6 +575,36 @@ def _graft(node, stems: set[str], alternative):
         copy.subqueries = kids
         return copy, True
     return node, False
+
+
+@lru_cache(maxsize=None)
+def _better_of_query():
+    from whoosh import query as q
+    from whoosh.matching import UnionMatcher
+
+    class BetterOf(q.CompoundQuery):
+        """Passages matching either of two queries, scored by the better of the two there.
+
+        (Whoosh's DisjunctionMax scores a passage with a sub-matcher positioned
+        on another passage, and drops both sides when one runs out.)
+        """
+
+        JOINT = " |max| "
+
+        def matcher(self, searcher, context=None):
+            first, second = (sub.matcher(searcher, context) for sub in self.subqueries)
+            if not second.is_active():
+                return first
+            if not first.is_active():
+                return second
+            return BetterOfMatcher(first, second)
+
+    class BetterOfMatcher(UnionMatcher):
+        def score(self):
+            here = self.id()
+            return max((m.score() for m in (self.a, self.b) if m.is_active() and m.id() == here), default=0.0)
+
+    return BetterOf
 
 
 @lru_cache(maxsize=None)
