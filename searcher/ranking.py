@@ -372,9 +372,10 @@ def _coordination_matcher():
             self._through = through or {}
             self._idfs = {w.encode("utf-8"): v for w, v in idfs.items()}  # matchers give terms as bytes
             # A word is also held when every word of one of its alternatives is (an acronym's long form)
-            self._ways = {w.encode("utf-8"): [frozenset(x.encode("utf-8") for x in way) for way in ways]
+            self._ways = {w.encode("utf-8"): [(frozenset(x.encode("utf-8") for x in way), share)
+                                              for way, share in ways]
                           for w, ways in self._through.items()}
-            wanted = set(self._idfs).union(*(way for ways in self._ways.values() for way in ways))
+            wanted = set(self._idfs).union(*(way for ways in self._ways.values() for way, _ in ways))
             self._total = sum(idfs.values())
             self._power = power
             # A term matcher positioned on a passage means its word is there;
@@ -392,10 +393,11 @@ def _coordination_matcher():
             child = self.child
             docnum = child.id()
             held = {text for leaf, text in self._leaves if leaf.is_active() and leaf.id() == docnum}
-            if self._ways:
-                held |= {word for word, ways in self._ways.items() if any(way <= held for way in ways)}
-            share = sum(v for text, v in self._idfs.items() if text in held) / self._total
-            return child.score() * share ** self._power
+            share = sum(v for text, v in self._idfs.items() if text in held)
+            for word, ways in self._ways.items():  # held through an alternative: in part
+                if word not in held:
+                    share += self._idfs[word] * max((part for way, part in ways if way <= held), default=0.0)
+            return child.score() * (share / self._total) ** self._power
 
     return CoordinationMatcher
 
@@ -455,8 +457,9 @@ def expand(searcher, query):
 # of its words).  The typed words score the better of themselves and the
 # alternative, not the sum (the sum let passages repeating the acronym
 # overtake the right one: SciFact -0.0135*).
-# It takes no part in proximity and counts, for coordination, as holding the
-# words it stands for.  0 turns that direction off.  Measured with
+# It takes no part in proximity and counts, for coordination, as holding
+# that weight's share of the words it stands for (the whole share let
+# passages with the long form only overtake the right one: SciFact -0.0039).  0 turns that direction off.  Measured with
 # benchmarks/relevance.py (RESULTS.md).
 LONG_FORM_WEIGHT = 0.6
 ACRONYM_WEIGHT = 0.6
@@ -489,13 +492,14 @@ def add_alternative(parsed, typed: tuple[str, ...], alternative, searcher, acron
         return parsed
     weight = share * sum(idf(s) for s in typed) / own_idf
     node = _alternative_query()(best_field(alternative) if FIELD_COMBINE in ("max", "bm25f") else alternative,
-                                tuple(typed), weight)
+                                tuple(typed), weight, share)
     grafted, done = _graft(parsed, set(typed), node)
     return grafted if done else parsed
 
 
-def held_through(query, idfs) -> dict[str, list[tuple[str, ...]]]:
-    """{typed word: [the words of each alternative standing for it]}, for the words of `idfs`."""
+def held_through(query, idfs) -> dict[str, list[tuple[tuple[str, ...], float]]]:
+    """{typed word: [(the words of an alternative standing for it, the share it counts for)]}, for the words
+    of `idfs`: a passage holding the alternative holds that share of the word, for coordination."""
     from indexer.schema import SEARCH_FIELDS
 
     through: dict[str, list[tuple[str, ...]]] = {}
@@ -504,7 +508,7 @@ def held_through(query, idfs) -> dict[str, list[tuple[str, ...]]]:
             words = tuple(dict.fromkeys(_as_str(t) for f, t in node.child.iter_all_terms() if f in SEARCH_FIELDS))
             for stem in node.stands_for:
                 if stem in idfs and words:
-                    through.setdefault(stem, []).append(words)
+                    through.setdefault(stem, []).append((words, node.share))
     return through
 
 
@@ -615,13 +619,14 @@ def _alternative_query():
     class Alternative(WrappingQuery):
         """The form of a word the query did not type, scored `weight` times its own score."""
 
-        def __init__(self, child, stands_for=(), weight=1.0):
+        def __init__(self, child, stands_for=(), weight=1.0, share=1.0):
             super().__init__(child)
             self.stands_for = tuple(stands_for)
-            self.weight = weight
+            self.weight = weight  # its scores are multiplied by this
+            self.share = share  # the share of the typed words it counts for (LONG_FORM_WEIGHT, ACRONYM_WEIGHT)
 
         def _rewrap(self, child):
-            return self.__class__(child, self.stands_for, self.weight)
+            return self.__class__(child, self.stands_for, self.weight, self.share)
 
         def __eq__(self, other):
             return (type(self) is type(other) and self.child == other.child
