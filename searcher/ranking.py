@@ -470,6 +470,8 @@ def add_alternative(parsed, typed: tuple[str, ...], alternative, searcher, acron
     (`typed`, their indexed stems), each passage scored by the better of the two (`_graft`); under NOT
     too (`NOT MIIT` leaves out both forms).  `acronym_typed`: whether the typed words are
     the acronym (the alternative its long form).  `parsed` itself when nothing was added."""
+    from whoosh import query as q
+
     from indexer.schema import SEARCH_FIELDS
 
     extras = _extras_query()
@@ -486,13 +488,21 @@ def add_alternative(parsed, typed: tuple[str, ...], alternative, searcher, acron
         df = max(parent.doc_frequency(f, stem) for f in SEARCH_FIELDS)
         return lucene_idf(count, df) if df else 0.0
 
-    own = list(dict.fromkeys(_as_str(t) for f, t in alternative.iter_all_terms() if f in SEARCH_FIELDS))
-    own_idf = sum(idf(s) for s in own)
-    if own_idf <= 0:
-        return parsed
-    weight = share * sum(idf(s) for s in typed) / own_idf
-    node = _alternative_query()(best_field(alternative) if FIELD_COMBINE in ("max", "bm25f") else alternative,
-                                tuple(typed), weight, share)
+    typed_idf = sum(idf(s) for s in typed)
+    if acronym_typed:
+        # the long form as one word: its occurrences in the text, BM25-saturated, with the acronym's idf
+        # (a phrase's own score sums its words' frequencies: "T cell receptor" scored every "T cell")
+        phrases = [n for n in _nodes(alternative) if type(n) in (q.Phrase, q.Term) and n.fieldname == "text"]
+        if not phrases or typed_idf <= 0:
+            return parsed
+        node = _alternative_query()(phrases[0], tuple(typed), share * typed_idf, share, count=True)
+    else:
+        own = list(dict.fromkeys(_as_str(t) for f, t in alternative.iter_all_terms() if f in SEARCH_FIELDS))
+        own_idf = sum(idf(s) for s in own)
+        if own_idf <= 0:
+            return parsed
+        word = best_field(alternative) if FIELD_COMBINE in ("max", "bm25f") else alternative
+        node = _alternative_query()(word, tuple(typed), share * typed_idf / own_idf, share)
     grafted, done = _graft(parsed, set(typed), node)
     return grafted if done else parsed
 
@@ -619,23 +629,46 @@ def _alternative_query():
     class Alternative(WrappingQuery):
         """The form of a word the query did not type, scored `weight` times its own score."""
 
-        def __init__(self, child, stands_for=(), weight=1.0, share=1.0):
+        def __init__(self, child, stands_for=(), weight=1.0, share=1.0, count=False):
             super().__init__(child)
             self.stands_for = tuple(stands_for)
-            self.weight = weight  # its scores are multiplied by this
+            self.weight = weight  # its scores are multiplied by this (count: its idf-weight)
             self.share = share  # the share of the typed words it counts for (LONG_FORM_WEIGHT, ACRONYM_WEIGHT)
+            self.count = count  # scored as one word: its occurrences, saturated, times `weight`
 
         def _rewrap(self, child):
-            return self.__class__(child, self.stands_for, self.weight, self.share)
+            return self.__class__(child, self.stands_for, self.weight, self.share, self.count)
 
         def __eq__(self, other):
-            return (type(self) is type(other) and self.child == other.child
-                    and self.stands_for == other.stands_for and self.weight == other.weight)
+            return (type(self) is type(other) and self.child == other.child and self.stands_for == other.stands_for
+                    and (self.weight, self.share, self.count) == (other.weight, other.share, other.count))
 
         def __hash__(self):
             return hash((type(self).__name__, self.child, self.stands_for, self.weight))
 
         def matcher(self, searcher, context=None):
+            if self.count:
+                return OccurrencesMatcher(self.child.matcher(searcher, context), self.weight)
             return WrappingMatcher(self.child.matcher(searcher, context), boost=self.weight)
+
+    class OccurrencesMatcher(WrappingMatcher):
+        """A phrase (or word) scored as one BM25 word: weight * tf (k1 + 1) / (k1 + tf), tf its occurrences."""
+
+        def _replacement(self, newchild):
+            return self.__class__(newchild, self.boost)
+
+        def copy(self):
+            return self.__class__(self.child.copy(), self.boost)
+
+        def supports_block_quality(self):
+            return False
+
+        def max_quality(self):
+            return self.boost * (K1 + 1)
+
+        def score(self):
+            child = self.child
+            tf = len(child.spans()) if child.supports("positions") or not child.is_leaf() else child.weight()
+            return self.boost * tf * (K1 + 1) / (K1 + tf) if tf else 0.0
 
     return Alternative
