@@ -168,6 +168,10 @@ def test_not_leaves_out_both_forms_and_quotes_search_only_what_is_typed(acronym_
 
 def test_the_table_follows_updates_that_remove_the_defining_document(acronym_index):
     index_dir, docs = acronym_index
+    (docs / "short.md").unlink()  # another document goes: the definition stays
+    assert CliRunner().invoke(cli, ["index", "--index", str(index_dir)]).exit_code == 0
+    assert set(documents(search(index_dir, "MIIT"))) == {"defines", "spelt"}
+    (docs / "short.md").write_text(textwrap.dedent(DOCS["short.md"]), encoding="utf-8")
     (docs / "defines.md").unlink()
     report = CliRunner().invoke(cli, ["index", "--index", str(index_dir)])
     assert report.exit_code == 0, report.stderr
@@ -212,3 +216,26 @@ def test_a_damaged_acronyms_table_is_named_by_the_error(acronym_index):
     layout.seal(generation)  # the checksums agree: the content itself is checked
     result = search(index_dir, "MIIT")
     assert result.exit_code == 2 and "acronyms table" in result.stderr and "cannot be read" in result.stderr
+
+
+def test_a_json_lines_file_keeps_the_definitions_of_its_records_as_they_change(tmp_path):
+    records = [
+        {"_id": "a", "text": "The National Development and Reform Commission (NDRC) set quotas."},
+        {"_id": "b", "text": "NDRC quotas were raised again this year."},
+        {"_id": "c", "text": "Planners at the National Development and Reform Commission met."},
+    ]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    Indexer(index_dir).update([corpus])
+    with Searcher(index_dir) as s:
+        assert {h.document for h in s.search("NDRC")} == {"a", "b", "c"}
+    records[1]["text"] = "NDRC quotas were cut this year."  # an unchanged definition in a changed file
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    Indexer(index_dir).update()
+    with Searcher(index_dir) as s:
+        assert {h.document for h in s.search("NDRC")} == {"a", "b", "c"}
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records[1:]), encoding="utf-8")  # "a" goes
+    Indexer(index_dir).update()
+    with Searcher(index_dir) as s:
+        assert {h.document for h in s.search("NDRC")} == {"b"} and s.expansions("NDRC") == ()
