@@ -1,4 +1,4 @@
-"""Ranking metrics as trec_eval defines them (ndcg_cut, recall, recip_rank, map), and a paired test over queries.
+"""Ranking metrics as trec_eval defines them (ndcg_cut, recall, recip_rank, map), a paired test and a bootstrap interval over queries.
 
 A run is a ranked list of document ids for one query; judgments map document
 ids to integer grades.  "Relevant" means a grade above 0.  nDCG uses the grade
@@ -111,6 +111,36 @@ def paired_randomization(a: Mapping[str, float], b: Mapping[str, float],
         if abs(total) >= limit:
             extreme += 1
     return observed, (extreme + 1) / (trials + 1)
+
+
+def bootstrap_interval(a: Mapping[str, float], b: Mapping[str, float], level: float = 0.95,
+                       trials: int = 10_000, seed: int = 1) -> tuple[float, float]:
+    """(low, high): a percentile bootstrap interval of the mean of a - b over the queries both score.
+
+    Queries are resampled with replacement `trials` times; the interval holds
+    the middle `level` share of the resampled means (Efron and Tibshirani 1993).
+    """
+    import random
+
+    diffs = [a[q] - b[q] for q in a if q in b]
+    if not diffs:
+        return 0.0, 0.0
+    rng = random.Random(seed)
+    n = len(diffs)
+    means = sorted(sum(diffs[rng.randrange(n)] for _ in range(n)) / n for _ in range(trials))
+    cut = (1 - level) / 2
+    return means[int(cut * trials)], means[min(trials - 1, int((1 - cut) * trials))]
+
+
+def sign_test(wins: int, losses: int) -> float:
+    """Two-sided exact binomial p of `wins` against `losses` (ties left out)."""
+    import math
+
+    n = wins + losses
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, i) for i in range(min(wins, losses) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
 
 
 # ---- BEIR files ------------------------------------------------------------

@@ -98,3 +98,29 @@ def test_per_query_means_are_what_evaluate_reports():
     figures = per_query(runs, qrels, depth=100)
     assert figures["q1"]["nDCG@10"] == pytest.approx(0.49818, abs=1e-5)
     assert mean_figures(figures) == pytest.approx(evaluate(runs, qrels, depth=100))
+
+
+def test_bootstrap_interval_holds_the_mean_difference_and_narrows_with_agreement():
+    from metrics import bootstrap_interval
+
+    queries = [f"q{i}" for i in range(40)]
+    base = {q: 0.5 for q in queries}
+    steady = {q: 0.55 for q in queries}  # every query gains 0.05: no spread, no width
+    assert bootstrap_interval(steady, base) == pytest.approx((0.05, 0.05))
+    noisy = {q: 0.5 + (0.2 if i % 2 else -0.1) for i, q in enumerate(queries)}  # mean +0.05, spread 0.15
+    low, high = bootstrap_interval(noisy, base, trials=2000)
+    assert low < 0.05 < high
+    assert 0.05 - low == pytest.approx(high - 0.05, abs=0.02)  # about symmetric
+    assert 0.02 < high - low < 0.12  # about 2 x 1.96 x 0.15 / sqrt(40) = 0.093
+    narrower = bootstrap_interval(noisy, base, level=0.8, trials=2000)
+    assert low < narrower[0] < narrower[1] < high
+    assert bootstrap_interval({}, base) == (0.0, 0.0)
+
+
+def test_sign_test_by_hand():
+    from metrics import sign_test
+
+    assert sign_test(5, 0) == pytest.approx(2 / 32)  # all five one way: 2 x (1/2)^5
+    assert sign_test(16, 10) == sign_test(10, 16)
+    assert sign_test(16, 10) == pytest.approx(0.327, abs=0.001)
+    assert sign_test(3, 3) == 1.0 and sign_test(0, 0) == 1.0
