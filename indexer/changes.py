@@ -1,4 +1,10 @@
-"""One file's changes: its documents read, their ids made unique, old passages replaced, its manifest record."""
+"""One file's changes: its documents read, their ids made unique, old passages replaced, its manifest record.
+
+The record holds the acronyms the file's documents define (corpus.acronyms),
+found here in the parent process whatever the sink, so the table made from
+the records at each commit (`Manifest.acronym_table`) is the same with
+--jobs N as without.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
+from corpus.acronyms import add_definitions, merge_counts
 from corpus.errors import UnreadableDocument
 from corpus.model import RawDocument
 from corpus.readers import Note, Skip, file_digest, read_file
@@ -36,10 +43,12 @@ def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, ru
     old_documents = set(old.documents) if old is not None else set()
     docs: list[str] = []
     digests: dict[str, str] = {}
+    acronyms: dict[str, dict[str, int]] = {}
     replaced = False
     try:
         for raw in documents_of(path, key, run, docs):
             digests[raw.id] = document_digest(raw)
+            add_definitions(acronyms, raw.text)
             if old_digests:
                 if old_digests.get(raw.id) == digests[raw.id]:
                     run.counts["unchanged"] += 1
@@ -62,7 +71,10 @@ def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, ru
         # next run try again.
         run.skipped.append(Skip(str(path), skip_reason(exc, path) + f" (kept the {len(docs)} documents before it)"))
         rest = {d: h for d, h in old_digests.items() if d not in digests}
-        return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs + list(rest), {**digests, **rest}, sidecars)
+        if rest and old is not None:  # (the old documents kept: their definitions too, roughly)
+            acronyms = merge_counts((acronyms, old.acronyms))
+        return mf.FileRecord(-1, stat.st_mtime_ns, digest, docs + list(rest), {**digests, **rest}, sidecars,
+                             acronyms)
     if old_digests:
         for doc_id in old_digests.keys() - digests.keys():
             writer.delete_by_term("document", doc_id)
@@ -74,7 +86,7 @@ def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, ru
     if old is not None and not old_digests:  # documents of the old version that are gone
         run.counts["removed"] += len(set(old.documents) - set(docs))
     return mf.FileRecord(stat.st_size, stat.st_mtime_ns, digest, docs,
-                         digests if len(docs) > 1 else {}, sidecars)
+                         digests if len(docs) > 1 else {}, sidecars, acronyms)
 
 
 def documents_of(path: Path, key: str, run: Run, docs: list[str]) -> Iterator[RawDocument]:

@@ -28,7 +28,7 @@ from corpus.errors import CorpusSearchError
 
 # Bump when the schema or the analysis changes: an index made by another
 # version is refused with a message asking for `corpus-search index --rebuild`.
-SCHEMA_VERSION = 5  # 3: each document's record (indexer.document_meta) on its first passage; 4: passages store their printed page; 5: accents folded, CJK pairs
+SCHEMA_VERSION = 6  # 3: each document's record (indexer.document_meta) on its first passage; 4: passages store their printed page; 5: accents folded, CJK pairs; 6: the acronyms table
 
 CURRENT_NAME = "CURRENT"  # in the index folder: the name of the live generation
 SOURCES_NAME = "sources.json"  # in the index folder: a copy of the tracked sources (indexer.manifest)
@@ -38,6 +38,7 @@ INDEX_NAME = "passages"  # in a generation: the Whoosh index's name
 MANIFEST_NAME = "manifest.json"  # in a generation: what it was made from (indexer.manifest)
 PUNKT_NAME = "punkt.json"  # in a generation: the sentence model (indexer.sentences)
 NEW_FOLDER_MODE = 0o700  # a new index folder: its owner's alone (its files: 0600; see `seal`)
+ACRONYMS_NAME = "acronyms.json"  # in a generation: the acronyms the indexed text defines (write_acronyms)
 CHECKSUMS_NAME = "checksums.json"  # in a generation: size and CRC-32 of every other file (seal, verify)
 LEGACY_PUNKT_NAME = "punkt.pickle"  # its file in indexes made by earlier versions
 
@@ -289,6 +290,8 @@ def _what(generation: Path, name: str) -> str:
         return f"its manifest, {where},"
     if name in (PUNKT_NAME, LEGACY_PUNKT_NAME):
         return f"its sentence model, {where},"
+    if name == ACRONYMS_NAME:
+        return f"its acronyms table, {where},"
     if name.endswith(".toc"):
         return f"its table of contents, {where},"
     return f"its Whoosh file {where}"
@@ -313,7 +316,7 @@ def verify(generation: Path, index_dir: Path, skip: tuple[str, ...] = ()) -> Ver
     with other bytes.  One state is not damage: a run killed between an
     update's commit and its new checksums leaves a newer table of contents
     than any listed, the files that commit merged away gone, and perhaps a
-    new manifest; every other listed file must still match.  That gives
+    new manifest and acronyms table; every other listed file must still match.  That gives
     `sealed=False`, and the next index run writes the checksums afresh; so
     does an index made before checksums existed (it has none).
     """
@@ -344,7 +347,7 @@ def verify(generation: Path, index_dir: Path, skip: tuple[str, ...] = ()) -> Ver
             if unsealed and name not in (MANIFEST_NAME, PUNKT_NAME):
                 continue  # merged away by the unsealed commit
             raise damaged(index_dir, f"{_what(generation, name)} is missing or unreadable") from None
-        if actual != (size, crc) and not (unsealed and name == MANIFEST_NAME):
+        if actual != (size, crc) and not (unsealed and name in (MANIFEST_NAME, ACRONYMS_NAME)):
             if actual[0] != size:
                 raise damaged(index_dir, f"{_what(generation, name)} has another size than when written")
             raise damaged(index_dir, f"{_what(generation, name)} does not match its checksum")
@@ -373,6 +376,30 @@ def check_generation_version(generation: Path, index_dir: Path) -> None:
             f"the index at {index_dir} is damaged or incomplete; run `corpus-search index --rebuild`"
         ) from None
     check_version(version, index_dir)
+
+
+# ---- the acronyms table ----------------------------------------------------------
+
+def write_acronyms(generation: Path, table: dict[str, tuple[str, int]]) -> None:
+    """Write a generation's acronyms table ({short form: (long form, definitions)}; see corpus.acronyms),
+    atomically, before `seal`."""
+    target = generation / ACRONYMS_NAME
+    tmp = target.with_name(ACRONYMS_NAME + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump({"acronyms": {short: [long, n] for short, (long, n) in sorted(table.items())}}, fh,
+                  ensure_ascii=False, indent=0)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(target)
+
+
+def read_acronyms(generation: Path, index_dir: Path) -> dict[str, tuple[str, int]]:
+    """A generation's acronyms table; IndexDamaged when missing or malformed (checked by `verify` first)."""
+    try:
+        raw = json.loads((generation / ACRONYMS_NAME).read_text(encoding="utf-8"))["acronyms"]
+        return {str(short): (str(long), int(n)) for short, (long, n) in raw.items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        raise damaged(index_dir, f"{_what(generation, ACRONYMS_NAME)} cannot be read") from None
 
 
 def check_generation(generation: Path, index_dir: Path, skip: tuple[str, ...] = ()) -> Verified:

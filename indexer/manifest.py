@@ -55,10 +55,12 @@ class FileRecord:
     # The metadata files beside it (corpus.sidecar), by size and time: an
     # edited sidecar makes the file count as changed.
     sidecars: str = ""
+    # The acronyms its documents define: {short form: {long form: times}} (corpus.acronyms).
+    acronyms: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         data = vars(self).copy()
-        for key in ("digests", "sidecars"):
+        for key in ("digests", "sidecars", "acronyms"):
             if not data[key]:
                 del data[key]
         return data
@@ -87,6 +89,9 @@ class Manifest:
             raise ValueError(f"a file record is malformed: {exc}") from None
         if any(not isinstance(r.documents, list) or not isinstance(r.digests, dict) for r in records.values()):
             raise ValueError("a file record's documents are malformed")
+        if any(not isinstance(r.acronyms, dict) or not all(isinstance(v, dict) for v in r.acronyms.values())
+               for r in records.values()):
+            raise ValueError("a file record's acronyms are malformed")
         return cls(sources=sources, files=records, schema_version=int(raw.get("schema_version", 0)))
 
     def save(self, folder: Path) -> None:
@@ -100,6 +105,14 @@ class Manifest:
     def add_source(self, key: str) -> None:
         if key not in self.sources:
             self.sources.append(key)
+
+    def acronym_table(self) -> dict[str, tuple[str, int]]:
+        """The acronyms the tracked files define, the consistent ones only (corpus.acronyms), stop words left out."""
+        from corpus.acronyms import consistent_table, merge_counts
+
+        from .schema import STOP_WORDS
+
+        return consistent_table(merge_counts(r.acronyms for r in self.files.values()), STOP_WORDS)
 
     def document_owner(self) -> dict[str, str]:
         """Which file each document id came from."""

@@ -164,6 +164,7 @@ class Indexer:
         if not (fresh or to_read or plan.removed):  # nothing to write: leave Whoosh alone
             with interrupts_deferred():
                 manifest.save(target)  # records touched-but-unchanged files' new mtimes
+                layout.write_acronyms(target, manifest.acronym_table())
                 layout.seal(target)
                 mf.save_sources(self.index_dir, manifest.sources)
                 mark_committed()
@@ -210,6 +211,7 @@ class Indexer:
                     sink.cancel()
                     remove_orphan_segments(ix)
                 manifest.save(target)
+                layout.write_acronyms(target, manifest.acronym_table())  # made afresh: removed files' acronyms go
                 layout.seal(target)  # last: the checksums cover what the commit and manifest wrote
                 if not fresh:
                     mf.save_sources(self.index_dir, manifest.sources)

@@ -18,6 +18,7 @@ from indexer.whoosh_internals import DAMAGED_DATA
 from .checking import IndexCheck, check_index
 from .documents import Context, DocumentInfo
 
+from .expansion import Acronyms, Expansion
 from .explore import Explorer, Names
 from .filters import Filters
 from .highlight import MatchTerms
@@ -54,7 +55,7 @@ class Searcher:
         self._searcher = None
         opened = open_index(self.index_dir, build_default)
         self._ix, self._searcher, self.generation = opened.ix, opened.searcher, opened.generation
-        self._queries = QueryReader(self._searcher)
+        self._queries = QueryReader(self._searcher, Acronyms(opened.acronyms))
         self._filters = Filters(self._searcher)
         self._hits = HitMaker(self._searcher, self._queries.tokens)
         self._explorer = Explorer(self._searcher, self._queries, self._filters, self._hits, self.index_dir)
@@ -90,6 +91,7 @@ class Searcher:
         before: str | None = None,
         cite: str | None = None,
         snippets: bool = True,
+        exact: bool = False,
     ) -> list[Hit]:
         """The best passages for `query`, best first (page `page` of `limit` hits).
 
@@ -100,11 +102,16 @@ class Searcher:
         `matches` are worked out when first read, so a deep page costs little
         more than a short one; `snippets=False` (ids and scores, for re-ranking
         and evaluation) leaves `matches` and `also_in` empty, with the same ranking.
+
+        An acronym the indexed text defines ("Ministry of Industry and
+        Information Technology (MIIT)") is also searched as its long form, and
+        a long form as its acronym, ranked a little below the form typed
+        (`expansions` says which were); `exact=True` searches only what is typed.
         """
         _check_page(limit, page)
         if cite is not None:
             cite = check_style(cite)
-        parsed, filters = self._explorer.prepare(query, author, document, section, after, before)
+        parsed, filters = self._explorer.prepare(query, author, document, section, after, before, exact)
         if filters is False:
             return []
         try:
@@ -139,6 +146,7 @@ class Searcher:
         section: str | None = None,
         after: str | None = None,
         before: str | None = None,
+        exact: bool = False,
     ) -> Results:
         """One page of hits and the facets of every match, from a single pass over the index.
 
@@ -149,7 +157,7 @@ class Searcher:
         every passage's facet values (once per Searcher).
         """
         _check_page(limit, page)
-        return self._explorer.results(query, limit, page, author, document, section, after, before)
+        return self._explorer.results(query, limit, page, author, document, section, after, before, exact)
 
     @_reads_index
     def get(self, passage_id: str) -> Hit:
@@ -208,18 +216,18 @@ class Searcher:
 
     @_reads_index
     def count(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
-              after: str | None = None, before: str | None = None) -> int:
-        """How many passages match `query` in all (filters as in `search`)."""
+              after: str | None = None, before: str | None = None, exact: bool = False) -> int:
+        """How many passages match `query` in all (filters and `exact` as in `search`)."""
         return self._explorer.count(query, author=author, document=document, section=section,
-                                    after=after, before=before)
+                                    after=after, before=before, exact=exact)
 
     @_reads_index
     def facets(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
-               after: str | None = None, before: str | None = None) -> dict:
+               after: str | None = None, before: str | None = None, exact: bool = False) -> dict:
         """Passage counts over the whole result set: ``{"total", "authors", "documents", "sections", "years"}``
-        (see `Explorer.facets`)."""
+        (see `Explorer.facets`; `exact` as in `search`)."""
         return self._explorer.facets(query, author=author, document=document, section=section,
-                                     after=after, before=before)
+                                     after=after, before=before, exact=exact)
 
     @_reads_index
     def notes(self, query: str) -> tuple[str, ...]:
@@ -227,12 +235,18 @@ class Searcher:
         return self._queries.read(query).notes
 
     @_reads_index
+    def expansions(self, query: str) -> tuple[Expansion, ...]:
+        """The acronyms and long forms of `query` that `search` also searches as their other form
+        (`Expansion(typed="MIIT", also="Ministry of Industry and Information Technology", acronym=True)`)."""
+        return self._queries.read(query).expansions
+
+    @_reads_index
     def why_nothing(self, query: str, *, limit: int = 10, page: int = 1, author: Names = None,
                     document: Names = None, section: str | None = None, after: str | None = None,
-                    before: str | None = None) -> Shortfall:
+                    before: str | None = None, exact: bool = False) -> Shortfall:
         """Why `search` with these arguments returns nothing: words the index lacks, filters, pages (a `Shortfall`)."""
         return self._explorer.why_nothing(query, limit=limit, page=page, author=author, document=document,
-                                          section=section, after=after, before=before)
+                                          section=section, after=after, before=before, exact=exact)
 
     @_reads_index
     def suggest(self, query: str) -> str | None:

@@ -34,20 +34,21 @@ class Explorer:
         self._index_dir = index_dir
         self._facets_by_docnum: list | None = None  # see facet_table()
 
-    def prepare(self, query: str, author=None, document=None, section=None, after=None, before=None):
+    def prepare(self, query: str, author=None, document=None, section=None, after=None, before=None,
+                exact: bool = False):
         """The parsed query and its filter (False: nothing can match); BadQuery on bad input."""
         where = self._filters.where(author, document, section, after, before)
-        reading = self._queries.read(query)
+        reading = self._queries.read(query, exact)
         return reading.parsed, _both(where, self._filters.with_documents_resolved(reading.restriction))
 
     def count(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
-              after: str | None = None, before: str | None = None) -> int:
+              after: str | None = None, before: str | None = None, exact: bool = False) -> int:
         """How many passages match `query` in all (filters as in `search`)."""
-        parsed, where = self.prepare(query, author, document, section, after, before)
+        parsed, where = self.prepare(query, author, document, section, after, before, exact)
         return len(self._everything(parsed, where, query)) if where is not False else 0
 
     def facets(self, query: str, *, author: Names = None, document: Names = None, section: str | None = None,
-               after: str | None = None, before: str | None = None) -> dict:
+               after: str | None = None, before: str | None = None, exact: bool = False) -> dict:
         """Passage counts over the whole result set (not one page), for narrowing a search.
 
         Takes the filters of `search` and returns plain values:
@@ -55,7 +56,7 @@ class Explorer:
         "sections": {heading: passages}, "years": {"2021": passages}}``, each
         mapping largest first.  A passage counts once for each of its authors.
         """
-        parsed, where = self.prepare(query, author, document, section, after, before)
+        parsed, where = self.prepare(query, author, document, section, after, before, exact)
         docnums = self._everything(parsed, where, query) if where is not False else []
         return self.count_facets(docnums)
 
@@ -96,9 +97,9 @@ class Explorer:
 
     def why_nothing(self, query: str, *, limit: int = 10, page: int = 1, author: Names = None,
                     document: Names = None, section: str | None = None, after: str | None = None,
-                    before: str | None = None) -> Shortfall:
+                    before: str | None = None, exact: bool = False) -> Shortfall:
         """What explains an empty page of `search` results with these arguments (see `searcher.shortfall`)."""
-        reading = self._queries.read(query)
+        reading = self._queries.read(query, exact)
         options = self._filters.where(author, document, section, after, before)
         where = _both(options, self._filters.with_documents_resolved(reading.restriction))
         found = [] if where is False else distinct(ranked(self._searcher, reading.parsed, where))
@@ -194,9 +195,9 @@ class Explorer:
         return empty
 
     def results(self, query: str, limit: int, page: int, author: Names, document: Names, section: str | None,
-                after: str | None, before: str | None) -> Results:
+                after: str | None, before: str | None, exact: bool = False) -> Results:
         """`Searcher.results`: a page of hits and the facets of every match from one ranking."""
-        parsed, filters = self.prepare(query, author, document, section, after, before)
+        parsed, filters = self.prepare(query, author, document, section, after, before, exact)
         if filters is False:
             return Results(hits=(), total=0, facets=self.count_facets([]))
         try:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import layout, whoosh_internals
@@ -19,6 +19,7 @@ class OpenIndex:
     ix: object
     searcher: object
     generation: Path
+    acronyms: dict = field(default_factory=dict)  # the acronyms the indexed text defines (indexer.layout)
 
 
 def open_index(index_dir: Path, build_default: bool) -> OpenIndex:
@@ -64,6 +65,7 @@ WRITER_WAIT = 10.0
 
 def _open(generation: Path, index_dir: Path) -> OpenIndex:
     layout.check_generation(generation, index_dir, skip=(PUNKT_NAME,))  # (searching needs no sentence model)
+    acronyms = layout.read_acronyms(generation, index_dir)
     try:
         ix = whoosh_internals.open_index(generation, INDEX_NAME)
         searcher = ix.searcher(weighting=ranking.weighting())
@@ -74,4 +76,4 @@ def _open(generation: Path, index_dir: Path) -> OpenIndex:
             f"the index at {index_dir} cannot be opened ({exc.__class__.__name__}); "
             "run `corpus-search index --rebuild`"
         ) from None
-    return OpenIndex(ix, searcher, generation)
+    return OpenIndex(ix, searcher, generation, acronyms)

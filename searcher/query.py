@@ -10,6 +10,7 @@ from typing import Iterable
 
 from corpus.errors import CorpusSearchError
 
+from .expansion import Acronyms, Expansion, find_expansions
 from .fuzzy import widen_fuzzy_terms
 from .highlight import MatchTerms
 from .querysyntax import check_fields, shape
@@ -45,6 +46,7 @@ class Reading:
     restriction: object | None = None  # a Whoosh query every hit must match (the restricting field terms)
     restrictions: tuple[str, ...] = ()  # those field terms as typed
     notes: tuple[str, ...] = ()  # how malformed parts were read, one line each
+    expansions: tuple[Expansion, ...] = ()  # acronyms and long forms also searched as their other form
 
 
 def known_fields() -> dict[str, str]:
@@ -65,21 +67,24 @@ def metadata_names() -> frozenset[str]:
 class QueryReader:
     """Reads queries against one open Whoosh searcher (its schema and its terms)."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, acronyms: Acronyms | None = None):
         from indexer.schema import english_analyzer
 
         self._searcher = searcher
         self._analyzer = english_analyzer()
         self._parser = None
+        self._acronyms = acronyms or Acronyms({})
 
     def parse(self, text: str):
         """`text` as a Whoosh query to rank by (restricting field terms included; see `read`)."""
         return self.read(text).parsed
 
-    def read(self, text: str) -> Reading:
+    def read(self, text: str, exact: bool = False) -> Reading:
         """`text` read as a `Reading`: repaired (`searcher.querysyntax`), parsed and rewritten.
 
-        Rewriting: `_exclude_negations`, `_limit_fuzziness`, `widen_fuzzy_terms`.
+        Rewriting: `_exclude_negations`, `_limit_fuzziness`, `widen_fuzzy_terms`,
+        and (unless `exact`) each acronym or long form the index defines
+        searched as its other form too (`searcher.expansion`).
         An unknown field is a BadQuery naming the closest known one.
         """
         if not text or not text.strip():
@@ -101,6 +106,9 @@ class QueryReader:
         # (searcher.querytext after the repairs: a dangling operator gets its note first)
         ranked_text = plain_query(shaped.text)
         parsed = self._parse(ranked_text, text, self._parser)
+        expansions: tuple[Expansion, ...] = ()
+        if not exact and not _is_null(parsed):
+            parsed, expansions = self._expand(parsed, ranked_text)
         if shaped.restrictions and _is_null(parsed):
             # nothing but field terms (or stop words): rank by the field terms themselves
             parsed = self._parse(plain_query(" ".join(shaped.restrictions)), text, self._parser)
@@ -113,7 +121,26 @@ class QueryReader:
             restriction = (q.And(parts) if len(parts) > 1 else parts[0]) if parts else None
         if _is_null(parsed):
             raise BadQuery(f"the query {_shown(text)} has no words to search for")
-        return Reading(parsed, ranked_text, restriction, shaped.restrictions, shaped.notes)
+        return Reading(parsed, ranked_text, restriction, shaped.restrictions, shaped.notes, expansions)
+
+    def _expand(self, parsed, text: str):
+        """`parsed` with the other form of each typed acronym or long form beside it; the expansions made."""
+        from . import ranking
+
+        made = []
+        for expansion in find_expansions(text, self._acronyms):
+            stems = tuple(dict.fromkeys(t for t, _, _ in self.tokens(expansion.typed)))
+            try:
+                alternative = self._filter_parser.parse(f'"{expansion.also}"')
+            except Exception:  # (a long form Whoosh's parser cannot read: not searched)
+                continue
+            if not stems or _is_null(alternative):
+                continue
+            grafted = ranking.add_alternative(parsed, stems, alternative, self._searcher, expansion.acronym)
+            if grafted is not parsed:
+                parsed = grafted
+                made.append(expansion)
+        return parsed, tuple(made)
 
     def _parse(self, cleaned: str, typed: str, parser):
         try:

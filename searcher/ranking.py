@@ -208,11 +208,12 @@ def with_query_tf(node):
     return copy
 
 
-def _nodes(node):
+def _nodes(node, alternatives: bool = True):
+    """`node` and every node under it (`alternatives=False`: not those under an acronym's alternative)."""
     yield node
-    if not node.is_leaf():
+    if not node.is_leaf() and (alternatives or not isinstance(node, _alternative_query())):
         for child in node.children():
-            yield from _nodes(child)
+            yield from _nodes(child, alternatives)
 
 
 @lru_cache(maxsize=None)
@@ -236,7 +237,8 @@ def _extras_query():
             if len(shares) < 2 or (COORDINATION_MAX_WORDS is not None and len(shares) > COORDINATION_MAX_WORDS):
                 return self._built.matcher(searcher, context)
             context = context.set(needs_current=True) if context is not None else None
-            return _coordination_matcher()(self._built.matcher(searcher, context), shares, COORDINATION)
+            return _coordination_matcher()(self._built.matcher(searcher, context), shares, COORDINATION,
+                                           held_through(self.child, shares))
 
     return WithExtras
 
@@ -346,7 +348,7 @@ def word_idfs(searcher, query) -> dict[str, float]:
 
     count = searcher.doc_count_all()
     idfs: dict[str, float] = {}
-    for node in _nodes(query):
+    for node in _nodes(query, alternatives=False):
         if type(node) is q.Term and node.fieldname in SEARCH_FIELDS and node.text not in idfs:
             df = max(searcher.doc_frequency(f, node.text) for f in SEARCH_FIELDS)
             if df:
@@ -364,29 +366,38 @@ def _coordination_matcher():
         The factor is at most 1, so the child's quality bounds stay valid bounds.
         """
 
-        def __init__(self, child, idfs, power):
+        def __init__(self, child, idfs, power, through=None):
             super().__init__(child)
             self._words = idfs
+            self._through = through or {}
             self._idfs = {w.encode("utf-8"): v for w, v in idfs.items()}  # matchers give terms as bytes
+            # A word is also held when every word of one of its alternatives is (an acronym's long form)
+            self._ways = {w.encode("utf-8"): [(frozenset(x.encode("utf-8") for x in way), share)
+                                              for way, share in ways]
+                          for w, ways in self._through.items()}
+            wanted = set(self._idfs).union(*(way for ways in self._ways.values() for way, _ in ways))
             self._total = sum(idfs.values())
             self._power = power
             # A term matcher positioned on a passage means its word is there;
             # the matchers are found once (they move, they are not replaced).
             self._leaves = [(leaf, leaf.term()[1]) for leaf in child.term_matchers()
-                            if leaf.term()[1] in self._idfs]
+                            if leaf.term()[1] in wanted]
 
         def copy(self):
-            return self.__class__(self.child.copy(), self._words, self._power)
+            return self.__class__(self.child.copy(), self._words, self._power, self._through)
 
         def _replacement(self, newchild):
-            return self.__class__(newchild, self._words, self._power)
+            return self.__class__(newchild, self._words, self._power, self._through)
 
         def score(self):
             child = self.child
             docnum = child.id()
             held = {text for leaf, text in self._leaves if leaf.is_active() and leaf.id() == docnum}
-            share = sum(self._idfs[text] for text in held) / self._total
-            return child.score() * share ** self._power
+            share = sum(v for text, v in self._idfs.items() if text in held)
+            for word, ways in self._ways.items():  # held through an alternative: in part
+                if word not in held:
+                    share += self._idfs[word] * max((part for way, part in ways if way <= held), default=0.0)
+            return child.score() * (share / self._total) ** self._power
 
     return CoordinationMatcher
 
@@ -398,7 +409,7 @@ def with_proximity(query):
     if PROXIMITY_WEIGHT <= 0:
         return query
     words = []
-    for node in _nodes(query):
+    for node in _nodes(query, alternatives=False):
         if type(node) is q.Term and node.fieldname == "text" and node.text not in words:
             words.append(node.text)
     pairs = [q.Phrase("text", [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT)
@@ -434,3 +445,230 @@ def expand(searcher, query):
     share = max(len(original), 1) * FEEDBACK_WEIGHT / (1 - FEEDBACK_WEIGHT)
     extra = [q.Term("text", w, boost=share * p / mass) for w, p in chosen]
     return q.Or([query] + extra)
+
+
+# ---- acronyms: the form not typed, searched too ---------------------------------
+# A typed acronym is also searched as the long form the indexed text defines
+# for it (weight LONG_FORM_WEIGHT), and a typed long form as its acronym
+# (ACRONYM_WEIGHT) (searcher.expansion).  The alternative is scaled so that a
+# passage matching it scores about that weight times what a passage matching
+# the typed form equally would: its score is multiplied by the weight times
+# the idf of the typed words over the idf of its own (a phrase scores the sum
+# of its words).  The typed words score the better of themselves and the
+# alternative, not the sum (the sum let passages repeating the acronym
+# overtake the right one: SciFact -0.0135*).
+# It takes no part in proximity and counts, for coordination, as holding
+# that weight's share of the words it stands for (the whole share let
+# passages with the long form only overtake the right one: SciFact -0.0039).  0 turns that direction off.  Measured with
+# benchmarks/relevance.py (RESULTS.md).
+LONG_FORM_WEIGHT = 0.6
+ACRONYM_WEIGHT = 0.6
+
+
+def add_alternative(parsed, typed: tuple[str, ...], alternative, searcher, acronym_typed: bool = True):
+    """`parsed` with `alternative` (a Whoosh query for the other form) searched beside the typed words
+    (`typed`, their indexed stems), each passage scored by the better of the two (`_graft`); under NOT
+    too (`NOT MIIT` leaves out both forms).  `acronym_typed`: whether the typed words are
+    the acronym (the alternative its long form).  `parsed` itself when nothing was added."""
+    from whoosh import query as q
+
+    from indexer.schema import SEARCH_FIELDS
+
+    extras = _extras_query()
+    share = LONG_FORM_WEIGHT if acronym_typed else ACRONYM_WEIGHT
+    if share <= 0:
+        return parsed
+    if isinstance(parsed, extras):
+        inner = add_alternative(parsed.child, typed, alternative, searcher, acronym_typed)
+        return parsed if inner is parsed.child else extras(inner)
+    parent = searcher.get_parent() if hasattr(searcher, "get_parent") else searcher
+    count = parent.doc_count_all()
+
+    def idf(stem: str) -> float:
+        df = max(parent.doc_frequency(f, stem) for f in SEARCH_FIELDS)
+        return lucene_idf(count, df) if df else 0.0
+
+    typed_idf = sum(idf(s) for s in typed)
+    if acronym_typed:
+        # the long form as one word: its occurrences in the text, BM25-saturated, with the acronym's idf
+        # (a phrase's own score sums its words' frequencies: "T cell receptor" scored every "T cell")
+        phrases = [n for n in _nodes(alternative) if type(n) in (q.Phrase, q.Term) and n.fieldname == "text"]
+        if not phrases or typed_idf <= 0:
+            return parsed
+        node = _alternative_query()(phrases[0], tuple(typed), share * typed_idf, share, count=True)
+    else:
+        own = list(dict.fromkeys(_as_str(t) for f, t in alternative.iter_all_terms() if f in SEARCH_FIELDS))
+        own_idf = sum(idf(s) for s in own)
+        if own_idf <= 0:
+            return parsed
+        word = best_field(alternative) if FIELD_COMBINE in ("max", "bm25f") else alternative
+        node = _alternative_query()(word, tuple(typed), share * typed_idf / own_idf, share)
+    grafted, done = _graft(parsed, set(typed), node)
+    return grafted if done else parsed
+
+
+def held_through(query, idfs) -> dict[str, list[tuple[tuple[str, ...], float]]]:
+    """{typed word: [(the words of an alternative standing for it, the share it counts for)]}, for the words
+    of `idfs`: a passage holding the alternative holds that share of the word, for coordination."""
+    from indexer.schema import SEARCH_FIELDS
+
+    through: dict[str, list[tuple[str, ...]]] = {}
+    for node in _nodes(query):
+        if isinstance(node, _alternative_query()):
+            words = tuple(dict.fromkeys(_as_str(t) for f, t in node.child.iter_all_terms() if f in SEARCH_FIELDS))
+            for stem in node.stands_for:
+                if stem in idfs and words:
+                    through.setdefault(stem, []).append((words, node.share))
+    return through
+
+
+def _as_str(text) -> str:
+    return text.decode("utf-8") if isinstance(text, bytes) else text
+
+
+def _word_stem(node, stems: set[str]) -> bool:
+    """Whether `node` is one of the typed words: a term, or a word in several fields, of a stem in `stems`."""
+    from whoosh import query as q
+
+    from indexer.schema import SEARCH_FIELDS
+
+    if type(node) is q.Term:
+        return node.fieldname in SEARCH_FIELDS and _as_str(node.text) in stems
+    if isinstance(node, (q.Or, _word_query(), q.DisjunctionMax)) and node.subqueries:
+        return all(type(k) is q.Term and k.fieldname in SEARCH_FIELDS and _as_str(k.text) in stems
+                   for k in node.subqueries) and len({k.text for k in node.subqueries}) == 1
+    return False
+
+
+def _graft(node, stems: set[str], alternative):
+    """(`node` with the typed words of `stems` made the better of themselves and `alternative`, whether found).
+
+    The typed words of one OR are taken together (a long form's words), and
+    the alternative takes their place only where it scores more, so passages
+    that hold the typed form rank as they did.
+    """
+    from whoosh import query as q
+
+    def either(typed):
+        return _better_of_query()([typed, alternative])
+
+    if _word_stem(node, stems):
+        return either(node), True
+    if node.is_leaf() or isinstance(node, _alternative_query()):
+        return node, False
+    if type(node) is q.Or and any(_word_stem(k, stems) for k in node.subqueries):
+        typed = [k for k in node.subqueries if _word_stem(k, stems)]
+        first = next(n for n, k in enumerate(node.subqueries) if _word_stem(k, stems))
+        rest = [k for k in node.subqueries if not _word_stem(k, stems)]
+        copy = node.copy()
+        copy.subqueries = rest[:first] + [either(typed[0] if len(typed) == 1 else q.Or(typed))] + rest[first:]
+        return copy, True
+    if isinstance(node, q.Not):
+        child, done = _graft(node.query, stems, alternative)
+        return (q.Not(child, boost=node.boost), True) if done else (node, False)
+    if isinstance(node, q.BinaryQuery):  # AndNot, AndMaybe, Require: (positive, other)
+        a, done = _graft(node.a, stems, alternative)
+        b = node.b
+        if not done:
+            b, done = _graft(node.b, stems, alternative)
+        if not done:
+            return node, False
+        copy = node.copy()
+        copy.a, copy.b = a, b
+        copy.subqueries = (a, b)
+        return copy, True
+    if hasattr(node, "subqueries"):
+        kids, done = [], False
+        for kid in node.subqueries:
+            if not done:
+                kid, done = _graft(kid, stems, alternative)
+            kids.append(kid)
+        if not done:
+            return node, False
+        copy = node.copy()
+        copy.subqueries = kids
+        return copy, True
+    return node, False
+
+
+@lru_cache(maxsize=None)
+def _better_of_query():
+    from whoosh import query as q
+    from whoosh.matching import UnionMatcher
+
+    class BetterOf(q.CompoundQuery):
+        """Passages matching either of two queries, scored by the better of the two there.
+
+        (Whoosh's DisjunctionMax scores a passage with a sub-matcher positioned
+        on another passage, and drops both sides when one runs out.)
+        """
+
+        JOINT = " |max| "
+
+        def matcher(self, searcher, context=None):
+            first, second = (sub.matcher(searcher, context) for sub in self.subqueries)
+            if not second.is_active():
+                return first
+            if not first.is_active():
+                return second
+            return BetterOfMatcher(first, second)
+
+    class BetterOfMatcher(UnionMatcher):
+        def score(self):
+            here = self.id()
+            return max((m.score() for m in (self.a, self.b) if m.is_active() and m.id() == here), default=0.0)
+
+    return BetterOf
+
+
+@lru_cache(maxsize=None)
+def _alternative_query():
+    from whoosh.matching.wrappers import WrappingMatcher
+    from whoosh.query.wrappers import WrappingQuery
+
+    class Alternative(WrappingQuery):
+        """The form of a word the query did not type, scored `weight` times its own score."""
+
+        def __init__(self, child, stands_for=(), weight=1.0, share=1.0, count=False):
+            super().__init__(child)
+            self.stands_for = tuple(stands_for)
+            self.weight = weight  # its scores are multiplied by this (count: its idf-weight)
+            self.share = share  # the share of the typed words it counts for (LONG_FORM_WEIGHT, ACRONYM_WEIGHT)
+            self.count = count  # scored as one word: its occurrences, saturated, times `weight`
+
+        def _rewrap(self, child):
+            return self.__class__(child, self.stands_for, self.weight, self.share, self.count)
+
+        def __eq__(self, other):
+            return (type(self) is type(other) and self.child == other.child and self.stands_for == other.stands_for
+                    and (self.weight, self.share, self.count) == (other.weight, other.share, other.count))
+
+        def __hash__(self):
+            return hash((type(self).__name__, self.child, self.stands_for, self.weight))
+
+        def matcher(self, searcher, context=None):
+            if self.count:
+                return OccurrencesMatcher(self.child.matcher(searcher, context), self.weight)
+            return WrappingMatcher(self.child.matcher(searcher, context), boost=self.weight)
+
+    class OccurrencesMatcher(WrappingMatcher):
+        """A phrase (or word) scored as one BM25 word: weight * tf (k1 + 1) / (k1 + tf), tf its occurrences."""
+
+        def _replacement(self, newchild):
+            return self.__class__(newchild, self.boost)
+
+        def copy(self):
+            return self.__class__(self.child.copy(), self.boost)
+
+        def supports_block_quality(self):
+            return False
+
+        def max_quality(self):
+            return self.boost * (K1 + 1)
+
+        def score(self):
+            child = self.child
+            tf = len(child.spans()) if child.supports("positions") or not child.is_leaf() else child.weight()
+            return self.boost * tf * (K1 + 1) / (K1 + tf) if tf else 0.0
+
+    return Alternative

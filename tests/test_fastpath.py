@@ -30,10 +30,18 @@ def both(args: list[str], capsys):
     ["search", "china", "--page", "999"],
     ["search", "   "],
     ["search", "title:(unclosed"],
+    ["search", "MIIT"],  # an acronym searched as its long form too, with a note
+    ["search", "MIIT", "--exact"],
 ])
 def test_fast_path_matches_click(args, seed_index, capsys):
     fast, slow = both(args + ["--index", str(seed_index)], capsys)
     assert fast == slow
+
+
+def test_fast_path_notes_the_acronym_expansion_as_click_does(seed_index, capsys):
+    fast, slow = both(["search", "MIIT", "--index", str(seed_index)], capsys)
+    assert fast == slow and "MIIT also searched as" in fast[2]
+    assert fast[1].count("\n\n") + 1 == 2  # two hits: the passage with MIIT, the one that spells it out
 
 
 def test_fast_path_reads_the_index_from_the_environment(seed_index, capsys, monkeypatch):

@@ -64,10 +64,14 @@ def test_seed_corpus_same_passages_with_two_jobs(tmp_path, always_parallel):
 def test_seed_corpus_searches_the_same_with_two_jobs(tmp_path, always_parallel):
     one = build(tmp_path, "one", [bundled_corpus_dir()], jobs=1)
     two = build(tmp_path, "two", [bundled_corpus_dir()], jobs=2)
-    for query in ("indigenous innovation", "semiconductor export controls", "talent"):
+    for query in ("indigenous innovation", "semiconductor export controls", "talent", "MIIT", "BAAI"):
         with Searcher(one) as a, Searcher(two) as b:
             assert [(h.id, h.score, h.matches) for h in a.search(query, limit=10)] == \
                    [(h.id, h.score, h.matches) for h in b.search(query, limit=10)]
+            assert a.expansions(query) == b.expansions(query)  # the acronyms table: the same with workers
+    with Searcher(two) as b:
+        assert [e.also for e in b.expansions("MIIT BAAI")] == [
+            "Ministry of Industry and Information Technology", "Beijing Academy of Artificial Intelligence"]
 
 
 @pytest.mark.slow

@@ -159,6 +159,13 @@ fewer than 3 passages are found, a respelling is offered on stderr:
   did you mean: "semiconductor"?
 
 \b
+Acronyms: an acronym the indexed documents define, as in "Ministry of
+Industry and Information Technology (MIIT)", also finds its long form, and
+the long form its acronym, ranked a little below the form typed; a note on
+stderr says so.  Acronyms are matched as written (MIIT, not miit); quoted
+phrases and field terms are searched as typed.  --exact turns this off.
+
+\b
 Dates (--after, --before): YYYY, YYYY-MM or YYYY-MM-DD, both inclusive,
 compared at the precision the document's date has: a report dated 2019-02
 is after 2019-02-20 and before 2019-02-01 (same month), after 2019-01-15,
@@ -204,21 +211,23 @@ Exit status: 0 when something was found, 1 when nothing was, 2 on error.
               help="Also count matching passages per author and per document (with --json: on stderr).")
 @click.option("--cite", "cite_style", type=click.Choice(STYLES, case_sensitive=False), metavar="STYLE",
               help=f"Give each hit a citation of its source ({', '.join(STYLES)}).")
+@click.option("--exact", is_flag=True,
+              help="Search only the words as typed: no acronym searched as its long form, or the reverse.")
 @context_option
 @color_option
 @pager_option
 @index_option
 @json_option
 @click.pass_context
-def search(ctx, query, limit, page, author, document, section, after, before, with_facets, cite_style, context,
-           color, no_pager, index_dir, as_json):
+def search(ctx, query, limit, page, author, document, section, after, before, with_facets, cite_style, exact,
+           context, color, no_pager, index_dir, as_json):
     text = " ".join(query)
     where = {"author": list(author), "document": list(document), "section": section,
              "after": after, "before": before}
     with open_searcher(ctx) as searcher:
         code = search_and_print(searcher, text, limit=limit, page=page, where=where, with_facets=with_facets,
                                 context=context, color=color, as_json=as_json, cite=cite_style,
-                                no_pager=no_pager)
+                                no_pager=no_pager, exact=exact)
     ctx.exit(code)
 
 

@@ -17,7 +17,7 @@ import sys
 from .output import PROG
 
 VALUE_OPTIONS = {"-n": "limit", "--limit": "limit", "--page": "page", "--index": "index", "--color": "color"}
-FLAG_OPTIONS = {"--json": "json", "--no-pager": "no_pager"}
+FLAG_OPTIONS = {"--json": "json", "--no-pager": "no_pager", "--exact": "exact"}
 COLORS = ("auto", "always", "never")
 
 
@@ -100,6 +100,6 @@ def run_fast(args: list[str]) -> int | None:
         with searcher:
             return search_and_print(searcher, text, limit=options["limit"], page=options["page"],
                                     color=options["color"], as_json=bool(options.get("json")),
-                                    no_pager=bool(options.get("no_pager")))
+                                    no_pager=bool(options.get("no_pager")), exact=bool(options.get("exact")))
     except REPORTED as exc:
         return exit_status(exc)

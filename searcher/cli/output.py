@@ -128,13 +128,17 @@ def print_hits(hits, as_json: bool, colored: bool, context: int, no_pager: bool 
 
 def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, where: dict | None = None,
                      with_facets: bool = False, context: int = 320, color: str = "auto",
-                     as_json: bool = False, cite: str | None = None, no_pager: bool = False) -> int:
+                     as_json: bool = False, cite: str | None = None, no_pager: bool = False,
+                     exact: bool = False) -> int:
     """Run `corpus-search search` on an open Searcher; print; return the exit status (0 found, 1 not)."""
-    where = where or {}
+    where = {**(where or {}), "exact": exact}
     extra = {"cite": cite} if cite else {}
     hits = searcher.search(text, limit=limit, page=page, **where, **extra)
     for note in searcher.notes(text):  # (after the search: a query that fails is one line of error alone)
         write(f"{PROG}: note: {note}", err=True)
+    if not exact:
+        for expansion in searcher.expansions(text):
+            write(f"{PROG}: note: {expansion_note(expansion)}", err=True)
     facets = searcher.facets(text, **where) if with_facets else None
     suggestion = None
     if len(hits) < FEW_HITS and (facets["total"] if facets else searcher.count(text, **where)) < FEW_HITS:
@@ -160,6 +164,11 @@ def search_and_print(searcher, text: str, *, limit: int = 10, page: int = 1, whe
     if facets and hits and as_json:
         write(json_text({"facets": facets}, sys.stderr), err=True)
     return 0 if hits else 1
+
+
+def expansion_note(expansion) -> str:
+    """The note saying a typed acronym (or long form) was also searched as its other form."""
+    return f"{expansion.typed} also searched as {json_text(expansion.also, sys.stderr)} (--exact to turn off)"
 
 
 def silence_stdout() -> None:
