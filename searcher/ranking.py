@@ -46,13 +46,18 @@ def weighting():
         use_final = True
 
         def final(self, searcher, docnum, score):
-            weights = getattr(searcher, "_kind_weights", None)
-            if weights is None:
-                weights = searcher._kind_weights = _kind_weights(searcher)
-            return score * weights.get(docnum, 1.0)
+            return score * kind_weights(searcher).get(docnum, 1.0)
 
     field_b = {f"{name}_B": b for name, b in FIELD_B.items()}
     return KindWeighted(B=B, K1=K1, **field_b)
+
+
+def kind_weights(searcher) -> dict[int, float]:
+    """{docnum: weight} of the passages whose kind is scaled down, found once per open searcher."""
+    weights = getattr(searcher, "_kind_weights", None)
+    if weights is None:
+        weights = searcher._kind_weights = _kind_weights(searcher)
+    return weights
 
 
 def _kind_weights(searcher) -> dict[int, float]:

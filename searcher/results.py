@@ -10,6 +10,7 @@ from typing import Callable, Iterable
 
 from corpus.errors import CorpusSearchError
 
+from . import bulk_ranking
 from .duplicates import collapse, same_passage
 from .highlight import MatchTerms, find_matches
 from .hits import Hit, Later
@@ -34,6 +35,10 @@ def ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
     from whoosh import collectors
     from whoosh import query as q
 
+    if mask is None and top is not None and bulk_ranking.ENABLED:
+        at_once = bulk_ranking.ranked_at_once(searcher, parsed, where or None, top)
+        if at_once is not None:
+            return at_once
     if where:
         parsed = q.Require(parsed, where)
     if mask:
