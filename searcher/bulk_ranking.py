@@ -67,12 +67,23 @@ def ranked_at_once(searcher, parsed, where, top: int) -> list[RankedHit] | None:
     if allowed is not None and not allowed:
         return []
     kinds = ranking.kind_weights(searcher) if getattr(searcher.weighting, "use_final", False) else {}
-    collector = _Collector(max(1, top))
     try:
-        for leaf, offset in searcher.leaf_searchers():
-            plan.rank_segment(leaf.reader(), offset, allowed, kinds, collector)
+        segments = [plan.score_segment(leaf.reader(), offset, allowed) for leaf, offset in searcher.leaf_searchers()]
     except _Unsupported:
         return None
+    seen: set = set()
+    shared: set = set()
+    for segment in segments:
+        keys = segment.keys
+        for docnum in segment.docs:
+            key = keys[docnum]
+            if key:
+                if key in seen:
+                    shared.add(key)
+                seen.add(key)
+    collector = _Collector(max(1, top), kinds, shared)
+    for segment in segments:
+        collector.feed(segment)
     return [RankedHit(searcher, docnum, score) for score, docnum in collector.results()]
 
 
@@ -151,14 +162,15 @@ class _Plan:
 
     # -- one segment ---------------------------------------------------------------
 
-    def rank_segment(self, reader, offset: int, allowed, kinds: dict, collector: "_Collector") -> None:
+    def score_segment(self, reader, offset: int, allowed) -> "_Segment":
+        """The scores of one segment's passages without the proximity bonus, and each one's largest bonus."""
         k1 = self.k1
         table = length_table()
         base: dict[int, float] = {}
-        held: dict[int, list] = {}
+        held: dict[int, float] = {}
         text_postings: dict[str, tuple] = {}
         pair_words = {w for a, b, _, _ in self.pairs for w in (a, b)}
-        power = ranking.COORDINATION
+        shares = self.shares
         for word in self.words:
             t_of: dict[int, float] = {}
             for field, text in word.terms:
@@ -180,50 +192,49 @@ class _Plan:
             get = base.get
             for docnum, t in t_of.items():
                 base[docnum] = get(docnum, 0.0) + weight * t * sat / (k1 + t)
-            if self.shares is not None and word.text in self.shares:
-                idf = self.shares[word.text]
+            if shares is not None and word.text in shares:
+                idf = shares[word.text]
+                get = held.get
                 for docnum in t_of:
-                    held.setdefault(docnum, []).append(idf)
+                    held[docnum] = get(docnum, 0.0) + idf
         if allowed is not None:
             base = {d: s for d, s in base.items() if d + offset in allowed}
-        if not base:
-            return
-        bonus = self._proximity(reader, text_postings, base) if self.pairs else {}
-        total = sum(self.shares.values()) if self.shares is not None else None
-        for docnum in sorted(base):
-            raw = base[docnum] + bonus.get(docnum, 0.0)
-            if total is not None:
-                raw *= (sum(held.get(docnum, ())) / total) ** power
-            glob = offset + docnum
-            collector.add(glob, raw, raw * kinds.get(glob, 1.0), self._key(reader, docnum))
+        factor = None
+        if shares is not None:
+            total = sum(shares.values())
+            power = ranking.COORDINATION
+            factor = {d: (held[d] / total) ** power for d in base}
+        pairs = self._pairs(reader, text_postings, base) if self.pairs and base else []
+        return _Segment(offset, sorted(base), base, factor, pairs, _collapse_keys(reader), self.searcher.schema["text"])
 
-    def _proximity(self, reader, text_postings: dict, candidates: dict) -> dict[int, float]:
-        """{docnum: bonus} of the passages where a pair of neighbouring words is within its slop."""
+    def _pairs(self, reader, text_postings: dict, candidates: dict) -> list:
+        """For each pair of neighbouring words: {docnum: (positions of a, of b, bonus if near)} of the candidates
+        holding both words in their text."""
         field = self.searcher.schema["text"]
-        decode = field.format.decode_positions
         lengths = _lengths(reader, "text")
         table = length_table()
         k1, b, average = self.text_k1, self.text_b, self.text_avg
-        bonus: dict[int, float] = {}
+        sat = k1 + 1
+        pairs = []
         for a, b_word, slop, boost in self.pairs:
-            ta, tb = field.to_bytes(a), field.to_bytes(b_word)
-            pa, pb = self._text_postings(reader, text_postings, a), self._text_postings(reader, text_postings, b_word)
+            pa = self._text_postings(reader, text_postings, a)
+            pb = self._text_postings(reader, text_postings, b_word)
             if not pa[0] or not pb[0]:
                 continue
-            idf_a, idf_b = self.searcher.idf("text", ta), self.searcher.idf("text", tb)
+            idf_a, idf_b = self.searcher.idf("text", field.to_bytes(a)), self.searcher.idf("text", field.to_bytes(b_word))
             in_b = {docnum: n for n, docnum in enumerate(pb[0])}
+            found = {}
             for n, docnum in enumerate(pa[0]):
                 m = in_b.get(docnum)
                 if m is None or docnum not in candidates:
                     continue
-                if not _near(decode(pa[2][n]), decode(pb[2][m]), slop):
-                    continue
                 fl = table[lengths[docnum]]
                 norm = k1 * ((1 - b) + b * fl / average)
                 wa, wb = pa[1][n], pb[1][m]
-                score = idf_a * ((wa * (k1 + 1)) / (wa + norm)) + idf_b * ((wb * (k1 + 1)) / (wb + norm))
-                bonus[docnum] = bonus.get(docnum, 0.0) + score * boost
-        return bonus
+                bonus = (idf_a * ((wa * sat) / (wa + norm)) + idf_b * ((wb * sat) / (wb + norm))) * boost
+                found[docnum] = (pa[2][n], pb[2][m], bonus)
+            pairs.append((slop, found))
+        return pairs
 
     @staticmethod
     def _text_postings(reader, known: dict, word: str):
@@ -231,9 +242,50 @@ class _Plan:
             known[word] = term_postings(reader, "text", word, positions=True)
         return known[word]
 
-    @staticmethod
-    def _key(reader, docnum):
-        return _collapse_keys(reader)[docnum]
+
+class _Segment:
+    """One segment's candidates: scores without the bonus, the largest bonus each may get, and what the
+    exact bonus is worked out from (positions, decoded only for the passages that need it)."""
+
+    def __init__(self, offset, docs, base, factor, pairs, keys, text_field):
+        self.offset = offset
+        self.docs = docs
+        self.base = base
+        self.factor = factor
+        self.pairs = pairs
+        self.keys = keys
+        self._decode = text_field.format.decode_positions
+        most: dict[int, float] = {}
+        for _, found in pairs:
+            get = most.get
+            for docnum, (_, _, bonus) in found.items():
+                most[docnum] = get(docnum, 0.0) + bonus
+        self.most = most
+
+    def bounds(self, docnum: int) -> tuple[float, float]:
+        """(raw score without any bonus, raw score with every bonus the passage could get)."""
+        base = self.base[docnum]
+        most = self.most.get(docnum)
+        low, high = base, (base + most if most is not None else base)
+        if self.factor is not None:
+            f = self.factor[docnum]
+            low, high = low * f, high * f
+        return low, high
+
+    def exact(self, docnum: int) -> float:
+        """The raw score (before the kind weight), proximity bonus included."""
+        raw = self.base[docnum]
+        if docnum in self.most:
+            bonus = 0.0
+            decode = self._decode
+            for slop, found in self.pairs:
+                entry = found.get(docnum)
+                if entry is not None and _near(decode(entry[0]), decode(entry[1]), slop):
+                    bonus += entry[2]
+            raw = raw + bonus
+        if self.factor is not None:
+            raw = raw * self.factor[docnum]
+        return raw
 
 
 class _Unsupported(Exception):
@@ -271,27 +323,53 @@ def _collapse_keys(reader) -> list:
 
 
 class _Collector:
-    """Whoosh's CollapseCollector (by text_hash, one per key, compared by raw score) over its TopCollector,
-    fed passages in docnum order: the same hits, including the ones its heap forgets."""
+    """Whoosh's CollapseCollector (by text_hash, one passage per key, compared by raw score, the earlier
+    winning a tie) over its TopCollector (a heap of the top N that forgets what it pushes out), fed
+    passages in docnum order: the same hits.  A passage's exact score is worked out only when its
+    bounds cannot settle whether it enters the heap or beats the passage it shares its text with."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, kinds: dict, shared: set):
         self.limit = limit
+        self.kinds = kinds
+        self.shared = shared
         self.items: list[tuple[float, int]] = []
         self.best: dict = {}
 
-    def add(self, docnum: int, raw: float, score: float, key) -> None:
-        if key:
-            best = self.best.get(key)
-            if best is not None:
-                if not (-raw < best[0]):
-                    return
-                self._remove(best[1])
-            self.best[key] = (-raw, docnum)
-        items = self.items
-        if len(items) < self.limit:
-            heappush(items, (score, -docnum))
-        elif score > items[0][0]:
-            heapreplace(items, (score, -docnum))
+    def feed(self, segment: _Segment) -> None:
+        items, limit, kinds, shared, best = self.items, self.limit, self.kinds, self.shared, self.best
+        keys, offset, bounds, exact_of = segment.keys, segment.offset, segment.bounds, segment.exact
+        for docnum in segment.docs:
+            glob = offset + docnum
+            low, high = bounds(docnum)
+            exact = low if low == high else None
+            key = keys[docnum]
+            if key and key in shared:
+                holder = best.get(key)
+                if holder is not None:
+                    # [low, high, exact or None, segment, docnum, global docnum] of the passage kept so far
+                    if high <= holder[0]:
+                        continue  # never more than the kept one's: it stays (a tie keeps the earlier)
+                    if not low > holder[1]:
+                        if exact is None:
+                            exact = exact_of(docnum)
+                        if holder[2] is None:
+                            holder[2] = holder[3].exact(holder[4])
+                        if not exact > holder[2]:
+                            continue
+                    self._remove(holder[5])
+                holder = best[key] = [low, high, exact, segment, docnum, glob]
+            weight = kinds.get(glob, 1.0)
+            if len(items) >= limit and high * weight <= items[0][0]:
+                continue
+            if exact is None:
+                exact = exact_of(docnum)
+                if key and key in shared:
+                    best[key][2] = exact
+            score = exact * weight
+            if len(items) < limit:
+                heappush(items, (score, -glob))
+            elif score > items[0][0]:
+                heapreplace(items, (score, -glob))
 
     def _remove(self, docnum: int) -> None:
         items = self.items
