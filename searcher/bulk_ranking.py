@@ -35,6 +35,9 @@ from . import ranking
 
 # False: every query walks Whoosh's matchers (tests compare both ways).
 ENABLED = True
+# Postings remembered per open segment (a list with positions counts four
+# times its length): about 8 bytes each, plus the encoded positions.
+POSTINGS_KEPT = 2_000_000
 
 
 class RankedHit:
@@ -174,7 +177,7 @@ class _Plan:
         for word in self.words:
             t_of: dict[int, float] = {}
             for field, text in word.terms:
-                ids, weights, values = term_postings(reader, field, text, positions=field == "text" and text in pair_words)
+                ids, weights, values = _postings(reader, field, text, field == "text" and text in pair_words)
                 if field == "text":
                     text_postings[text] = (ids, weights, values)
                 if not ids:
@@ -239,7 +242,7 @@ class _Plan:
     @staticmethod
     def _text_postings(reader, known: dict, word: str):
         if word not in known or known[word][2] is None:
-            known[word] = term_postings(reader, "text", word, positions=True)
+            known[word] = _postings(reader, "text", word, True)
         return known[word]
 
 
@@ -304,6 +307,38 @@ def _near(first: list[int], second: list[int], slop: int) -> bool:
         if second[j] - p <= slop:
             return True
     return False
+
+
+def _postings(reader, field: str, text, positions: bool):
+    """`term_postings`, remembered for the reader's lifetime (an index generation never changes) while the
+    posting lists remembered hold fewer than POSTINGS_KEPT postings; the least recently used go first."""
+    from array import array
+
+    cache = reader.__dict__.get("_corpus_search_postings")
+    if cache is None:
+        cache = reader.__dict__["_corpus_search_postings"] = {}
+        reader.__dict__["_corpus_search_postings_size"] = 0
+    key = (field, text, positions)
+    found = cache.pop(key, None)
+    if found is None and not positions:
+        found = cache.pop((field, text, True), None)
+        key = (field, text, True) if found is not None else key
+    if found is not None:
+        cache[key] = found  # the most recently used last
+        return found
+    ids, weights, values = term_postings(reader, field, text, positions=positions)
+    found = (array("i", ids), array("f", weights), values)
+    size = len(ids) * (4 if values is not None else 1)
+    if size > POSTINGS_KEPT // 4:
+        return found
+    cache[key] = found
+    total = reader.__dict__["_corpus_search_postings_size"] + size
+    while total > POSTINGS_KEPT and cache:
+        (_, (old, _, old_values)) = next(iter(cache.items()))
+        del cache[next(iter(cache))]
+        total -= len(old) * (4 if old_values is not None else 1)
+    reader.__dict__["_corpus_search_postings_size"] = total
+    return found
 
 
 def _lengths(reader, field: str):
