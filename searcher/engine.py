@@ -71,6 +71,7 @@ class Searcher:
     def close(self) -> None:
         """Close the index (the Searcher cannot be used afterwards)."""
         if self._searcher is not None:
+            self._hits.settle()  # deferred "also in" of hits still held, while the index is open
             self._searcher.close()
             self._searcher = None
 
@@ -97,8 +98,9 @@ class Searcher:
         whose document is dated on or after / on or before them, compared at
         the precision both dates have (see `searcher.dates`).  `cite` (a
         style: chicago, apa, ...) gives each hit its `citation`.  A hit's
-        `matches` are worked out when first read, so a deep page costs little
-        more than a short one; `snippets=False` (ids and scores, for re-ranking
+        `matches` and `also_in` are worked out when first read (those of hits
+        still unread when the Searcher closes, at `close()`), so a deep page
+        costs little more than a short one; `snippets=False` (ids and scores, for re-ranking
         and evaluation) leaves `matches` and `also_in` empty, with the same ranking.
         """
         _check_page(limit, page)
@@ -119,7 +121,7 @@ class Searcher:
         stored = [doc.fields() for doc in page_hits]
         if snippets:
             terms = self._queries.match_terms(parsed)
-            also = self._hits.also_in_all(stored, [doc.docnum for doc in page_hits])
+            also = self._hits.also_in_later(stored, [doc.docnum for doc in page_hits])
         else:
             terms, also = MatchTerms(frozenset()), [()] * len(stored)
         cited = self._shelf.citations(stored, cite) if cite is not None else [""] * len(stored)

@@ -56,7 +56,7 @@ class Hit:
     score: float | None = None
     kind: str = "body"
     date: str = ""
-    also_in: tuple[str, ...] = ()  # other documents holding the same passage
+    also_in: tuple[str, ...] = _Deferred(())  # other documents holding the same passage (may be given as a Later)
     citation: str = ""  # the source cited, only when asked for (`search --cite STYLE`)
     page: str = ""  # the page label as printed ("12", "12-13"); "" for documents without pages
     sentences: tuple[Span, ...] = field(default=(), repr=False)

@@ -6,6 +6,7 @@ part: the text analysed again) are worked out when first read.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, Iterable
 
 from corpus.errors import CorpusSearchError
@@ -66,8 +67,23 @@ class HitMaker:
     """Turns stored passages of one open Whoosh searcher into `Hit`s (matches found with `tokens`)."""
 
     def __init__(self, searcher, tokens: Tokens):
+        import weakref
+
         self._searcher = searcher
         self._tokens = tokens
+        self._pending: weakref.WeakSet = weakref.WeakSet()  # AlsoIn of hits still held somewhere
+
+    def also_in_later(self, passages: list[dict], docnums: list[int]) -> list:
+        """A `Later` "also in" for each passage (see `AlsoIn`)."""
+        group = AlsoIn(self, passages, docnums)
+        self._pending.add(group)
+        return [Later(partial(group.of, n)) for n in range(len(passages))]
+
+    def settle(self) -> None:
+        """Work out now every deferred "also in" of hits still held (before the searcher closes)."""
+        for group in list(self._pending):
+            group.settle()
+        self._pending.clear()
 
     def get(self, passage_id: str, index_dir) -> Hit:
         """One passage by its id; PassageNotFound if the index has none."""
@@ -154,11 +170,51 @@ class HitMaker:
         return [tuple(sorted(names)) for names in found]
 
 
+class AlsoIn:
+    """The "also in" of a page of hits, worked out when a hit's is first read: for that hit and the next
+    ALSO_IN_BATCH - 1 (one look-up for the hits a reader is shown), never for hits nobody reads.
+
+    A page of 1,000 hits spent two thirds of its time on "also in" when it was
+    worked out for every hit (benchmarks/RESULTS.md).  What is still to do is
+    done when the Searcher closes (`HitMaker.settle`), so hits read later
+    have the same values; the web page's pages are settled before the
+    Searcher is lent again (`settled`).
+    """
+
+    def __init__(self, maker: HitMaker, passages: list[dict], docnums: list[int]):
+        self._maker = maker
+        self._passages = passages
+        self._docnums = docnums
+        self._found: list = [None] * len(passages)
+
+    def of(self, n: int) -> tuple[str, ...]:
+        if self._found[n] is None:
+            self._work_out([i for i in range(n, min(n + ALSO_IN_BATCH, len(self._found))) if self._found[i] is None])
+        return self._found[n]
+
+    def settle(self) -> None:
+        self._work_out([i for i, value in enumerate(self._found) if value is None])
+
+    def _work_out(self, which: list[int]) -> None:
+        if not which:
+            return
+        values = self._maker.also_in_all([self._passages[i] for i in which], [self._docnums[i] for i in which])
+        for i, value in zip(which, values):
+            self._found[i] = value
+        if all(value is not None for value in self._found):
+            self._passages = self._docnums = ()  # nothing more to read
+
+
+# Hits whose "also in" is worked out together when one of them is first read.
+ALSO_IN_BATCH = 10
+
+
 def settled(hits):
     """`hits` with their deferred highlights worked out now: for pages handed to code that may read them
     in another thread while this Searcher serves the next request (the web page's pool)."""
     for hit in hits:
         hit.matches  # noqa: B018 (reading it computes and keeps it)
+        hit.also_in  # noqa: B018
     return hits
 
 
