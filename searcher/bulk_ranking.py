@@ -258,6 +258,7 @@ class _Segment:
         self.pairs = pairs
         self.keys = keys
         self._decode = text_field.format.decode_positions
+        self._near: dict = {}
         most: dict[int, float] = {}
         for _, found in pairs:
             get = most.get
@@ -280,10 +281,16 @@ class _Segment:
         raw = self.base[docnum]
         if docnum in self.most:
             bonus = 0.0
-            decode = self._decode
+            near = self._near
             for slop, found in self.pairs:
                 entry = found.get(docnum)
-                if entry is not None and _near(decode(entry[0]), decode(entry[1]), slop):
+                if entry is None:
+                    continue
+                key = (entry[0], entry[1], slop)
+                hit = near.get(key)
+                if hit is None:  # (copies of a passage have the same encoded positions: decoded once)
+                    hit = near[key] = _near(self._decode(entry[0]), self._decode(entry[1]), slop)
+                if hit:
                     bonus += entry[2]
             raw = raw + bonus
         if self.factor is not None:
@@ -372,11 +379,17 @@ class _Collector:
 
     def feed(self, segment: _Segment) -> None:
         items, limit, kinds, shared, best = self.items, self.limit, self.kinds, self.shared, self.best
-        keys, offset, bounds, exact_of = segment.keys, segment.offset, segment.bounds, segment.exact
+        keys, offset, exact_of = segment.keys, segment.offset, segment.exact
+        base, most, factor = segment.base, segment.most, segment.factor
         for docnum in segment.docs:
             glob = offset + docnum
-            low, high = bounds(docnum)
-            exact = low if low == high else None
+            low = base[docnum]
+            extra = most.get(docnum)
+            high = low if extra is None else low + extra
+            if factor is not None:
+                f = factor[docnum]
+                low, high = low * f, high * f
+            exact = low if extra is None else None
             key = keys[docnum]
             if key and key in shared:
                 holder = best.get(key)
