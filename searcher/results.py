@@ -124,13 +124,12 @@ class HitMaker:
     def also_in_all(self, passages: list[dict], docnums: list[int] | None = None) -> list[tuple[str, ...]]:
         """For each passage (stored fields), the other documents holding it: same text, or most of its sentences.
 
-        One query finds the candidates of every passage at once (a page of
-        hits costs one look-up, not ten), asking only for the sentence keys
-        and text fingerprints more than one passage holds; each candidate
-        is read once (those of the page, `docnums` when given, not at all).
+        Only the sentence keys and text fingerprints more than one passage
+        holds are looked up, by their posting lists; a candidate's document
+        comes from the document column, and its stored fields are read only
+        when its sentences must be compared (never for a copy of the same
+        text; those of the page, `docnums` when given, not at all).
         """
-        from whoosh import query as q
-
         reader = self._searcher.reader()
         wanted = [(p.get("document"), p.get("text_hash"), _sentence_keys(p)) for p in passages]
         by_key: dict[str, list[int]] = {}
@@ -141,32 +140,42 @@ class HitMaker:
             if fingerprint:
                 by_hash.setdefault(fingerprint, []).append(n)
         # a key or fingerprint held by one passage only is held by this passage alone
-        probes = [q.Term("sentence_keys", k) for k in sorted(by_key) if reader.doc_frequency("sentence_keys", k) > 1]
-        probes += [q.Term("text_hash", h) for h in sorted(by_hash) if reader.doc_frequency("text_hash", h) > 1]
+        keys = [k for k in sorted(by_key) if reader.doc_frequency("sentence_keys", k) > 1]
+        hashes = [h for h in sorted(by_hash) if reader.doc_frequency("text_hash", h) > 1]
         found: list[set[str]] = [set() for _ in passages]
-        if not probes:
+        if not keys and not hashes:
             return [()] * len(passages)
+        documents = reader.column_reader("document")
+        # the same text: named from the document column, no stored fields read
+        for fingerprint in hashes:
+            for docnum in reader.postings("text_hash", fingerprint).all_ids():
+                name = documents[docnum]
+                if name:
+                    for n in by_hash[fingerprint]:
+                        if name != wanted[n][0]:
+                            found[n].add(name)
+        # most of its sentences: the stored sentence keys of a candidate read only when its document
+        # is not already known to hold the passage
+        near: dict[int, set[int]] = {}
+        for key in keys:
+            for docnum in reader.postings("sentence_keys", key).all_ids():
+                near.setdefault(docnum, set()).update(by_key[key])
         known = dict(zip(docnums, passages)) if docnums is not None else {}
-        for docnum in self._searcher.docs_for_query(q.Or(probes)):
+        for docnum, ns in near.items():
+            name = documents[docnum]
+            if not name:
+                continue
+            todo = [n for n in sorted(ns) if name != wanted[n][0] and name not in found[n]]
+            if not todo:
+                continue
             other = known.get(docnum)
             if other is None:
                 other = self._searcher.stored_fields(docnum)
-            name = other.get("document")
-            if not name:
-                continue
-            other_hash = other.get("text_hash")
-            other_keys = _sentence_keys(other)
-            near = set(by_hash.get(other_hash, ())) if other_hash else set()
-            near.update(n for key in other_keys for n in by_key.get(key, ()))
-            for n in sorted(near):
-                (document, fingerprint, keys), names = wanted[n], found[n]
-                if name == document or name in names:
-                    continue
-                if fingerprint and other_hash == fingerprint:
-                    names.add(name)
-                    continue
-                if same_passage(keys, other_keys):
-                    names.add(name)
+            other_hash, other_keys = other.get("text_hash"), _sentence_keys(other)
+            for n in todo:
+                _, fingerprint, keys_n = wanted[n]
+                if (fingerprint and other_hash == fingerprint) or same_passage(keys_n, other_keys):
+                    found[n].add(name)
         return [tuple(sorted(names)) for names in found]
 
 
