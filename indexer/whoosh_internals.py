@@ -475,6 +475,11 @@ def segment_length_bytes(reader, fieldname: str) -> bytes | None:
     return field_length_bytes(perdoc, fieldname) if perdoc is not None else None
 
 
+def bm25f_constants(weighting, fieldname: str) -> tuple[float, float]:
+    """(B, K1) a Whoosh BM25F weighting scores `fieldname` with (its per-field B, else its B)."""
+    return getattr(weighting, "_field_B", {}).get(fieldname, weighting.B), weighting.K1
+
+
 def use_field_lengths(scorer, lengths) -> None:
     """Make a BM25F scorer look lengths up with `lengths` (if it looks them up at all)."""
     if hasattr(scorer, "dfl"):
@@ -511,6 +516,7 @@ def missing_internals() -> list[str]:
         whoosh3.W3TermInfo: ("set_inlined", "add_block"),
         scoring: ("BM25F",),
         whoosh3.W3LeafMatcher: ("_read_ids", "_read_weights", "_read_values", "_next_block"),
+        scoring.BM25F(): ("_field_B", "B", "K1"),
     }
     missing = [f"{getattr(owner, '__name__', owner)}.{name}" for owner, names in wanted.items()
                for name in names if not hasattr(owner, name)]

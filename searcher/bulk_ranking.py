@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from heapq import heapify, heappush, heapreplace
 
-from indexer.whoosh_internals import length_table, segment_length_bytes, term_postings
+from indexer.whoosh_internals import bm25f_constants, length_table, segment_length_bytes, term_postings
 
 from . import ranking
 
@@ -115,9 +115,7 @@ class _Plan:
                     self.fields[field] = (ranking.FIELD_BOOSTS.get(field, 1.0), ranking.FIELD_B.get(field, ranking.B),
                                           searcher.avg_field_length(field) or 1.0)
         if pairs:
-            weighting = searcher.weighting
-            self.text_b = weighting._field_B.get("text", weighting.B) if hasattr(weighting, "_field_B") else weighting.B
-            self.text_k1 = weighting.K1
+            self.text_b, self.text_k1 = bm25f_constants(searcher.weighting, "text")
             self.text_avg = searcher.avg_field_length("text") or 1
 
     @classmethod
@@ -129,10 +127,10 @@ class _Plan:
 
         if ranking.FIELD_COMBINE != "bm25f" or ranking.FEEDBACK_DOCS > 0:
             return None
-        if type(parsed) is not ranking._extras_query():
+        extras_class, word_class = ranking.plain_query_classes()
+        if type(parsed) is not extras_class:
             return None
         child = parsed.child
-        word_class = ranking._word_query()
         kids = child.subqueries if type(child) is q.Or else [child]
         if type(child) is q.Or and (child.boost != 1.0 or getattr(child, "scale", None) or child.minmatch):
             return None
@@ -208,7 +206,8 @@ class _Plan:
             power = ranking.COORDINATION
             factor = {d: (held[d] / total) ** power for d in base}
         pairs = self._pairs(reader, text_postings, base) if self.pairs and base else []
-        return _Segment(offset, sorted(base), base, factor, pairs, _collapse_keys(reader), self.searcher.schema["text"])
+        keys = _collapse_keys(reader) if base else []
+        return _Segment(offset, sorted(base), base, factor, pairs, keys, self.searcher.schema["text"])
 
     def _pairs(self, reader, text_postings: dict, candidates: dict) -> list:
         """For each pair of neighbouring words: {docnum: (positions of a, of b, bonus if near)} of the candidates
@@ -359,6 +358,8 @@ def _collapse_keys(reader) -> list:
     """Every passage's `text_hash` in one segment (what copies are folded by), read once per reader."""
     keys = reader.__dict__.get("_corpus_search_text_hash")
     if keys is None:
+        if not reader.has_column("text_hash"):
+            raise _Unsupported()
         column = reader.column_reader("text_hash")
         keys = reader.__dict__["_corpus_search_text_hash"] = list(column)
     return keys

@@ -71,9 +71,11 @@ class Searcher:
     def close(self) -> None:
         """Close the index (the Searcher cannot be used afterwards)."""
         if self._searcher is not None:
-            self._hits.settle()  # deferred "also in" of hits still held, while the index is open
-            self._searcher.close()
-            self._searcher = None
+            try:
+                self._hits.settle()  # deferred "also in" of hits still held, while the index is open
+            finally:
+                self._searcher.close()
+                self._searcher = None
 
     # -- searching ---------------------------------------------------------
 

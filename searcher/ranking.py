@@ -257,6 +257,12 @@ def _extras_query():
     return WithExtras
 
 
+def plain_query_classes():
+    """(the wrapper adding the query-side extras, the BM25F word in several fields): the query
+    shapes `searcher.bulk_ranking` ranks over posting lists."""
+    return _extras_query(), _word_query()
+
+
 def best_field(node):
     """`node` with each OR's alternatives for one word in several fields made one
     query: a BM25F word (FIELD_COMBINE "bm25f") or a DisjunctionMax ("max")."""
