@@ -58,14 +58,46 @@ def _same_window(s: Searcher, query: str, top: int) -> bool:
         bulk_ranking.ENABLED = True
     if fast is None:
         return False
-    assert [h.docnum for h in fast] == [h.docnum for h in slow], query
-    for a, b in zip(fast, slow):
-        assert abs(a.score - b.score) <= 1e-9 * max(1.0, abs(b.score)), (query, a.score, b.score)
+    _agree([(h.score, h.docnum) for h in fast], [(h.score, h.docnum) for h in slow],
+           lambda docnum: ws.stored_fields(docnum).get("text_hash"), query)
     return True
+
+
+def _agree(fast: list, slow: list, key, query) -> None:
+    """(score, item) lists in the same order, scores within 1e-9 relative; where several scores are
+    equal (within that), the same items in any order, or copies of the same text (`key`).
+
+    Equal scores are ordered by docnum here; Whoosh's sums of the same terms
+    differ in the last bit from one segment to another (its matcher trees
+    are shaped by each segment's frequencies), so it may order two
+    mathematically equal scores either way, or keep either of two copies.
+    The last run of equal scores may be cut off by the page: only its
+    scores are compared.
+    """
+    assert len(fast) == len(slow), query
+    for (a, _), (b, _) in zip(fast, slow):
+        assert abs(a - b) <= 1e-9 * max(1.0, abs(b)), (query, a, b)
+    i = 0
+    while i < len(slow):
+        j = i + 1
+        while j < len(slow) and abs(slow[j][0] - slow[i][0]) <= 1e-9 * max(1.0, abs(slow[i][0])):
+            j += 1
+        if j < len(slow):
+            ours, theirs = [item for _, item in fast[i:j]], [item for _, item in slow[i:j]]
+            if sorted(ours) != sorted(theirs):
+                assert sorted(map(key, ours)) == sorted(map(key, theirs)), (query, i, ours, theirs)
+        i = j
 
 
 def _page(hits):
     return [(h.rank, h.id, h.score) for h in hits]
+
+
+def _same_page(fast, slow, query=""):
+    """Two pages of hits agree: the same ranks and scores, the same passages (see `_agree`)."""
+    assert [h.rank for h in fast] == [h.rank for h in slow]
+    _agree([(h.score, h.id) for h in fast], [(h.score, h.id) for h in slow],
+           {h.id: h.text for h in list(fast) + list(slow)}.get, query)
 
 
 @pytest.mark.parametrize("query", SEED_QUERIES)
@@ -132,7 +164,7 @@ def generated_index(request, tmp_path_factory) -> Path:
 queries = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=9).map(" ".join)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=queries, limit=st.sampled_from([1, 3, 10, 25]), page=st.sampled_from([1, 2, 3]),
        restrict=st.sampled_from(["", "title:{}", "documents"]), other=st.sampled_from(VOCAB),
        picks=st.lists(st.integers(0, 10_000), min_size=1, max_size=40))
@@ -147,7 +179,7 @@ def test_generated_corpora_rank_the_same_both_ways(generated_index, query, limit
     with Searcher(generated_index, build_default=False) as s:
         assert len(s._searcher.leaf_searchers()) > 1  # several segments
         fast, slow = _both_ways(s, query, limit=limit, page=page, **options)
-        assert _page(fast) == _page(slow)
+        _same_page(fast, slow, query)
         if not options:
             assert _same_window(s, query, 2 * (limit * page) + 10) or restrict
 
