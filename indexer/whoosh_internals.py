@@ -480,6 +480,41 @@ def bm25f_constants(weighting, fieldname: str) -> tuple[float, float]:
     return getattr(weighting, "_field_B", {}).get(fieldname, weighting.B), weighting.K1
 
 
+def docnums_of_terms(reader, fieldname: str) -> dict[int, str]:
+    """{docnum: term} of one segment's field whose passages each hold one term (the passage id),
+    read from the term table (one-posting lists are inlined there), not from stored fields."""
+    found: dict[int, str] = {}
+    for text, info in reader.iter_field(fieldname):
+        if info.is_inlined():
+            ids = info.inlined_postings()[0]
+        else:
+            ids = reader.postings(fieldname, text).all_ids()
+        name = text.decode("utf-8") if isinstance(text, bytes) else text
+        for docnum in ids:
+            found[docnum] = name
+    return found
+
+
+def terms_by_frequency(reader, fieldname: str) -> tuple[set, set]:
+    """(every term of `fieldname` in one segment, those more than one passage holds), from the term
+    table's headers alone (a term's postings are not decoded)."""
+    from whoosh.codec.whoosh3 import W3TermInfo
+
+    terms = reader._terms
+    prefix = terms._keycoder(fieldname, b"")
+    unpack = W3TermInfo._struct.unpack_from
+    size = len(prefix)
+    every, shared = set(), set()
+    for key, value in terms._tindex.items_from(prefix):
+        if not key.startswith(prefix):
+            break
+        text = key[size:]
+        every.add(text)
+        if unpack(value)[2] > 1:
+            shared.add(text)
+    return every, shared
+
+
 def use_field_lengths(scorer, lengths) -> None:
     """Make a BM25F scorer look lengths up with `lengths` (if it looks them up at all)."""
     if hasattr(scorer, "dfl"):
@@ -513,9 +548,10 @@ def missing_internals() -> list[str]:
         FileIndex: ("_read_toc",),
         whoosh3.W3PerDocReader: ("_cached_reader",),
         whoosh3: ("_lenfield", "LENGTHS_COLUMN", "loads"),
-        whoosh3.W3TermInfo: ("set_inlined", "add_block"),
         scoring: ("BM25F",),
         whoosh3.W3LeafMatcher: ("_read_ids", "_read_weights", "_read_values", "_next_block"),
+        whoosh3.W3TermInfo: ("set_inlined", "add_block", "_struct"),
+        whoosh3.W3TermsReader: ("_keycoder",),
         scoring.BM25F(): ("_field_B", "B", "K1"),
     }
     missing = [f"{getattr(owner, '__name__', owner)}.{name}" for owner, names in wanted.items()

@@ -91,6 +91,16 @@ class Hit:
         return out
 
 
+# The fields read from a passage's stored record: a deep page's hits may be
+# given them as `Later`s, read when first used (see `searcher.results.Page`).
+STORED_FIELDS = ("id", "document", "title", "authors", "section", "text", "kind", "date", "page", "sentences")
+for _name in STORED_FIELDS:
+    _descriptor = _Deferred(Hit.__dict__.get(_name))
+    _descriptor.__set_name__(Hit, _name)
+    setattr(Hit, _name, _descriptor)
+del _name, _descriptor
+
+
 def mark(text: str, spans: tuple[Span, ...] | list[Span], start: str, end: str) -> str:
     """`text` with each (non-overlapping, sorted) span wrapped in markers."""
     out: list[str] = []

@@ -53,13 +53,17 @@ def ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
     return collector.results()
 
 
-def distinct(results, wanted: int | None = None) -> list:
+def distinct(results, wanted: int | None = None, sharing: set[int] | None = None) -> list:
     """Whoosh hits with the same passage from another document folded into the better one.
 
     With `wanted`, the first `wanted` of them: stored fields are read no further down the ranking.
+    With `sharing` (the docnums of the passages holding a sentence key another passage holds,
+    `searcher.tables`), the stored fields of the others are not read at all: they fold with none.
     """
     hits = list(results)
-    kept, _ = collapse(((h["document"], _sentence_keys(h.fields())) for h in hits), wanted)
+    facts = ((h["document"], _sentence_keys(h.fields())) if sharing is None or h.docnum in sharing
+             else ("", frozenset()) for h in hits)
+    kept, _ = collapse(facts, wanted)
     return [hits[i] for i in kept]
 
 
@@ -73,11 +77,49 @@ class HitMaker:
         self._tokens = tokens
         self._pending: weakref.WeakSet = weakref.WeakSet()  # AlsoIn of hits still held somewhere
 
-    def also_in_later(self, passages: list[dict], docnums: list[int]) -> list:
-        """A `Later` "also in" for each passage (see `AlsoIn`)."""
-        group = AlsoIn(self, passages, docnums)
+    def page(self, docs: list, terms: MatchTerms, first: int, snippets: bool, cited: list[str],
+             ids: dict[int, str] | None = None) -> list[Hit]:
+        """The `Hit`s of a page of ranked Whoosh hits (`docs`: docnum, score, cached `fields()`), each
+        field read from the stored record when first used, and its "also in" worked out then (`AlsoIn`).
+
+        A page of 1,000 hits read 1,000 stored records even when only ids and
+        scores were wanted; ids come from `ids` (a docnum -> id table) when
+        given.  Records still unread when the Searcher closes are read then
+        (`settle`), so a hit reads the same after `close()`.
+        """
+        page = Page(docs)
+        self._pending.add(page)
+        also = (self.also_in_later(page.fields, [doc.docnum for doc in docs]) if snippets
+                else [()] * len(docs))
+        tokens = self._tokens
+        hits = []
+        for n, doc in enumerate(docs):
+            load = partial(page.fields, n)
+            passage_id = ids.get(doc.docnum) if ids is not None else None
+            hits.append(Hit(
+                id=passage_id if passage_id is not None else Later(partial(_stored_id, load)),
+                document=Later(partial(_stored, load, "document", "")),
+                title=Later(partial(_stored, load, "title", "")),
+                authors=Later(partial(_stored_authors, load)),
+                section=Later(partial(_stored, load, "section", "")),
+                text=Later(partial(_stored, load, "text", "")),
+                matches=Later(partial(_stored_matches, load, terms, tokens)) if terms.words or terms.phrases else (),
+                rank=first + n + 1,
+                score=round(float(doc.score), 4) if doc.score is not None else None,
+                kind=Later(partial(_stored, load, "kind", "body")),
+                date=Later(partial(_stored, load, "date", "")),
+                page=Later(partial(_stored_page, load)),
+                also_in=also[n],
+                sentences=Later(partial(_stored_sentences, load)),
+                citation=cited[n],
+            ))
+        return hits
+
+    def also_in_later(self, fields_of: Callable[[int], dict], docnums: list[int]) -> list:
+        """A `Later` "also in" for each passage (`fields_of(n)`: the n-th one's stored fields; see `AlsoIn`)."""
+        group = AlsoIn(self, fields_of, docnums)
         self._pending.add(group)
-        return [Later(partial(group.of, n)) for n in range(len(passages))]
+        return [Later(partial(group.of, n)) for n in range(len(docnums))]
 
     def settle(self) -> None:
         """Work out now every deferred "also in" of hits still held (before the searcher closes)."""
@@ -190,11 +232,11 @@ class AlsoIn:
     Searcher is lent again (`settled`).
     """
 
-    def __init__(self, maker: HitMaker, passages: list[dict], docnums: list[int]):
+    def __init__(self, maker: HitMaker, fields_of: Callable[[int], dict], docnums: list[int]):
         self._maker = maker
-        self._passages = passages
+        self._fields_of = fields_of
         self._docnums = docnums
-        self._found: list = [None] * len(passages)
+        self._found: list = [None] * len(docnums)
 
     def of(self, n: int) -> tuple[str, ...]:
         if self._found[n] is None:
@@ -207,15 +249,53 @@ class AlsoIn:
     def _work_out(self, which: list[int]) -> None:
         if not which:
             return
-        values = self._maker.also_in_all([self._passages[i] for i in which], [self._docnums[i] for i in which])
+        values = self._maker.also_in_all([self._fields_of(i) for i in which], [self._docnums[i] for i in which])
         for i, value in zip(which, values):
             self._found[i] = value
         if all(value is not None for value in self._found):
-            self._passages = self._docnums = ()  # nothing more to read
+            self._fields_of = self._docnums = None  # nothing more to read
 
 
 # Hits whose "also in" is worked out together when one of them is first read.
 ALSO_IN_BATCH = 10
+
+
+class Page:
+    """The ranked Whoosh hits of one page, whose stored records are read when first asked for."""
+
+    def __init__(self, docs: list):
+        self._docs = docs
+
+    def fields(self, n: int) -> dict:
+        return self._docs[n].fields()  # (Whoosh's hits and bulk_ranking's keep the record once read)
+
+    def settle(self) -> None:
+        for doc in self._docs:
+            doc.fields()
+
+
+def _stored(load, name: str, default: str):
+    return load().get(name, default)
+
+
+def _stored_id(load) -> str:
+    return load()["id"]
+
+
+def _stored_authors(load) -> tuple[str, ...]:
+    return tuple(load().get("authors") or ())
+
+
+def _stored_page(load) -> str:
+    return load().get("page") or ""
+
+
+def _stored_sentences(load) -> tuple:
+    return tuple(tuple(s) for s in load().get("sentences") or ())
+
+
+def _stored_matches(load, terms: MatchTerms, tokens: Tokens) -> tuple:
+    return tuple(find_matches(load().get("text", ""), terms, tokens))
 
 
 def settled(hits):

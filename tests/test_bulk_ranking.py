@@ -190,3 +190,18 @@ def test_generated_corpora_hold_copies_and_deletions(generated_index):
         reader = s._searcher.reader()
         assert reader.has_deletions()
         assert _same_window(s, "alpha beta river", 40)
+
+
+def test_deep_pages_read_no_record_they_need_not_and_give_the_same_hits(generated_index, monkeypatch):
+    """A deep page takes ids and the passages that may fold from the index tables (searcher.tables):
+    the same hits as reading every stored record, on several segments with deletions."""
+    from searcher import tables
+
+    for query in ("alpha beta river", "omega harbor ledger signal", "gamma"):
+        with Searcher(generated_index, build_default=False) as s:
+            deep = [h.as_dict() for h in s.search(query, limit=150)]
+        monkeypatch.setattr(tables, "DEEP_PAGE", 10**9)
+        with Searcher(generated_index, build_default=False) as s:
+            plain = [h.as_dict() for h in s.search(query, limit=150)]
+        monkeypatch.undo()
+        assert deep and deep == plain, query
