@@ -14,7 +14,7 @@ from corpus.errors import CorpusSearchError
 from . import bulk_ranking
 from .duplicates import collapse, same_passage
 from .highlight import MatchTerms, find_matches
-from .hits import Hit, Later
+from .hits import Hit, Later, stored_hit
 
 Tokens = Callable[[str], Iterable[tuple[str, int, int]]]
 
@@ -89,37 +89,18 @@ class HitMaker:
         """
         page = Page(docs)
         self._pending.add(page)
-        also = (self.also_in_later(page.fields, [doc.docnum for doc in docs]) if snippets
-                else [()] * len(docs))
-        tokens = self._tokens
+        also = None
+        if snippets:
+            also = AlsoIn(self, page.fields, [doc.docnum for doc in docs])
+            self._pending.add(also)
+        marks = partial(_marks, terms, self._tokens) if terms.words or terms.phrases else None
         hits = []
         for n, doc in enumerate(docs):
-            load = partial(page.fields, n)
-            passage_id = ids.get(doc.docnum) if ids is not None else None
-            hits.append(Hit(
-                id=passage_id if passage_id is not None else Later(partial(_stored_id, load)),
-                document=Later(partial(_stored, load, "document", "")),
-                title=Later(partial(_stored, load, "title", "")),
-                authors=Later(partial(_stored_authors, load)),
-                section=Later(partial(_stored, load, "section", "")),
-                text=Later(partial(_stored, load, "text", "")),
-                matches=Later(partial(_stored_matches, load, terms, tokens)) if terms.words or terms.phrases else (),
-                rank=first + n + 1,
-                score=round(float(doc.score), 4) if doc.score is not None else None,
-                kind=Later(partial(_stored, load, "kind", "body")),
-                date=Later(partial(_stored, load, "date", "")),
-                page=Later(partial(_stored_page, load)),
-                also_in=also[n],
-                sentences=Later(partial(_stored_sentences, load)),
-                citation=cited[n],
-            ))
+            hits.append(stored_hit(
+                page, n, id=ids.get(doc.docnum) if ids is not None else None,
+                rank=first + n + 1, score=round(float(doc.score), 4) if doc.score is not None else None,
+                marks=marks, also=also, citation=cited[n]))
         return hits
-
-    def also_in_later(self, fields_of: Callable[[int], dict], docnums: list[int]) -> list:
-        """A `Later` "also in" for each passage (`fields_of(n)`: the n-th one's stored fields; see `AlsoIn`)."""
-        group = AlsoIn(self, fields_of, docnums)
-        self._pending.add(group)
-        return [Later(partial(group.of, n)) for n in range(len(docnums))]
 
     def settle(self) -> None:
         """Work out now every deferred "also in" of hits still held (before the searcher closes)."""
@@ -274,28 +255,8 @@ class Page:
             doc.fields()
 
 
-def _stored(load, name: str, default: str):
-    return load().get(name, default)
-
-
-def _stored_id(load) -> str:
-    return load()["id"]
-
-
-def _stored_authors(load) -> tuple[str, ...]:
-    return tuple(load().get("authors") or ())
-
-
-def _stored_page(load) -> str:
-    return load().get("page") or ""
-
-
-def _stored_sentences(load) -> tuple:
-    return tuple(tuple(s) for s in load().get("sentences") or ())
-
-
-def _stored_matches(load, terms: MatchTerms, tokens: Tokens) -> tuple:
-    return tuple(find_matches(load().get("text", ""), terms, tokens))
+def _marks(terms: MatchTerms, tokens: Tokens, text: str) -> tuple:
+    return tuple(find_matches(text, terms, tokens))
 
 
 def settled(hits):
