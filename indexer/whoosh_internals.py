@@ -26,9 +26,12 @@ module may touch a Whoosh name that starts with an underscore.
   (`memoize_stems`), and orphan segment files removed (`remove_orphan_segments`).
 - Reader hooks: a segment's length column read in one go
   (`field_length_bytes`, `segment_field_lengths`, `segment_length_bytes`)
-  and handed to the BM25F scorer (`use_field_lengths`); a term's postings
-  read block by block as lists (`term_postings`, for ranking a query's
-  postings at once).
+  and handed to the BM25F scorer (`use_field_lengths`) and to the ranking
+  over posting lists (with `bm25f_constants`); a term's postings read block
+  by block as lists (`term_postings`); the passage ids by docnum from the
+  `id` term table (`docnums_of_terms`) and a field's terms with their
+  document frequencies from the term table's headers (`terms_by_frequency`),
+  for deep pages (`searcher.tables`).
 - Data-only unpickling: Whoosh keeps the schema and segment list (the table
   of contents), stored fields, posting blocks and posting values as pickles,
   and a pickle can name any function to call.  Every place Whoosh unpickles
