@@ -61,6 +61,8 @@ def distinct(results, wanted: int | None = None, sharing: set[int] | None = None
     `searcher.tables`), the stored fields of the others are not read at all: they fold with none.
     """
     hits = list(results)
+    if sharing is not None and not any(h.docnum in sharing for h in hits):
+        return hits[:wanted] if wanted is not None else hits  # no passage of these can fold
     facts = ((h["document"], _sentence_keys(h.fields())) if sharing is None or h.docnum in sharing
              else ("", frozenset()) for h in hits)
     kept, _ = collapse(facts, wanted)
