@@ -20,8 +20,13 @@ score with the largest bonus they could get can still enter the top hits.
 Copies are folded as Whoosh's collectors fold them (`searcher.results.ranked`:
 one passage per `text_hash`, the best raw score winning, the earliest on a
 tie, with a heap of the top N that forgets a passage once pushed out), so the
-hits, their order and their scores are Whoosh's (scores up to float
-rounding; `tests/test_bulk_ranking.py`).  Any other query (phrases,
+hits, their order and their scores are Whoosh's, scores up to float
+rounding (`tests/test_bulk_ranking.py`).  Mathematically equal scores are
+the one exception: Whoosh's sums of the same terms may differ in the last
+bit from one segment to another (its matcher trees are shaped by each
+segment's frequencies), so it may order two of them, or keep one of two
+copies, the other way; here they are ordered by docnum.  Decoded posting
+lists are kept per open segment (`POSTINGS_KEPT`).  Any other query (phrases,
 wildcards, fuzzy words, NOT, AND, field terms, boosts) returns None, and the
 caller walks Whoosh's matchers as before.
 """
@@ -264,16 +269,6 @@ class _Segment:
             for docnum, (_, _, bonus) in found.items():
                 most[docnum] = get(docnum, 0.0) + bonus
         self.most = most
-
-    def bounds(self, docnum: int) -> tuple[float, float]:
-        """(raw score without any bonus, raw score with every bonus the passage could get)."""
-        base = self.base[docnum]
-        most = self.most.get(docnum)
-        low, high = base, (base + most if most is not None else base)
-        if self.factor is not None:
-            f = self.factor[docnum]
-            low, high = low * f, high * f
-        return low, high
 
     def exact(self, docnum: int) -> float:
         """The raw score (before the kind weight), proximity bonus included."""
