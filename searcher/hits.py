@@ -1,4 +1,9 @@
-"""What a search returns: plain frozen values, no Whoosh objects."""
+"""What a search returns: plain frozen values.
+
+A hit from `Searcher.search` keeps a reference to its page of ranked passages
+until its stored fields are first read (`stored_hit`); it never hands out a
+Whoosh object, and pickles with every value worked out.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
