@@ -25,8 +25,13 @@ module may touch a Whoosh name that starts with an underscore.
   (`commit_with_segments`, `finish_worker_segment`), stemming memos
   (`memoize_stems`), and orphan segment files removed (`remove_orphan_segments`).
 - Reader hooks: a segment's length column read in one go
-  (`field_length_bytes`, `segment_field_lengths`) and handed to the BM25F
-  scorer (`use_field_lengths`).
+  (`field_length_bytes`, `segment_field_lengths`, `segment_length_bytes`)
+  and handed to the BM25F scorer (`use_field_lengths`) and to the ranking
+  over posting lists (with `bm25f_constants`); a term's postings read block
+  by block as lists (`term_postings`); the passage ids by docnum from the
+  `id` term table (`docnums_of_terms`) and a field's terms with their
+  document frequencies from the term table's headers (`terms_by_frequency`),
+  for deep pages (`searcher.tables`).
 - Data-only unpickling: Whoosh keeps the schema and segment list (the table
   of contents), stored fields, posting blocks and posting values as pickles,
   and a pickle can name any function to call.  Every place Whoosh unpickles
@@ -420,6 +425,99 @@ def segment_field_lengths(reader, fieldname: str):
     return length
 
 
+def term_postings(reader, fieldname: str, text, positions: bool = False):
+    """(ids, weights, values) of one term's postings in one segment, as lists, read block by block.
+
+    Whoosh's matchers hand out one posting per Python call (`next`, `id`,
+    `weight`); ranking every posting of a query at once reads each posting
+    block's arrays whole instead.  `values` (the encoded positions) only with
+    `positions`, else None.  Deleted passages are left out.  Empty lists when
+    the segment lacks the term.
+    """
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+    from whoosh.matching.wrappers import FilterMatcher
+
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list | None = [] if positions else None
+    if (fieldname, text) not in reader:
+        return ids, weights, values
+    m = reader.postings(fieldname, text)
+    deleted = None
+    if isinstance(m, FilterMatcher):
+        deleted, m = reader.deleted_docs_set, m.child
+    if type(m) is W3LeafMatcher:
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            if positions:
+                m._read_values()
+                values.extend(m._values)
+            m._next_block()
+    else:  # a list inlined in the term table (one posting), or another codec
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            if positions:
+                values.append(m.value())
+            m.next()
+    if deleted:
+        keep = [n for n, docnum in enumerate(ids) if docnum not in deleted]
+        ids = [ids[n] for n in keep]
+        weights = [weights[n] for n in keep]
+        if positions:
+            values = [values[n] for n in keep]
+    return ids, weights, values
+
+
+def segment_length_bytes(reader, fieldname: str) -> bytes | None:
+    """Every passage's length byte for `fieldname` in one segment (`length_table` decodes one), or None."""
+    perdoc = getattr(reader, "_perdoc", None)
+    return field_length_bytes(perdoc, fieldname) if perdoc is not None else None
+
+
+def bm25f_constants(weighting, fieldname: str) -> tuple[float, float]:
+    """(B, K1) a Whoosh BM25F weighting scores `fieldname` with (its per-field B, else its B)."""
+    return getattr(weighting, "_field_B", {}).get(fieldname, weighting.B), weighting.K1
+
+
+def docnums_of_terms(reader, fieldname: str) -> dict[int, str]:
+    """{docnum: term} of one segment's field whose passages each hold one term (the passage id),
+    read from the term table (one-posting lists are inlined there), not from stored fields."""
+    found: dict[int, str] = {}
+    for text, info in reader.iter_field(fieldname):
+        if info.is_inlined():
+            ids = info.inlined_postings()[0]
+        else:
+            ids = reader.postings(fieldname, text).all_ids()
+        name = text.decode("utf-8") if isinstance(text, bytes) else text
+        for docnum in ids:
+            found[docnum] = name
+    return found
+
+
+def terms_by_frequency(reader, fieldname: str) -> tuple[set, set]:
+    """(every term of `fieldname` in one segment, those more than one passage holds), from the term
+    table's headers alone (a term's postings are not decoded)."""
+    from whoosh.codec.whoosh3 import W3TermInfo
+
+    terms = reader._terms
+    prefix = terms._keycoder(fieldname, b"")
+    unpack = W3TermInfo._struct.unpack_from
+    size = len(prefix)
+    every, shared = set(), set()
+    for key, value in terms._tindex.items_from(prefix):
+        if not key.startswith(prefix):
+            break
+        text = key[size:]
+        every.add(text)
+        if unpack(value)[2] > 1:
+            shared.add(text)
+    return every, shared
+
+
 def use_field_lengths(scorer, lengths) -> None:
     """Make a BM25F scorer look lengths up with `lengths` (if it looks them up at all)."""
     if hasattr(scorer, "dfl"):
@@ -453,8 +551,11 @@ def missing_internals() -> list[str]:
         FileIndex: ("_read_toc",),
         whoosh3.W3PerDocReader: ("_cached_reader",),
         whoosh3: ("_lenfield", "LENGTHS_COLUMN", "loads"),
-        whoosh3.W3TermInfo: ("set_inlined", "add_block"),
         scoring: ("BM25F",),
+        whoosh3.W3LeafMatcher: ("_read_ids", "_read_weights", "_read_values", "_next_block"),
+        whoosh3.W3TermInfo: ("set_inlined", "add_block", "_struct"),
+        whoosh3.W3TermsReader: ("_keycoder",),
+        scoring.BM25F(): ("_field_B", "B", "K1"),
     }
     missing = [f"{getattr(owner, '__name__', owner)}.{name}" for owner, names in wanted.items()
                for name in names if not hasattr(owner, name)]

@@ -27,6 +27,8 @@ from .guard import _reads_index
 from .opening import open_index
 from .shelf import Shelf
 from .shortfall import Shortfall
+from . import tables
+from .tables import IndexTables
 from .query import BadQuery, QueryReader
 from .results import HitMaker, distinct, ranked
 
@@ -58,6 +60,7 @@ class Searcher:
         self._queries = QueryReader(self._searcher, Acronyms(opened.acronyms))
         self._filters = Filters(self._searcher)
         self._hits = HitMaker(self._searcher, self._queries.tokens)
+        self._tables = IndexTables(self._searcher)
         self._explorer = Explorer(self._searcher, self._queries, self._filters, self._hits, self.index_dir)
         self._shelf = Shelf(self._searcher, self._hits, self.index_dir, self.generation)
 
@@ -72,8 +75,11 @@ class Searcher:
     def close(self) -> None:
         """Close the index (the Searcher cannot be used afterwards)."""
         if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+            try:
+                self._hits.settle()  # deferred fields of hits still held, read while the index is open
+            finally:
+                self._searcher.close()
+                self._searcher = None
 
     # -- searching ---------------------------------------------------------
 
@@ -99,8 +105,9 @@ class Searcher:
         whose document is dated on or after / on or before them, compared at
         the precision both dates have (see `searcher.dates`).  `cite` (a
         style: chicago, apa, ...) gives each hit its `citation`.  A hit's
-        `matches` are worked out when first read, so a deep page costs little
-        more than a short one; `snippets=False` (ids and scores, for re-ranking
+        stored fields, `matches` and `also_in` are read or worked out when
+        first used (those of hits still held when the Searcher closes, at
+        `close()`), so a deep page costs little more than a short one; `snippets=False` (ids and scores, for re-ranking
         and evaluation) leaves `matches` and `also_in` empty, with the same ranking.
 
         An acronym the indexed text defines ("Ministry of Industry and
@@ -114,25 +121,23 @@ class Searcher:
         parsed, filters = self._explorer.prepare(query, author, document, section, after, before, exact)
         if filters is False:
             return []
+        first = (page - 1) * limit
+        deep = first + limit >= tables.DEEP_PAGE
         try:
-            first = (page - 1) * limit
             # fetch more than the page: near-duplicates folded away leave room
             window = ranked(self._searcher, parsed, filters, top=2 * (first + limit) + 10)
-            page_hits = distinct(window, first + limit)[first:first + limit]
+            sharing = self._tables.sharing() if deep else None
+            page_hits = distinct(window, first + limit, sharing)[first:first + limit]
         except DAMAGED_DATA:
             raise
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
-        stored = [doc.fields() for doc in page_hits]
-        if snippets:
-            terms = self._queries.match_terms(parsed)
-            also = self._hits.also_in_all(stored, [doc.docnum for doc in page_hits])
+        terms = self._queries.match_terms(parsed) if snippets else MatchTerms(frozenset())
+        if cite is not None:
+            cited = self._shelf.citations([doc.fields() for doc in page_hits], cite)
         else:
-            terms, also = MatchTerms(frozenset()), [()] * len(stored)
-        cited = self._shelf.citations(stored, cite) if cite is not None else [""] * len(stored)
-        return [self._hits.hit(fields, terms, rank=first + offset + 1, score=doc.score, also_in=also[offset],
-                               citation=cited[offset])
-                for offset, (doc, fields) in enumerate(zip(page_hits, stored))]
+            cited = [""] * len(page_hits)
+        return self._hits.page(page_hits, terms, first, snippets, cited, self._tables.ids() if deep else None)
 
     @_reads_index
     def results(

@@ -1,4 +1,9 @@
-"""What a search returns: plain frozen values, no Whoosh objects."""
+"""What a search returns: plain frozen values.
+
+A hit from `Searcher.search` keeps a reference to its page of ranked passages
+until its stored fields are first read (`stored_hit`); it never hands out a
+Whoosh object, and pickles with every value worked out.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,14 +61,17 @@ class Hit:
     score: float | None = None
     kind: str = "body"
     date: str = ""
-    also_in: tuple[str, ...] = ()  # other documents holding the same passage
+    also_in: tuple[str, ...] = _Deferred(())  # other documents holding the same passage (may be given as a Later)
     citation: str = ""  # the source cited, only when asked for (`search --cite STYLE`)
     page: str = ""  # the page label as printed ("12", "12-13"); "" for documents without pages
     sentences: tuple[Span, ...] = field(default=(), repr=False)
 
     def __getstate__(self) -> dict:
-        """Pickled with every deferred value worked out (a `Later` holds the analyser)."""
-        return {key: value.compute() if type(value) is Later else value for key, value in self.__dict__.items()}
+        """Pickled with every deferred value worked out (a `Later` holds the analyser, a record loader the index)."""
+        for name in STORED_FIELDS:
+            getattr(self, name)
+        return {key: value.compute() if type(value) is Later else value for key, value in self.__dict__.items()
+                if key not in _PAGE_KEYS}
 
     def highlight(self, start: str = "**", end: str = "**") -> str:
         """The passage text with each match wrapped in `start` ... `end`."""
@@ -89,6 +97,91 @@ class Hit:
         if self.page:
             out["page"] = self.page
         return out
+
+
+# The fields read from a passage's stored record.  A deep page's hits are
+# made with a reference to their page alone (`stored_hit`): each of these
+# fields is worked out from it when first used.
+_UNSET = object()
+# Keys of a hit made by `stored_hit` that are not fields (never pickled).
+_PAGE_KEYS = ("_page", "_n", "_marks", "_also")
+
+
+class _StoredField(_Deferred):
+    """A field that a hit made by `stored_hit` works out from its page when first used."""
+
+    def __init__(self, default, convert: Callable[[dict], object]):
+        super().__init__(default)
+        self._convert = convert
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self._default
+        state = obj.__dict__
+        value = state.get(self._key, _UNSET)
+        if value is _UNSET:
+            value = state[self._key] = self._convert(state)
+        elif type(value) is Later:
+            value = state[self._key] = value.compute()
+        return value
+
+
+def _record(state: dict) -> dict:
+    return state["_page"].fields(state["_n"])
+
+
+def _matches(state: dict):
+    marks = state.get("_marks")
+    return marks(_record(state).get("text", "")) if marks is not None else ()
+
+
+def _also_in(state: dict):
+    also = state.get("_also")
+    return also.of(state["_n"]) if also is not None else ()
+
+
+STORED_FIELDS = {
+    "id": lambda st: _record(st)["id"],
+    "document": lambda st: _record(st).get("document", ""),
+    "title": lambda st: _record(st).get("title", ""),
+    "authors": lambda st: tuple(_record(st).get("authors") or ()),
+    "section": lambda st: _record(st).get("section", ""),
+    "text": lambda st: _record(st).get("text", ""),
+    "kind": lambda st: _record(st).get("kind", "body"),
+    "date": lambda st: _record(st).get("date", ""),
+    "page": lambda st: _record(st).get("page") or "",
+    "sentences": lambda st: tuple(tuple(s) for s in _record(st).get("sentences") or ()),
+    "matches": _matches,
+    "also_in": _also_in,
+}
+for _name, _convert in STORED_FIELDS.items():
+    _descriptor = _StoredField(Hit.__dict__[_name]._default if isinstance(Hit.__dict__.get(_name), _Deferred)
+                               else Hit.__dict__.get(_name), _convert)
+    _descriptor.__set_name__(Hit, _name)
+    setattr(Hit, _name, _descriptor)
+del _name, _convert, _descriptor
+
+
+def stored_hit(page, n: int, *, id: str | None, rank: int, score: float | None, marks=None, also=None,
+               citation: str = "") -> Hit:
+    """The `n`-th hit of `page` (its stored record: `page.fields(n)`), every stored field read when
+    first used; `matches` worked out by `marks(text)` and `also_in` by `also.of(n)` then (none
+    without them).  Made without `__init__`: a page of 1,000 hits spent more making them than
+    ranking them."""
+    hit = object.__new__(Hit)
+    state = hit.__dict__
+    state["_page"] = page
+    state["_n"] = n
+    if id is not None:
+        state["_deferred_id"] = id
+    if marks is not None:
+        state["_marks"] = marks
+    if also is not None:
+        state["_also"] = also
+    state["rank"] = rank
+    state["score"] = score
+    state["citation"] = citation
+    return hit
 
 
 def mark(text: str, spans: tuple[Span, ...] | list[Span], start: str, end: str) -> str:

@@ -70,8 +70,11 @@ class QueryReader:
     def __init__(self, searcher, acronyms: Acronyms | None = None):
         from indexer.schema import english_analyzer
 
+        from .words import word_spans
+
         self._searcher = searcher
         self._analyzer = english_analyzer()
+        self._spans = word_spans(self._analyzer)
         self._parser = None
         self._acronyms = acronyms or Acronyms({})
 
@@ -179,6 +182,9 @@ class QueryReader:
 
     def tokens(self, text: str):
         """(stem, start, end) of each word of `text` that the index would hold."""
+        if self._spans is not None:
+            yield from self._spans(text)
+            return
         for t in self._analyzer(text, chars=True, mode="query", removestops=True):
             yield t.text, t.startchar, t.endchar
 

@@ -46,13 +46,18 @@ def weighting():
         use_final = True
 
         def final(self, searcher, docnum, score):
-            weights = getattr(searcher, "_kind_weights", None)
-            if weights is None:
-                weights = searcher._kind_weights = _kind_weights(searcher)
-            return score * weights.get(docnum, 1.0)
+            return score * kind_weights(searcher).get(docnum, 1.0)
 
     field_b = {f"{name}_B": b for name, b in FIELD_B.items()}
     return KindWeighted(B=B, K1=K1, **field_b)
+
+
+def kind_weights(searcher) -> dict[int, float]:
+    """{docnum: weight} of the passages whose kind is scaled down, found once per open searcher."""
+    weights = getattr(searcher, "_kind_weights", None)
+    if weights is None:
+        weights = searcher._kind_weights = _kind_weights(searcher)
+    return weights
 
 
 def _kind_weights(searcher) -> dict[int, float]:
@@ -203,9 +208,20 @@ def with_query_tf(node):
         counts = Counter(kids)
         if len(counts) < len(kids):
             kids = [k.with_boost(k.boost * counts[k]) for k in dict.fromkeys(kids)]
-    copy = node.copy()
-    copy.subqueries = kids
-    return copy
+    return _with_subqueries(node, kids)
+
+
+def _with_subqueries(node, kids):
+    """A shallow copy of the compound query `node` with `kids` as its subqueries.
+
+    (Whoosh's `copy()` deep-copies the whole subtree, once per level: 10% of a
+    long query's search time went there.)
+    """
+    from copy import copy
+
+    rewritten = copy(node)
+    rewritten.subqueries = kids
+    return rewritten
 
 
 def _nodes(node, alternatives: bool = True):
@@ -243,6 +259,12 @@ def _extras_query():
     return WithExtras
 
 
+def plain_query_classes():
+    """(the wrapper adding the query-side extras, the BM25F word in several fields): the query
+    shapes `searcher.bulk_ranking` ranks over posting lists."""
+    return _extras_query(), _word_query()
+
+
 def best_field(node):
     """`node` with each OR's alternatives for one word in several fields made one
     query: a BM25F word (FIELD_COMBINE "bm25f") or a DisjunctionMax ("max")."""
@@ -261,9 +283,7 @@ def best_field(node):
         combine = _word_in_fields if FIELD_COMBINE == "bm25f" else (
             lambda g: q.DisjunctionMax(g, tiebreak=FIELD_TIEBREAK))
         kids = [g[0] if len(g) == 1 else combine(g) for g in groups.values()]
-    copy = node.copy()
-    copy.subqueries = kids
-    return copy
+    return _with_subqueries(node, kids)
 
 
 def _word_in_fields(terms):

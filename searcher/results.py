@@ -6,13 +6,15 @@ part: the text analysed again) are worked out when first read.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, Iterable
 
 from corpus.errors import CorpusSearchError
 
+from . import bulk_ranking
 from .duplicates import collapse, same_passage
 from .highlight import MatchTerms, find_matches
-from .hits import Hit, Later
+from .hits import Hit, Later, stored_hit
 
 Tokens = Callable[[str], Iterable[tuple[str, int, int]]]
 
@@ -34,6 +36,10 @@ def ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
     from whoosh import collectors
     from whoosh import query as q
 
+    if mask is None and top is not None and bulk_ranking.ENABLED:
+        at_once = bulk_ranking.ranked_at_once(searcher, parsed, where or None, top)
+        if at_once is not None:
+            return at_once
     if where:
         parsed = q.Require(parsed, where)
     if mask:
@@ -47,13 +53,19 @@ def ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
     return collector.results()
 
 
-def distinct(results, wanted: int | None = None) -> list:
+def distinct(results, wanted: int | None = None, sharing: set[int] | None = None) -> list:
     """Whoosh hits with the same passage from another document folded into the better one.
 
     With `wanted`, the first `wanted` of them: stored fields are read no further down the ranking.
+    With `sharing` (the docnums of the passages holding a sentence key another passage holds,
+    `searcher.tables`), the stored fields of the others are not read at all: they fold with none.
     """
     hits = list(results)
-    kept, _ = collapse(((h["document"], _sentence_keys(h.fields())) for h in hits), wanted)
+    if sharing is not None and not any(h.docnum in sharing for h in hits):
+        return hits[:wanted] if wanted is not None else hits  # no passage of these can fold
+    facts = ((h["document"], _sentence_keys(h.fields())) if sharing is None or h.docnum in sharing
+             else ("", frozenset()) for h in hits)
+    kept, _ = collapse(facts, wanted)
     return [hits[i] for i in kept]
 
 
@@ -61,8 +73,42 @@ class HitMaker:
     """Turns stored passages of one open Whoosh searcher into `Hit`s (matches found with `tokens`)."""
 
     def __init__(self, searcher, tokens: Tokens):
+        import weakref
+
         self._searcher = searcher
         self._tokens = tokens
+        self._pending: weakref.WeakSet = weakref.WeakSet()  # AlsoIn of hits still held somewhere
+
+    def page(self, docs: list, terms: MatchTerms, first: int, snippets: bool, cited: list[str],
+             ids: dict[int, str] | None = None) -> list[Hit]:
+        """The `Hit`s of a page of ranked Whoosh hits (`docs`: docnum, score, cached `fields()`), each
+        field read from the stored record when first used, and its "also in" worked out then (`AlsoIn`).
+
+        A page of 1,000 hits read 1,000 stored records even when only ids and
+        scores were wanted; ids come from `ids` (a docnum -> id table) when
+        given.  Records still unread when the Searcher closes are read then
+        (`settle`), so a hit reads the same after `close()`.
+        """
+        page = Page(docs)
+        self._pending.add(page)
+        also = None
+        if snippets:
+            also = AlsoIn(self, page.fields, [doc.docnum for doc in docs])
+            self._pending.add(also)
+        marks = partial(_marks, terms, self._tokens) if terms.words or terms.phrases else None
+        hits = []
+        for n, doc in enumerate(docs):
+            hits.append(stored_hit(
+                page, n, id=ids.get(doc.docnum) if ids is not None else None,
+                rank=first + n + 1, score=round(float(doc.score), 4) if doc.score is not None else None,
+                marks=marks, also=also, citation=cited[n]))
+        return hits
+
+    def settle(self) -> None:
+        """Work out now every deferred "also in" of hits still held (before the searcher closes)."""
+        for group in list(self._pending):
+            group.settle()
+        self._pending.clear()
 
     def get(self, passage_id: str, index_dir) -> Hit:
         """One passage by its id; PassageNotFound if the index has none."""
@@ -103,13 +149,12 @@ class HitMaker:
     def also_in_all(self, passages: list[dict], docnums: list[int] | None = None) -> list[tuple[str, ...]]:
         """For each passage (stored fields), the other documents holding it: same text, or most of its sentences.
 
-        One query finds the candidates of every passage at once (a page of
-        hits costs one look-up, not ten), asking only for the sentence keys
-        and text fingerprints more than one passage holds; each candidate
-        is read once (those of the page, `docnums` when given, not at all).
+        Only the sentence keys and text fingerprints more than one passage
+        holds are looked up, by their posting lists; a candidate's document
+        comes from the document column, and its stored fields are read only
+        when its sentences must be compared (never for a copy of the same
+        text; those of the page, `docnums` when given, not at all).
         """
-        from whoosh import query as q
-
         reader = self._searcher.reader()
         wanted = [(p.get("document"), p.get("text_hash"), _sentence_keys(p)) for p in passages]
         by_key: dict[str, list[int]] = {}
@@ -120,33 +165,100 @@ class HitMaker:
             if fingerprint:
                 by_hash.setdefault(fingerprint, []).append(n)
         # a key or fingerprint held by one passage only is held by this passage alone
-        probes = [q.Term("sentence_keys", k) for k in sorted(by_key) if reader.doc_frequency("sentence_keys", k) > 1]
-        probes += [q.Term("text_hash", h) for h in sorted(by_hash) if reader.doc_frequency("text_hash", h) > 1]
+        keys = [k for k in sorted(by_key) if reader.doc_frequency("sentence_keys", k) > 1]
+        hashes = [h for h in sorted(by_hash) if reader.doc_frequency("text_hash", h) > 1]
         found: list[set[str]] = [set() for _ in passages]
-        if not probes:
+        if not keys and not hashes:
             return [()] * len(passages)
+        documents = reader.column_reader("document")
+        # the same text: named from the document column, no stored fields read
+        for fingerprint in hashes:
+            for docnum in reader.postings("text_hash", fingerprint).all_ids():
+                name = documents[docnum]
+                if name:
+                    for n in by_hash[fingerprint]:
+                        if name != wanted[n][0]:
+                            found[n].add(name)
+        # most of its sentences: the stored sentence keys of a candidate read only when its document
+        # is not already known to hold the passage
+        near: dict[int, set[int]] = {}
+        for key in keys:
+            for docnum in reader.postings("sentence_keys", key).all_ids():
+                near.setdefault(docnum, set()).update(by_key[key])
         known = dict(zip(docnums, passages)) if docnums is not None else {}
-        for docnum in self._searcher.docs_for_query(q.Or(probes)):
+        for docnum, ns in near.items():
+            name = documents[docnum]
+            if not name:
+                continue
+            todo = [n for n in sorted(ns) if name != wanted[n][0] and name not in found[n]]
+            if not todo:
+                continue
             other = known.get(docnum)
             if other is None:
                 other = self._searcher.stored_fields(docnum)
-            name = other.get("document")
-            if not name:
-                continue
-            other_hash = other.get("text_hash")
-            other_keys = _sentence_keys(other)
-            near = set(by_hash.get(other_hash, ())) if other_hash else set()
-            near.update(n for key in other_keys for n in by_key.get(key, ()))
-            for n in sorted(near):
-                (document, fingerprint, keys), names = wanted[n], found[n]
-                if name == document or name in names:
-                    continue
-                if fingerprint and other_hash == fingerprint:
-                    names.add(name)
-                    continue
-                if same_passage(keys, other_keys):
-                    names.add(name)
+            other_hash, other_keys = other.get("text_hash"), _sentence_keys(other)
+            for n in todo:
+                _, fingerprint, keys_n = wanted[n]
+                if (fingerprint and other_hash == fingerprint) or same_passage(keys_n, other_keys):
+                    found[n].add(name)
         return [tuple(sorted(names)) for names in found]
+
+
+class AlsoIn:
+    """The "also in" of a page of hits, worked out when a hit's is first read: for that hit and the next
+    ALSO_IN_BATCH - 1 (one look-up for the hits a reader is shown), never for hits nobody reads.
+
+    A page of 1,000 hits spent two thirds of its time on "also in" when it was
+    worked out for every hit (benchmarks/RESULTS.md).  What is still to do is
+    done when the Searcher closes (`HitMaker.settle`), so hits read later
+    have the same values; the web page's pages are settled before the
+    Searcher is lent again (`settled`).
+    """
+
+    def __init__(self, maker: HitMaker, fields_of: Callable[[int], dict], docnums: list[int]):
+        self._maker = maker
+        self._fields_of = fields_of
+        self._docnums = docnums
+        self._found: list = [None] * len(docnums)
+
+    def of(self, n: int) -> tuple[str, ...]:
+        if self._found[n] is None:
+            self._work_out([i for i in range(n, min(n + ALSO_IN_BATCH, len(self._found))) if self._found[i] is None])
+        return self._found[n]
+
+    def settle(self) -> None:
+        self._work_out([i for i, value in enumerate(self._found) if value is None])
+
+    def _work_out(self, which: list[int]) -> None:
+        if not which:
+            return
+        values = self._maker.also_in_all([self._fields_of(i) for i in which], [self._docnums[i] for i in which])
+        for i, value in zip(which, values):
+            self._found[i] = value
+        if all(value is not None for value in self._found):
+            self._fields_of = self._docnums = None  # nothing more to read
+
+
+# Hits whose "also in" is worked out together when one of them is first read.
+ALSO_IN_BATCH = 10
+
+
+class Page:
+    """The ranked Whoosh hits of one page, whose stored records are read when first asked for."""
+
+    def __init__(self, docs: list):
+        self._docs = docs
+
+    def fields(self, n: int) -> dict:
+        return self._docs[n].fields()  # (Whoosh's hits and bulk_ranking's keep the record once read)
+
+    def settle(self) -> None:
+        for doc in self._docs:
+            doc.fields()
+
+
+def _marks(terms: MatchTerms, tokens: Tokens, text: str) -> tuple:
+    return tuple(find_matches(text, terms, tokens))
 
 
 def settled(hits):
@@ -154,6 +266,7 @@ def settled(hits):
     in another thread while this Searcher serves the next request (the web page's pool)."""
     for hit in hits:
         hit.matches  # noqa: B018 (reading it computes and keeps it)
+        hit.also_in  # noqa: B018
     return hits
 
 

@@ -67,3 +67,14 @@ def test_collapse_stopped_early_keeps_the_same_first_passages():
     kept, _ = collapse(ranked)
     for wanted in (1, 5, 12, len(kept), len(kept) + 5):
         assert collapse(iter(ranked), wanted)[0] == kept[:wanted]
+
+
+def test_also_in_read_after_the_searcher_is_closed_is_the_one_read_before(seed_index):
+    with Searcher(seed_index) as s:
+        early = [h.also_in for h in s.search("artificial intelligence", limit=300)]
+        late = s.search("artificial intelligence", limit=300)
+        dropped = s.search("export controls", limit=300)  # never read: nothing is kept for it
+        del dropped
+    assert any(early), "the seed corpus holds passages in several documents"
+    assert [h.also_in for h in late] == early
+    assert [h.as_dict()["also_in"] for h in late] == [list(a) for a in early]
