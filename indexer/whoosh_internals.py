@@ -21,6 +21,7 @@ module may touch a Whoosh name that starts with an underscore.
   a name kept for that reason), so indexes written before this codec existed
   stay readable, and a merge may mix both kinds of segment.
 - Writer hooks: a segment writer that reads field lengths once per field
+  and buffers postings without Whoosh's per-posting type asserts
   (`new_writer`), workers' segments added to the parent's commit
   (`commit_with_segments`, `finish_worker_segment`), stemming memos
   (`memoize_stems`), and orphan segment files removed (`remove_orphan_segments`).
@@ -72,6 +73,23 @@ class PassageCodec(W3Codec):
 
 
 class _PostingsWriter(W3PostingsWriter):
+    def add_posting(self, id_, weight, vbytes, length=None):
+        # As W3PostingsWriter.add_posting without its per-posting type asserts
+        # (a fifth of its time); what it buffers is the same.
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
     def finish_postings(self):
         # Term vectors (byte ids) keep their blocks: Whoosh reads a vector by its extent.
         if (self.written() or len(self._ids) >= self._inlinelimit or self._byteids
@@ -317,7 +335,27 @@ def new_writer(ix, limitmb: int, **kwargs):
             if pdr is not None:
                 pdr.close()
 
-    return LengthCachingWriter(ix, limitmb=limitmb, codec=PassageCodec(), **kwargs)
+    writer = LengthCachingWriter(ix, limitmb=limitmb, codec=PassageCodec(), **kwargs)
+    writer.pool.__class__ = _lean_pool_class()
+    return writer
+
+
+def _lean_pool_class():
+    """Whoosh's PostingPool with an `add` that buffers the same postings and counts the same
+    memory, without the per-posting type asserts (a posting is added for every word of every passage)."""
+    from whoosh.writing import PostingPool
+
+    class LeanPostingPool(PostingPool):
+        def add(self, item):
+            # item = (fieldname, tbytes, docnum, weight, vbytes); the size as PostingPool.add estimates it
+            self.fieldnames.add(item[0])
+            vbytes = item[4]
+            self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + (len(vbytes) if vbytes else 0)
+            if self.currentsize > self.limit:
+                self.save()
+            self.current.append(item)
+
+    return LeanPostingPool
 
 
 class _FieldLengths:
@@ -327,16 +365,28 @@ class _FieldLengths:
     def __init__(self, pdr):
         self.pdr = pdr
         self.table = length_table()
-        self.fields: dict[str, bytes | None] = {}
+        self.fields: dict[str, bytes | None | bool] = {}
 
     def doc_field_length(self, docnum: int, fieldname: str, default=0):
         try:
             raw = self.fields[fieldname]
         except KeyError:
             raw = self.fields[fieldname] = field_length_bytes(self.pdr, fieldname)
+            if raw is None and not self.pdr.has_column(_length_column_name(fieldname)):
+                # A field without lengths (an ID, a keyword field): Whoosh answers
+                # `default`, after a file-system look-up for every posting.
+                raw = self.fields[fieldname] = False
+        if raw is False:
+            return default
         if raw is None:
             return self.pdr.doc_field_length(docnum, fieldname, default)
         return self.table[raw[docnum] if docnum < len(raw) else 0]
+
+
+def _length_column_name(fieldname: str) -> str:
+    from whoosh.codec import whoosh3
+
+    return whoosh3._lenfield(fieldname)
 
 
 def commit_with_segments(writer, segments: list) -> None:
@@ -434,7 +484,7 @@ def missing_internals() -> list[str]:
     from whoosh.analysis import StemFilter
     from whoosh.codec import whoosh3
     from whoosh.index import FileIndex
-    from whoosh.writing import SegmentWriter
+    from whoosh.writing import PostingPool, SegmentWriter
 
     import whoosh.columns
     import whoosh.compat
@@ -448,7 +498,8 @@ def missing_internals() -> list[str]:
         whoosh.index: ("pickle", "toc_loaders"),
         SegmentWriter: ("_flush_segment", "_merge_segments", "_commit_toc", "_finish", "_finalize_segment",
                         "_close_segment", "per_document_reader"),
-        W3PostingsWriter: ("finish_postings", "written"),
+        W3PostingsWriter: ("finish_postings", "written", "add_posting", "_write_block"),
+        PostingPool: ("add", "save"),
         W3Codec: ("postings_writer",),
         FileIndex: ("_read_toc",),
         whoosh3.W3PerDocReader: ("_cached_reader",),
