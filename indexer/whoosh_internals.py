@@ -198,6 +198,12 @@ def _install_data_only_unpickling() -> None:
         loads=data_only_loads, dumps=pickle.dumps, PicklingError=pickle.PicklingError,
         UnpicklingError=pickle.UnpicklingError)
     whoosh.index.toc_loaders = {}
+    # The posting pool's sorted runs are this process's own temporary files, written
+    # moments before (a writer past its memory budget): not index data.  They hold
+    # b"" values, which protocol 2 pickles as a call of `bytes`.
+    import whoosh.externalsort
+
+    whoosh.externalsort.load = pickle.load
 
 
 _install_data_only_unpickling()
@@ -488,13 +494,14 @@ def missing_internals() -> list[str]:
 
     import whoosh.columns
     import whoosh.compat
+    import whoosh.externalsort
     import whoosh.formats
     import whoosh.index
     from whoosh.filedb import structfile
 
     wanted = {
         whoosh.columns: ("loads",), whoosh.formats: ("loads",),
-        whoosh.compat: ("loads", "load"), structfile: ("load_pickle",),
+        whoosh.compat: ("loads", "load"), structfile: ("load_pickle",), whoosh.externalsort: ("load",),
         whoosh.index: ("pickle", "toc_loaders"),
         SegmentWriter: ("_flush_segment", "_merge_segments", "_commit_toc", "_finish", "_finalize_segment",
                         "_close_segment", "per_document_reader"),
