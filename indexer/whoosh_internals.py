@@ -336,7 +336,7 @@ def new_writer(ix, limitmb: int, **kwargs):
             self.perdocwriter.close()
             pdr = self.per_document_reader() if self.codec.length_stats else None
             lengths = _FieldLengths(pdr) if pdr is not None else None
-            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_postings())
             self.fieldwriter.close()
             if pdr is not None:
                 pdr.close()
@@ -364,6 +364,60 @@ def _lean_pool_class():
     return LeanPostingPool
 
 
+def write_postings(fieldwriter, schema, lengths, items) -> None:
+    """What `fieldwriter.add_postings(schema, lengths, items)` does, with less Python per posting.
+
+    Whoosh's loop looks each posting's field length up through two calls and
+    hands the posting on through another; a passage index writes one posting
+    per word of every passage.  Here each field's lengths are resolved once
+    (`_FieldLengths.field_bytes`) and postings go straight to the field's
+    posting writer: the same calls on the same writers in the same order, so
+    the same files.  For a field writer other than Whoosh 3's, Whoosh's loop.
+    """
+    from whoosh.codec.base import OutOfOrderError
+    from whoosh.codec.whoosh3 import W3FieldWriter
+
+    if type(fieldwriter) is not W3FieldWriter or (lengths is not None and type(lengths) is not _FieldLengths):
+        return fieldwriter.add_postings(schema, lengths, items)
+    table = lengths.table if lengths is not None else None
+    lastfn = lasttext = None
+    add = raw = None
+    count = 0
+    for fieldname, btext, docnum, weight, value in items:
+        if fieldname != lastfn:
+            if lastfn is not None:
+                if fieldname < lastfn:
+                    raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
+                if lasttext is not None:
+                    fieldwriter.finish_term()
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            lastfn, lasttext = fieldname, None
+            add = fieldwriter._postwriter.add_posting  # (a new posting writer per field)
+            raw = lengths.field_bytes(fieldname) if lengths is not None else False
+            count = len(raw) if raw else 0
+        if docnum == -1:  # a spelling word (Whoosh writes none)
+            continue
+        if btext != lasttext:
+            if lasttext is not None:
+                if btext < lasttext:
+                    raise OutOfOrderError(f"Term {lastfn}:{lasttext!r} .. {fieldname}:{btext!r}")
+                fieldwriter.finish_term()
+            fieldwriter.start_term(btext)
+            lasttext = btext
+        if raw:
+            length = table[raw[docnum] if docnum < count else 0]
+        elif raw is False:
+            length = 0
+        else:
+            length = lengths.doc_field_length(docnum, fieldname)
+        add(docnum, weight, b"" if value is None else value, length)
+    if lasttext is not None:
+        fieldwriter.finish_term()
+    if lastfn is not None:
+        fieldwriter.finish_field()
+
+
 class _FieldLengths:
     """`doc_field_length` of a per-document reader, each field's lengths read in one pass
     (`field_length_bytes`), with the same answers as Whoosh's."""
@@ -373,15 +427,20 @@ class _FieldLengths:
         self.table = length_table()
         self.fields: dict[str, bytes | None | bool] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+    def field_bytes(self, fieldname: str) -> bytes | None | bool:
+        """The field's length bytes (`field_length_bytes`), False if it has no lengths, None: ask Whoosh."""
         try:
-            raw = self.fields[fieldname]
+            return self.fields[fieldname]
         except KeyError:
             raw = self.fields[fieldname] = field_length_bytes(self.pdr, fieldname)
             if raw is None and not self.pdr.has_column(_length_column_name(fieldname)):
                 # A field without lengths (an ID, a keyword field): Whoosh answers
                 # `default`, after a file-system look-up for every posting.
                 raw = self.fields[fieldname] = False
+            return raw
+
+    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+        raw = self.field_bytes(fieldname)
         if raw is False:
             return default
         if raw is None:
