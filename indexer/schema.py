@@ -231,12 +231,39 @@ def _english_postings(value, findall, stops, minsize, stem_filter, fmt, words, s
     `words` remembers, for each raw token seen (CJK tokens aside), the UTF-8
     word it indexes as (b"" when it is dropped), so a repeated token costs
     one look-up; `singles` the encoding of a word found at one position.
+    Text with CJK tokens goes token by token (`_english_postings_each`).
     """
-    stem = stem_function(stem_filter)  # looked up per call: indexing may swap in a memo
+    tokens = findall(value)
+    got = list(map(words.get, tokens))
+    if None in got:
+        missed = [n for n, word in enumerate(got) if word is None]
+        if any(has_cjk(tokens[n]) for n in missed):
+            return _english_postings_each(tokens, stops, minsize, stem_filter, fmt, words, singles)
+        stem = stem_function(stem_filter)  # looked up per call: indexing may swap in a memo
+        for n in missed:
+            if len(words) >= WORD_MEMO_SIZE:
+                words.clear()
+            got[n] = words[tokens[n]] = _index_word(tokens[n], stops, minsize, stem)
+    # Stop words are dropped and the positions renumbered: the first word kept
+    # keeps the tokenizer's position, the next ones follow it.
+    pos = next((n for n, word in enumerate(got) if word), 0)
+    positions: dict[bytes, list[int]] = {}
+    for word in filter(None, got):
+        try:
+            positions[word].append(pos)
+        except KeyError:
+            positions[word] = [pos]
+        pos += 1
+    return _postings(positions, fmt, singles)
+
+
+def _english_postings_each(tokens, stops, minsize, stem_filter, fmt, words, singles):
+    """`_english_postings` token by token, CJK runs split into pairs of characters."""
+    stem = stem_function(stem_filter)
     positions: dict[bytes, list[int]] = {}
     pos = None
     shift = 0  # positions added by CJK runs split into pairs
-    for n, raw in enumerate(findall(value)):
+    for n, raw in enumerate(tokens):
         word = words.get(raw)
         if word is None:
             if has_cjk(raw):
@@ -262,6 +289,11 @@ def _english_postings(value, findall, stops, minsize, stem_filter, fmt, words, s
             positions[word].append(pos)
         except KeyError:
             positions[word] = [pos]
+    return _postings(positions, fmt, singles)
+
+
+def _postings(positions: dict[bytes, list[int]], fmt, singles: dict) -> list[tuple]:
+    """(word, frequency, weight, encoded positions) for each word, as `Positions.word_values` gives them."""
     boost, encode = fmt.field_boost, fmt.encode
     one = float(1) * boost
     out = []
