@@ -435,15 +435,12 @@ def log(message: str) -> None:
 
 # ---- the report --------------------------------------------------------------------------
 
-def growth_exponent(rows: list[dict], engine: str, key: str, part: str) -> float | None:
-    """The slope of log(time) against log(MB of text) between the smallest and largest corpus."""
+def growth_exponent(a: dict, b: dict, engine: str, part: str, key: str) -> float | None:
+    """The slope of log(time) against log(MB of text) from corpus row `a` to row `b`."""
     import math
 
-    if len(rows) < 2:
-        return None
-    a, b = rows[0], rows[-1]
     ta, tb = a[part][engine][key], b[part][engine][key]
-    if ta <= 0 or tb <= 0:
+    if ta <= 0 or tb <= 0 or b["text_mb"] <= a["text_mb"]:
         return None
     return math.log(tb / ta) / math.log(b["text_mb"] / a["text_mb"])
 
@@ -452,8 +449,9 @@ def render(raw: dict) -> str:
     rows = raw["rows"]
     lines = [SECTION, "",
              f"Measured with `{raw['command']}` on {raw['when']} at {raw['code']}; {raw['machine']}. "
-             "Re-run after merging with the same command (our indexes are rebuilt when the code of corpus/ or indexer/ changes; "
-             "`--render` writes this section and the plot again from benchmarks/.work/growth/results.json). "
+             "Re-run after merging with the same command (our indexes are rebuilt when the code of corpus/ or "
+             "indexer/ changes; `--render` writes this section and the plot again from "
+             "benchmarks/.work/growth/results.json). "
              "Corpus: the documents of the five eval collections (SciFact, Cranfield, CISI, CACM, Medline), "
              "shuffled; each size is the first N MB of text of that stream, continued past the collections' "
              "~13 MB with shuffled copies under new ids. Queries: the first 12 of each collection "
@@ -462,26 +460,35 @@ def render(raw: dict) -> str:
              "(OR over text/title/section, highlights of each hit); FTS5 is the standard library's SQLite "
              "(porter tokenizer, words OR-ed, `bm25()`, `snippet()`); bm25s has no snippets. "
              "Cold search: a new process per search (ours: `python -m searcher search Q --index DIR`; "
-             "Whoosh: `benchmarks/minimal_search.py`), median wall time.", "",
+             "Whoosh: `benchmarks/minimal_search.py`), median wall time and median CPU time (user + system) "
+             "of the process; on a shared machine the CPU time is the steadier figure.", "",
              f"![growth]({PLOT.name})", "",
-             "| text | documents | engine | p50 | p95 | cold search | cold vs minimal Whoosh | index build (CPU) | index size |",
+             "| text | documents | engine | p50 | p95 | cold search, wall (CPU) | cold vs minimal Whoosh, wall (CPU) "
+             "| index build, CPU | index size |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
+        base = r["cold"]["whoosh"]
         for e in ENGINES:
             lat, cold = r["latency"][e], r["cold"][e]
-            ratio = f"**{cold['wall_ms'] / r['cold']['whoosh']['wall_ms']:.2f}x**" if e == "ours" else ""
-            build = r["build"].get("ours" if e == "whoosh" else e)
+            ratio = (f"**{cold['wall_ms'] / base['wall_ms']:.2f}x** ({cold['cpu_ms'] / base['cpu_ms']:.2f}x)"
+                     if e == "ours" else "")
+            build = r["build"].get(e)
             built = "(ours)" if e == "whoosh" else (f"{build['cpu_s']:.1f} s" if build else "")
             size = "" if e == "whoosh" else f"{r['index_mb'][e]:.0f} MB"
             lines.append(f"| {r['text_mb']:.1f} MB | {r['documents']} | {LABELS[e]} | {lat['p50_ms']:.1f} ms | "
-                         f"{lat['p95_ms']:.1f} ms | {cold['wall_ms']:.0f} ms | {ratio} | {built} | {size} |")
+                         f"{lat['p95_ms']:.1f} ms | {cold['wall_ms']:.0f} ms ({cold['cpu_ms']:.0f} ms) | {ratio} | "
+                         f"{built} | {size} |")
     if len(rows) >= 2:
-        lines += ["", f"Growth exponent k in time ~ MB^k, from {rows[0]['text_mb']:.1f} to {rows[-1]['text_mb']:.1f} MB "
-                  "(1 = in proportion to the corpus):", "",
-                  "| engine | p50 | p95 | cold search |", "|---|---|---|---|"]
+        pairs = list(zip(rows, rows[1:]))
+        spans = [f"{a['text_mb']:.0f}->{b['text_mb']:.0f} MB" for a, b in pairs]
+        lines += ["", "Growth exponent k in time ~ MB^k between neighbouring sizes (1: in proportion to the corpus; "
+                  "0: independent of it):", "",
+                  "| engine | " + " | ".join(f"p50 {s}" for s in spans) + " | "
+                  + " | ".join(f"p95 {s}" for s in spans) + " | " + " | ".join(f"cold CPU {s}" for s in spans) + " |",
+                  "|---|" + "---|" * (3 * len(pairs))]
         for e in ENGINES:
-            ks = [growth_exponent(rows, e, k, part) for part, k in
-                  (("latency", "p50_ms"), ("latency", "p95_ms"), ("cold", "wall_ms"))]
+            ks = [growth_exponent(a, b, e, part, key) for part, key in
+                  (("latency", "p50_ms"), ("latency", "p95_ms"), ("cold", "cpu_ms")) for a, b in pairs]
             lines.append(f"| {LABELS[e]} | " + " | ".join("" if k is None else f"{k:.2f}" for k in ks) + " |")
     return "\n".join(lines) + "\n"
 
@@ -496,7 +503,7 @@ def plot(raw: dict) -> None:
     mbs = [r["text_mb"] for r in rows]
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.5))
     panels = (("latency", "p50_ms", "query latency, median (ms)"), ("latency", "p95_ms", "query latency, p95 (ms)"),
-              ("cold", "wall_ms", "cold search, a new process (ms)"))
+              ("cold", "cpu_ms", "cold search, a new process: CPU (ms)"))
     for ax, (part, key, title) in zip(axes, panels):
         for e in ENGINES:
             ax.plot(mbs, [r[part][e][key] for r in rows], marker="o", label=LABELS[e])
@@ -531,7 +538,7 @@ def main(argv: list[str] | None = None) -> int | None:
         return steps[args[0]](*args[1:])
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1,10,50", help="MB of text, comma-separated (default 1,10,50)")
-    ap.add_argument("--cold-reps", type=int, default=7, help="cold searches per engine and size (default 7)")
+    ap.add_argument("--cold-reps", type=int, default=11, help="cold searches per engine and size (default 11)")
     ap.add_argument("--rebuild", action="store_true", help="build every index afresh")
     ap.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md and the plot alone")
     ap.add_argument("--render", action="store_true", help="write the last run's section and plot again")

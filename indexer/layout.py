@@ -392,11 +392,22 @@ def check_version(version: int, index_dir: Path) -> None:
         )
 
 
+# How a manifest starts (indexer.manifest writes its schema version first): read
+# from its first bytes, the version is checked without parsing a manifest that
+# lists every document (3 MB, 25 ms, for 48,000 documents).
+_MANIFEST_HEAD = re.compile(rb'\A\{\s*"schema_version":\s*(\d{1,9})\s*,')
+
+
 def check_generation_version(generation: Path, index_dir: Path) -> None:
     """Read only the schema version of `generation`'s manifest and check it (the search side's check)."""
     try:
-        raw = json.loads((generation / MANIFEST_NAME).read_text(encoding="utf-8"))
-        version = int(raw.get("schema_version", 0))
+        with open(generation / MANIFEST_NAME, "rb") as fh:
+            head = _MANIFEST_HEAD.match(fh.read(256))
+        if head:
+            version = int(head.group(1))
+        else:  # another layout: read it whole
+            raw = json.loads((generation / MANIFEST_NAME).read_text(encoding="utf-8"))
+            version = int(raw.get("schema_version", 0))
     except (OSError, ValueError, TypeError, AttributeError):
         raise IndexDamaged(
             f"the index at {index_dir} is damaged or incomplete; run `corpus-search index --rebuild`"
