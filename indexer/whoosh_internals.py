@@ -20,9 +20,9 @@ module may touch a Whoosh name that starts with an underscore.
   records the codec that wrote it (pickled as `indexer.codec.PassageCodec`,
   a name kept for that reason), so indexes written before this codec existed
   stay readable, and a merge may mix both kinds of segment.
-- Writer hooks: a segment writer that reads field lengths once per field
-  and buffers postings without Whoosh's per-posting type asserts
-  (`new_writer`), workers' segments added to the parent's commit
+- Writer hooks: a segment writer that reads field lengths once per field,
+  buffers postings without Whoosh's per-posting type asserts and writes them
+  in a leaner loop (`new_writer`, `write_postings`), workers' segments added to the parent's commit
   (`commit_with_segments`, `finish_worker_segment`), stemming memos
   (`memoize_stems`), and orphan segment files removed (`remove_orphan_segments`).
 - Reader hooks: a segment's length column read in one go
