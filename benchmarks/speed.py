@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / ".work"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-EVAL = (ROOT / ".." / "shared" / "eval").resolve()
+EVAL = Path(os.environ.get("CORPUS_SEARCH_EVAL") or (ROOT / ".." / "shared" / "eval").resolve()).expanduser()
 SCIFACT = EVAL / "scifact" / "corpus.jsonl.gz"
 SCIFACT_QUERIES = EVAL / "scifact" / "queries.jsonl"
 SEED = ROOT / "corpus" / "data"
@@ -454,6 +454,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--reps", type=int, default=None, help="cold-search repetitions (default 21; --quick 15)")
     ap.add_argument("--jobs", type=int, default=None, help="indexing workers (default: corpus-search's default)")
     ap.add_argument("--big-mb", type=float, default=50.0, help="size of the generated corpus (MB)")
+    ap.add_argument("--index-reps", type=int, default=None,
+                    help="indexing runs per corpus and indexer (default: seed 5, SciFact 3; --quick 3 and 1)")
     ap.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     ap.add_argument("--check-punkt", action="store_true", help="compare fast Punkt with NLTK's and exit")
     ap.add_argument("--render", action="store_true",
@@ -489,6 +491,8 @@ def main(argv: list[str] | None = None) -> None:
     if "index" in only:
         print("indexing throughput...", file=sys.stderr)
         index_reps = {"seed corpus": 3 if opts.quick else 5, "SciFact": 1 if opts.quick else 3}
+        if opts.index_reps:
+            index_reps = {"seed corpus": opts.index_reps, "SciFact": opts.index_reps}
         index = bench_index(corpora(big=not opts.quick, big_mb=opts.big_mb), jobs, index_reps)
     if "incremental" in only:
         print("incremental update...", file=sys.stderr)

@@ -202,8 +202,15 @@ class EnglishText(fields.TEXT):
         return {k: v for k, v in self.__dict__.items() if k != "_fused"}
 
 
+# Raw tokens remembered per field with the word each indexes as (bounded memory:
+# the memo starts afresh past this many).
+WORD_MEMO_SIZE = 200_000
+# Positions below this have their one-position encoding remembered.
+SINGLE_POSITION_MEMO = 4096
+
+
 def _fusable_steps(field):
-    """(finditer, stop words, min length, stem filter, format) if `field` analyses as english_analyzer() does."""
+    """The steps of the one loop (see `_english_postings`) if `field` analyses as english_analyzer() does."""
     from whoosh.formats import Positions
 
     items = getattr(field.analyzer, "items", ())
@@ -212,40 +219,104 @@ def _fusable_steps(field):
             or any(type(item) is not kind for item, kind in zip(items, kinds))):
         return None
     tokenizer, _, _, _, stop, stem = items
-    if tokenizer.gaps or stop.max is not None or not stop.renumber or stem.ignore:
+    if tokenizer.gaps or tokenizer.expression.groups or stop.max is not None or not stop.renumber or stem.ignore:
         return None
-    return tokenizer.expression.finditer, stop.stops, stop.min, stem, field.format
+    # (findall gives the whole match only for a pattern without groups.)
+    return tokenizer.expression.findall, stop.stops, stop.min, stem, field.format, {}, {}
 
 
-def _english_postings(value, finditer, stops, minsize, stem_filter, fmt):
-    stem = stem_function(stem_filter)  # looked up per call: indexing may swap in a memo
-    positions: dict[str, list[int]] = {}
+def _english_postings(value, findall, stops, minsize, stem_filter, fmt, words, singles):
+    """What `fields.TEXT.index` gives for `value` through the English analyser, in one loop.
+
+    `words` remembers, for each raw token seen (CJK tokens aside), the UTF-8
+    word it indexes as (b"" when it is dropped), so a repeated token costs
+    one look-up; `singles` the encoding of a word found at one position.
+    Text with CJK tokens goes token by token (`_english_postings_each`).
+    """
+    tokens = findall(value)
+    got = list(map(words.get, tokens))
+    if None in got:
+        missed = [n for n, word in enumerate(got) if word is None]
+        if any(has_cjk(tokens[n]) for n in missed):
+            return _english_postings_each(tokens, stops, minsize, stem_filter, fmt, words, singles)
+        stem = stem_function(stem_filter)  # looked up per call: indexing may swap in a memo
+        for n in missed:
+            if len(words) >= WORD_MEMO_SIZE:
+                words.clear()
+            got[n] = words[tokens[n]] = _index_word(tokens[n], stops, minsize, stem)
+    # Stop words are dropped and the positions renumbered: the first word kept
+    # keeps the tokenizer's position, the next ones follow it.
+    pos = next((n for n, word in enumerate(got) if word), 0)
+    positions: dict[bytes, list[int]] = {}
+    for word in filter(None, got):
+        try:
+            positions[word].append(pos)
+        except KeyError:
+            positions[word] = [pos]
+        pos += 1
+    return _postings(positions, fmt, singles)
+
+
+def _english_postings_each(tokens, stops, minsize, stem_filter, fmt, words, singles):
+    """`_english_postings` token by token, CJK runs split into pairs of characters."""
+    stem = stem_function(stem_filter)
+    positions: dict[bytes, list[int]] = {}
     pos = None
     shift = 0  # positions added by CJK runs split into pairs
-    for n, match in enumerate(finditer(value)):
-        raw = match.group()
-        if has_cjk(raw):
-            raw = simplified(raw)
-            pieces = [raw[a:b] for a, b in cjk_pieces(raw)]
-            shift += len(pieces) - 1
-            first = n + shift - len(pieces) + 1
-        else:
-            pieces, first = (raw,), n + shift
-        for offset, piece in enumerate(pieces):
-            word = fold(piece.lower())
-            if not word or len(word) < minsize or word in stops:
+    for n, raw in enumerate(tokens):
+        word = words.get(raw)
+        if word is None:
+            if has_cjk(raw):
+                raw = simplified(raw)
+                pieces = [raw[a:b] for a, b in cjk_pieces(raw)]
+                shift += len(pieces) - 1
+                first = n + shift - len(pieces) + 1
+                for offset, piece in enumerate(pieces):
+                    word = _index_word(piece, stops, minsize, stem)
+                    if word:
+                        pos = first + offset if pos is None else pos + 1
+                        positions.setdefault(word, []).append(pos)
                 continue
-            # Stop words are dropped and the positions renumbered: the first word
-            # kept keeps the tokenizer's position, the next ones follow it.
-            pos = first + offset if pos is None else pos + 1
-            word = stem(word)
-            try:
-                positions[word].append(pos)
-            except KeyError:
-                positions[word] = [pos]
+            if len(words) >= WORD_MEMO_SIZE:
+                words.clear()
+            word = words[raw] = _index_word(raw, stops, minsize, stem)
+        if not word:
+            continue
+        # Stop words are dropped and the positions renumbered: the first word
+        # kept keeps the tokenizer's position, the next ones follow it.
+        pos = n + shift if pos is None else pos + 1
+        try:
+            positions[word].append(pos)
+        except KeyError:
+            positions[word] = [pos]
+    return _postings(positions, fmt, singles)
+
+
+def _postings(positions: dict[bytes, list[int]], fmt, singles: dict) -> list[tuple]:
+    """(word, frequency, weight, encoded positions) for each word, as `Positions.word_values` gives them."""
     boost, encode = fmt.field_boost, fmt.encode
-    return [(word.encode("utf-8"), len(poses), float(len(poses)) * boost, encode(poses))
-            for word, poses in positions.items()]
+    one = float(1) * boost
+    out = []
+    for word, poses in positions.items():
+        if len(poses) == 1:
+            first = poses[0]
+            value = singles.get(first)
+            if value is None:
+                value = encode(poses)
+                if first < SINGLE_POSITION_MEMO:
+                    singles[first] = value
+            out.append((word, 1, one, value))
+        else:
+            out.append((word, len(poses), float(len(poses)) * boost, encode(poses)))
+    return out
+
+
+def _index_word(token: str, stops, minsize: int, stem) -> bytes:
+    """The UTF-8 word a token (or a CJK piece) indexes as: lowercased, folded, stemmed; b"" if dropped."""
+    word = fold(token.lower())
+    if not word or len(word) < minsize or word in stops:
+        return b""
+    return stem(word).encode("utf-8")
 
 
 def english_analyzer():

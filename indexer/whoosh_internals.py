@@ -20,8 +20,9 @@ module may touch a Whoosh name that starts with an underscore.
   records the codec that wrote it (pickled as `indexer.codec.PassageCodec`,
   a name kept for that reason), so indexes written before this codec existed
   stay readable, and a merge may mix both kinds of segment.
-- Writer hooks: a segment writer that reads field lengths once per field
-  (`new_writer`), workers' segments added to the parent's commit
+- Writer hooks: a segment writer that reads field lengths once per field,
+  buffers postings without Whoosh's per-posting type asserts and writes them
+  in a leaner loop (`new_writer`, `write_postings`), workers' segments added to the parent's commit
   (`commit_with_segments`, `finish_worker_segment`), stemming memos
   (`memoize_stems`), and orphan segment files removed (`remove_orphan_segments`).
 - Reader hooks: a segment's length column read in one go
@@ -77,6 +78,23 @@ class PassageCodec(W3Codec):
 
 
 class _PostingsWriter(W3PostingsWriter):
+    def add_posting(self, id_, weight, vbytes, length=None):
+        # As W3PostingsWriter.add_posting without its per-posting type asserts
+        # (a fifth of its time); what it buffers is the same.
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
     def finish_postings(self):
         # Term vectors (byte ids) keep their blocks: Whoosh reads a vector by its extent.
         if (self.written() or len(self._ids) >= self._inlinelimit or self._byteids
@@ -185,6 +203,12 @@ def _install_data_only_unpickling() -> None:
         loads=data_only_loads, dumps=pickle.dumps, PicklingError=pickle.PicklingError,
         UnpicklingError=pickle.UnpicklingError)
     whoosh.index.toc_loaders = {}
+    # The posting pool's sorted runs are this process's own temporary files, written
+    # moments before (a writer past its memory budget): not index data.  They hold
+    # b"" values, which protocol 2 pickles as a call of `bytes`.
+    import whoosh.externalsort
+
+    whoosh.externalsort.load = pickle.load
 
 
 _install_data_only_unpickling()
@@ -317,12 +341,86 @@ def new_writer(ix, limitmb: int, **kwargs):
             self.perdocwriter.close()
             pdr = self.per_document_reader() if self.codec.length_stats else None
             lengths = _FieldLengths(pdr) if pdr is not None else None
-            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_postings())
             self.fieldwriter.close()
             if pdr is not None:
                 pdr.close()
 
-    return LengthCachingWriter(ix, limitmb=limitmb, codec=PassageCodec(), **kwargs)
+    writer = LengthCachingWriter(ix, limitmb=limitmb, codec=PassageCodec(), **kwargs)
+    writer.pool.__class__ = _lean_pool_class()
+    return writer
+
+
+def _lean_pool_class():
+    """Whoosh's PostingPool with an `add` that buffers the same postings and counts the same
+    memory, without the per-posting type asserts (a posting is added for every word of every passage)."""
+    from whoosh.writing import PostingPool
+
+    class LeanPostingPool(PostingPool):
+        def add(self, item):
+            # item = (fieldname, tbytes, docnum, weight, vbytes); the size as PostingPool.add estimates it
+            self.fieldnames.add(item[0])
+            vbytes = item[4]
+            self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + (len(vbytes) if vbytes else 0)
+            if self.currentsize > self.limit:
+                self.save()
+            self.current.append(item)
+
+    return LeanPostingPool
+
+
+def write_postings(fieldwriter, schema, lengths, items) -> None:
+    """What `fieldwriter.add_postings(schema, lengths, items)` does, with less Python per posting.
+
+    Whoosh's loop looks each posting's field length up through two calls and
+    hands the posting on through another; a passage index writes one posting
+    per word of every passage.  Here each field's lengths are resolved once
+    (`_FieldLengths.field_bytes`) and postings go straight to the field's
+    posting writer: the same calls on the same writers in the same order, so
+    the same files.  For a field writer other than Whoosh 3's, Whoosh's loop.
+    """
+    from whoosh.codec.base import OutOfOrderError
+    from whoosh.codec.whoosh3 import W3FieldWriter
+
+    if type(fieldwriter) is not W3FieldWriter or (lengths is not None and type(lengths) is not _FieldLengths):
+        return fieldwriter.add_postings(schema, lengths, items)
+    table = lengths.table if lengths is not None else None
+    lastfn = lasttext = None
+    add = raw = None
+    count = 0
+    for fieldname, btext, docnum, weight, value in items:
+        if fieldname != lastfn:
+            if lastfn is not None:
+                if fieldname < lastfn:
+                    raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
+                if lasttext is not None:
+                    fieldwriter.finish_term()
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            lastfn, lasttext = fieldname, None
+            add = fieldwriter._postwriter.add_posting  # (a new posting writer per field)
+            raw = lengths.field_bytes(fieldname) if lengths is not None else False
+            count = len(raw) if raw else 0
+        if docnum == -1:  # a spelling word (Whoosh writes none)
+            continue
+        if btext != lasttext:
+            if lasttext is not None:
+                if btext < lasttext:
+                    raise OutOfOrderError(f"Term {lastfn}:{lasttext!r} .. {fieldname}:{btext!r}")
+                fieldwriter.finish_term()
+            fieldwriter.start_term(btext)
+            lasttext = btext
+        if raw:
+            length = table[raw[docnum] if docnum < count else 0]
+        elif raw is False:
+            length = 0
+        else:
+            length = lengths.doc_field_length(docnum, fieldname)
+        add(docnum, weight, b"" if value is None else value, length)
+    if lasttext is not None:
+        fieldwriter.finish_term()
+    if lastfn is not None:
+        fieldwriter.finish_field()
 
 
 class _FieldLengths:
@@ -332,16 +430,33 @@ class _FieldLengths:
     def __init__(self, pdr):
         self.pdr = pdr
         self.table = length_table()
-        self.fields: dict[str, bytes | None] = {}
+        self.fields: dict[str, bytes | None | bool] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+    def field_bytes(self, fieldname: str) -> bytes | None | bool:
+        """The field's length bytes (`field_length_bytes`), False if it has no lengths, None: ask Whoosh."""
         try:
-            raw = self.fields[fieldname]
+            return self.fields[fieldname]
         except KeyError:
             raw = self.fields[fieldname] = field_length_bytes(self.pdr, fieldname)
+            if raw is None and not self.pdr.has_column(_length_column_name(fieldname)):
+                # A field without lengths (an ID, a keyword field): Whoosh answers
+                # `default`, after a file-system look-up for every posting.
+                raw = self.fields[fieldname] = False
+            return raw
+
+    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+        raw = self.field_bytes(fieldname)
+        if raw is False:
+            return default
         if raw is None:
             return self.pdr.doc_field_length(docnum, fieldname, default)
         return self.table[raw[docnum] if docnum < len(raw) else 0]
+
+
+def _length_column_name(fieldname: str) -> str:
+    from whoosh.codec import whoosh3
+
+    return whoosh3._lenfield(fieldname)
 
 
 def commit_with_segments(writer, segments: list) -> None:
@@ -532,21 +647,23 @@ def missing_internals() -> list[str]:
     from whoosh.analysis import StemFilter
     from whoosh.codec import whoosh3
     from whoosh.index import FileIndex
-    from whoosh.writing import SegmentWriter
+    from whoosh.writing import PostingPool, SegmentWriter
 
     import whoosh.columns
     import whoosh.compat
+    import whoosh.externalsort
     import whoosh.formats
     import whoosh.index
     from whoosh.filedb import structfile
 
     wanted = {
         whoosh.columns: ("loads",), whoosh.formats: ("loads",),
-        whoosh.compat: ("loads", "load"), structfile: ("load_pickle",),
+        whoosh.compat: ("loads", "load"), structfile: ("load_pickle",), whoosh.externalsort: ("load",),
         whoosh.index: ("pickle", "toc_loaders"),
         SegmentWriter: ("_flush_segment", "_merge_segments", "_commit_toc", "_finish", "_finalize_segment",
                         "_close_segment", "per_document_reader"),
-        W3PostingsWriter: ("finish_postings", "written"),
+        W3PostingsWriter: ("finish_postings", "written", "add_posting", "_write_block"),
+        PostingPool: ("add", "save"),
         W3Codec: ("postings_writer",),
         FileIndex: ("_read_toc",),
         whoosh3.W3PerDocReader: ("_cached_reader",),

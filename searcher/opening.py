@@ -64,14 +64,19 @@ WRITER_WAIT = 10.0
 
 
 def _open(generation: Path, index_dir: Path) -> OpenIndex:
-    layout.check_generation(generation, index_dir, skip=(PUNKT_NAME,))  # (searching needs no sentence model)
+    # Files whose size and time are as sealed are not read here (layout.verify);
+    # if Whoosh then fails on one, every byte is checked to name the damaged file.
+    skip = (PUNKT_NAME,)  # (searching needs no sentence model)
+    layout.check_generation(generation, index_dir, skip=skip)
     acronyms = layout.read_acronyms(generation, index_dir)
     try:
         ix = whoosh_internals.open_index(generation, INDEX_NAME)
         searcher = ix.searcher(weighting=ranking.weighting())
     except whoosh_internals.UnsafeIndexData as exc:
+        layout.verify(generation, index_dir, skip=skip)
         raise layout.damaged(index_dir, str(exc)) from None
     except Exception as exc:  # whoosh raises many kinds on damaged files
+        layout.verify(generation, index_dir, skip=skip)
         raise IndexDamaged(
             f"the index at {index_dir} cannot be opened ({exc.__class__.__name__}); "
             "run `corpus-search index --rebuild`"

@@ -8,4 +8,9 @@ PDF_AND_WORD_LIBRARIES = {"pypdfium2", "pypdfium2_raw", "docx", "pdfminer", "pyp
 # when asked for), PDF writing.
 WEB_AND_CITATION_LIBRARIES = {"starlette", "uvicorn", "jinja2", "httpx", "playwright", "trafilatura", "readability",
                               "citeproc", "bibtexparser", "reportlab"}
-HEAVY_LIBRARIES = INDEXING_LIBRARIES | PDF_AND_WORD_LIBRARIES | WEB_AND_CITATION_LIBRARIES
+# Imported by corpus.markdown, only when a Markdown file is read.
+MARKDOWN_LIBRARIES = {"markdown_it", "mdit_py_plugins"}
+# Benchmark-only (the `bench` extra): peers and plots.
+BENCHMARK_LIBRARIES = {"bm25s", "Stemmer", "matplotlib"}
+HEAVY_LIBRARIES = (INDEXING_LIBRARIES | PDF_AND_WORD_LIBRARIES | WEB_AND_CITATION_LIBRARIES | MARKDOWN_LIBRARIES
+                   | BENCHMARK_LIBRARIES)

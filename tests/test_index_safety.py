@@ -1,6 +1,8 @@
 """An index folder is data: crafted pickles run nothing, damaged files say so on every command, `check` verifies."""
 from __future__ import annotations
 
+import json
+import os
 import pickle
 import random
 import shutil
@@ -214,6 +216,41 @@ def test_deleted_or_truncated_files_give_one_line_never_a_traceback(pristine, tm
             shutil.rmtree(index_dir)
 
 
+def _flip_bits_keeping_size_and_time(path: Path, rng: random.Random) -> None:
+    before = path.stat()
+    _flip_bits(path, rng)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_check_and_index_hash_every_byte_even_when_size_and_time_are_as_sealed(index_copy):
+    _flip_bits_keeping_size_and_time(next(generation(index_copy).glob("*.seg")), random.Random(7))
+    for command in ("check", "index"):
+        assert_damaged(run_cli(*COMMANDS[command], "--index", index_copy), index_copy)
+
+
+def test_a_search_hashes_the_files_whose_time_changed(index_copy):
+    gen = generation(index_copy)
+    sealed = layout.verify(gen, index_copy).files
+    for path in gen.iterdir():  # the same bytes written again (as a copy that kept no times)
+        path.write_bytes(path.read_bytes())
+    assert layout.check_generation(gen, index_copy).files == sealed
+    assert run_cli("search", "robots", "--index", index_copy).exit_code == 0
+    _flip_bits(next(gen.glob("*.seg")), random.Random(8))
+    assert_damaged(run_cli("search", "robots", "--index", index_copy), index_copy)
+
+
+def test_checksums_sealed_without_times_are_hashed_in_full_on_every_open(index_copy):
+    gen = generation(index_copy)
+    checksums = gen / layout.CHECKSUMS_NAME
+    raw = json.loads(checksums.read_text(encoding="utf-8"))
+    del raw["stamps"]  # as the seal of an earlier version wrote them
+    checksums.write_text(json.dumps(raw), encoding="utf-8")
+    assert run_cli("search", "robots", "--index", index_copy).exit_code == 0
+    _flip_bits_keeping_size_and_time(next(gen.glob("*.seg")), random.Random(9))
+    assert_damaged(run_cli("search", "robots", "--index", index_copy), index_copy)
+
+
 def test_damage_is_cured_by_a_rebuild(index_copy):
     seg = next(generation(index_copy).glob("*.seg"))
     _flip_bits(seg, random.Random(1))
@@ -225,7 +262,6 @@ def test_damage_is_cured_by_a_rebuild(index_copy):
 def test_check_reports_what_it_read(pristine):
     result = run_cli("check", "--index", pristine, "--json")
     assert result.exit_code == 0, result.output
-    import json
 
     report = json.loads(result.stdout)
     with Searcher(pristine) as searcher:
@@ -242,6 +278,23 @@ def test_an_index_without_checksums_still_searches_and_the_next_update_seals_it(
     assert run_cli("index", "--index", index_copy).exit_code == 0
     assert (gen / layout.CHECKSUMS_NAME).exists()
     assert '"sealed": true' in run_cli("check", "--json", "--index", index_copy).stdout
+
+
+def test_a_build_past_the_posting_memory_budget_spills_to_disk_and_reads_back(tmp_path, monkeypatch):
+    """The pool's sorted runs on disk hold b"" values (a protocol-2 pickle calls `bytes` for
+    them): they are read back with the plain unpickler, as the writer's own files."""
+    from conftest import write_tiny_corpus
+
+    import indexer.parallel
+
+    docs = write_tiny_corpus(tmp_path / "docs")
+    Indexer(tmp_path / "normal").update([docs])
+    monkeypatch.setattr(indexer.parallel, "WRITER_LIMITMB", 0.002)  # a run on disk every ~2 KB of postings
+    Indexer(tmp_path / "spilled").update([docs])
+    with Searcher(tmp_path / "normal") as normal, Searcher(tmp_path / "spilled") as spilled:
+        for query in ("robots", "chips", "export controls"):
+            assert [(h.id, h.score) for h in spilled.search(query)] == [(h.id, h.score) for h in normal.search(query)]
+        assert spilled.check().passages == normal.check().passages > 0
 
 
 def test_the_seed_index_reads_whole_through_the_data_only_unpickler(seed_index):

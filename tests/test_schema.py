@@ -73,3 +73,15 @@ def test_the_field_pickles_without_its_process_state():
     copy = pickle.loads(pickle.dumps(field))
     assert "_fused" not in copy.__dict__
     assert list(copy.index("Export controls on chips")) == list(field.index("Export controls on chips"))
+
+
+def test_a_full_word_memo_starts_afresh_and_indexes_the_same(monkeypatch):
+    import indexer.schema
+
+    monkeypatch.setattr(indexer.schema, "WORD_MEMO_SIZE", 5)
+    ours, theirs = build_schema()["text"], whoosh_field(stored=True, phrase=True)
+    texts = ["The export controls on chips and the chips' exports", "Chips, chips and more chips: 自主创新 China's chips",
+             "the of and", "Export CONTROLS export controls"] * 3
+    for text in texts:  # the memo fills, is emptied, and fills again
+        assert list(ours.index(text)) == list(theirs.index(text))
+    assert len(ours._steps()[5]) <= 5
