@@ -131,6 +131,7 @@ class _Plan:
         self.ways = ways  # {typed word: [(an alternative's words, share)]}: held through an alternative, in part
         self.pairs = pairs  # [(a, b, slop, boost)]
         self.k1 = ranking.K1
+        self._norms: dict[str, list] = {}
         self.fields = {}
         for word in words + [g.word for g in groups if g.word is not None]:
             for field, _ in word.terms:
@@ -252,6 +253,7 @@ class _Plan:
                 for docnum in t_of:
                     held[docnum] = get(docnum, 0.0) + idf
         alternatives = []  # per group: the passages where its alternative matches
+        self._stranded = []  # (passage, phrase words) where a run-out phrase matcher's term matchers stay
         for group, sums in zip(self.groups, typed):
             alt = self._alternative(reader, group, offset, allowed, text_postings, pair_words)
             alternatives.append(alt)
@@ -277,7 +279,6 @@ class _Plan:
 
     def _word_t(self, reader, word: _Word, text_postings: dict, pair_words) -> dict[int, float]:
         """{docnum: the word's BM25F term frequency t} (field frequencies weighted and length-normalised)."""
-        table = length_table()
         t_of: dict[int, float] = {}
         for field, text in word.terms:
             ids, weights, values = _postings(reader, field, text, field == "text" and text in pair_words)
@@ -289,7 +290,9 @@ class _Plan:
             lengths = _lengths(reader, field)
             if lengths is None or ids[-1] >= len(lengths):
                 raise _Unsupported()
-            norm = [1 - b + b * (length or 0) / average for length in table]
+            norm = self._norms.get(field)
+            if norm is None:  # (per length byte: 1 - b + b * length / average)
+                norm = self._norms[field] = [1 - b + b * (length or 0) / average for length in length_table()]
             get = t_of.get
             for docnum, w in zip(ids, weights):
                 t_of[docnum] = get(docnum, 0.0) + boost * w / norm[lengths[docnum]]
@@ -329,6 +332,17 @@ class _Plan:
                     tf = seen[key] = _occurrences([decode(v) for v in spots], slop)
                 if tf:
                     found[docnum] = weight * tf * sat / (k1 + tf)
+        # The last passage holding every word, when the phrase is not in it: Whoosh's phrase matcher runs
+        # out there (its first word's matcher moved on) and may leave the others' matchers on it, which
+        # coordination then counts as held.
+        for n in range(len(smallest) - 1, -1, -1):
+            docnum = smallest[n]
+            spots = [lists[i][2][n if index is None else index[docnum]] for i, index in enumerate(where)
+                     if index is None or docnum in index]
+            if len(spots) == len(lists):
+                if not _occurrences([decode(v) for v in spots], slop):
+                    self._stranded.append((docnum, group.phrase[1:]))
+                break
         return found
 
     def _held_through(self, base: dict, held: dict, present: dict, alternatives: list) -> None:
@@ -338,22 +352,31 @@ class _Plan:
         for group, alt in zip(self.groups, alternatives):
             for word in group.words():
                 holders.setdefault(word, []).append(alt)
+        holding: dict[str, set] = {}  # word -> the passages holding it (some field, or an alternative with it)
+        for word in {w for ways in self.ways.values() for way, _ in ways for w in way}:
+            found = set(present.get(word, ()))
+            for alt in holders.get(word, ()):
+                found.update(alt)
+            holding[word] = found
         shares = self.shares
-
-        def holds(word, docnum):
-            if docnum in present.get(word, ()):
-                return True
-            return any(docnum in alt for alt in holders.get(word, ()))
-
         for word, ways in self.ways.items():
-            idf = shares[word]
             mine = present.get(word, {})
-            for docnum in base:
-                if docnum in mine:
-                    continue
-                part = max((share for way, share in ways if all(holds(w, docnum) for w in way)), default=0.0)
-                if part:
-                    held[docnum] = held.get(docnum, 0.0) + idf * part
+            best: dict[int, float] = {}
+            for way, share in ways:
+                docs = set.intersection(*(holding[w] for w in way)) if way else set()
+                for docnum in docs:
+                    if docnum in base and docnum not in mine and share > best.get(docnum, 0.0):
+                        best[docnum] = share
+            idf = shares[word]
+            for docnum, part in best.items():
+                held[docnum] = held.get(docnum, 0.0) + idf * part
+            for docnum, stranded in self._stranded:
+                # Whether Whoosh counts the stranded words as held there depends on when its collector
+                # last replaced the matchers: where that would change the share, the matchers decide.
+                if docnum in base and docnum not in mine and any(
+                        share > best.get(docnum, 0.0) and all(w in stranded or docnum in holding[w] for w in way)
+                        for way, share in ways):
+                    raise _Unsupported()
 
     def _pairs(self, reader, text_postings: dict, candidates: dict) -> list:
         """For each pair of neighbouring words: {docnum: (positions of a, of b, bonus if near)} of the candidates

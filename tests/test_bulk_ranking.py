@@ -212,7 +212,9 @@ def test_generated_corpora_rank_the_same_both_ways(generated_index, query, limit
         fast, slow = _both_ways(s, query, limit=limit, page=page, **options)
         _same_page(fast, slow, query)
         if not options:
-            assert _same_window(s, query, 2 * (limit * page) + 10) or restrict
+            # (an expanded query falls back where Whoosh's coordination depends on when its collector
+            # replaced a run-out phrase matcher: `bulk_ranking._Plan._held_through`)
+            assert _same_window(s, query, 2 * (limit * page) + 10) or restrict or s.expansions(query)
 
 
 def test_generated_corpora_hold_copies_and_deletions(generated_index):
