@@ -17,6 +17,20 @@ words adds PROXIMITY_WEIGHT times the pair's text scores) needs positions,
 the costly part; it is bounded, so it is worked out only for passages whose
 score with the largest bonus they could get can still enter the top hits.
 
+A typed acronym or long form searched as its other form too
+(`ranking.add_alternative`) is ranked here as well: the typed words score
+the better of their sum and the alternative (an acronym: its BM25F score,
+scaled; a long form: its occurrences counted as one word, BM25-saturated,
+found from positions decoded only for the passages holding all its words),
+and for coordination a passage holding the alternative holds its share of
+the words it stands for; the alternative takes no part in proximity.  One
+Whoosh quirk is not replayed: where its phrase matcher runs out on a
+passage holding all the words but not the phrase, coordination may count
+the words whose matchers it leaves there, depending on when the collector
+last replaced the matchers; a query whose share that could change falls
+back.  So does a long form typed for an acronym of several words (its
+alternative is a phrase in three fields).
+
 Copies are folded as Whoosh's collectors fold them (`searcher.results.ranked`:
 one passage per `text_hash`, the best raw score winning, the earliest on a
 tie, with a heap of the top N that forgets a passage once pushed out), so the
