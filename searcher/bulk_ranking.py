@@ -17,6 +17,20 @@ words adds PROXIMITY_WEIGHT times the pair's text scores) needs positions,
 the costly part; it is bounded, so it is worked out only for passages whose
 score with the largest bonus they could get can still enter the top hits.
 
+A typed acronym or long form searched as its other form too
+(`ranking.add_alternative`) is ranked here as well: the typed words score
+the better of their sum and the alternative (an acronym: its BM25F score,
+scaled; a long form: its occurrences counted as one word, BM25-saturated,
+found from positions decoded only for the passages holding all its words),
+and for coordination a passage holding the alternative holds its share of
+the words it stands for; the alternative takes no part in proximity.  One
+Whoosh quirk is not replayed: where its phrase matcher runs out on a
+passage holding all the words but not the phrase, coordination may count
+the words whose matchers it leaves there, depending on when the collector
+last replaced the matchers; a query whose share that could change falls
+back.  So does a long form typed for an acronym of several words (its
+alternative is a phrase in three fields).
+
 Copies are folded as Whoosh's collectors fold them (`searcher.results.ranked`:
 one passage per `text_hash`, the best raw score winning, the earliest on a
 tie, with a heap of the top N that forgets a passage once pushed out), so the
@@ -96,25 +110,44 @@ def ranked_at_once(searcher, parsed, where, top: int) -> list[RankedHit] | None:
 
 
 class _Word:
-    """One query word searched in several fields as one BM25F term: weight (qtf x idf) and its (field, text) terms."""
+    """One query word searched in several fields as one BM25F term: weight (qtf x idf) and its (field, text)
+    terms; `group`: the acronym expansion it is a typed word of (an index in the plan's groups), else None."""
 
-    __slots__ = ("text", "weight", "terms")
+    __slots__ = ("text", "weight", "terms", "group")
 
-    def __init__(self, text, weight, terms):
-        self.text, self.weight, self.terms = text, weight, terms
+    def __init__(self, text, weight, terms, group=None):
+        self.text, self.weight, self.terms, self.group = text, weight, terms, group
+
+
+class _Group:
+    """Typed words scored as the better of their sum and an alternative (`ranking.add_alternative`):
+    a long form counted as one word (`phrase`: its words, slop; its occurrences BM25-saturated times
+    `weight`), or an acronym (`word`: a word scored as BM25F times `weight`)."""
+
+    __slots__ = ("phrase", "slop", "word", "weight")
+
+    def __init__(self, phrase, slop, word, weight):
+        self.phrase, self.slop, self.word, self.weight = phrase, slop, word, weight
+
+    def words(self) -> tuple:
+        return tuple(self.phrase) if self.phrase is not None else (self.word.text,)
 
 
 class _Plan:
-    """What a query of plain words asks for: its words, coordination and proximity pairs, with their constants."""
+    """What a query of plain words asks for: its words, acronym expansions, coordination and proximity
+    pairs, with their constants."""
 
-    def __init__(self, searcher, words, shares, pairs):
+    def __init__(self, searcher, words, groups, shares, ways, pairs):
         self.searcher = searcher
         self.words = words
+        self.groups = groups
         self.shares = shares  # {word: idf} when coordination applies, else None
+        self.ways = ways  # {typed word: [(an alternative's words, share)]}: held through an alternative, in part
         self.pairs = pairs  # [(a, b, slop, boost)]
         self.k1 = ranking.K1
+        self._norms: dict[str, list] = {}
         self.fields = {}
-        for word in words:
+        for word in words + [g.word for g in groups if g.word is not None]:
             for field, _ in word.terms:
                 if field not in self.fields:
                     self.fields[field] = (ranking.FIELD_BOOSTS.get(field, 1.0), ranking.FIELD_B.get(field, ranking.B),
@@ -133,15 +166,16 @@ class _Plan:
         if ranking.FIELD_COMBINE != "bm25f" or ranking.FEEDBACK_DOCS > 0:
             return None
         extras_class, word_class = ranking.plain_query_classes()
+        better_class, alternative_class = ranking.expanded_query_classes()
         if type(parsed) is not extras_class:
             return None
         child = parsed.child
         kids = child.subqueries if type(child) is q.Or else [child]
         if type(child) is q.Or and (child.boost != 1.0 or getattr(child, "scale", None) or child.minmatch):
             return None
-        words = []
         count = searcher.doc_count_all()
-        for kid in kids:
+
+        def word_of(kid, group=None):
             if type(kid) is not word_class or not kid.subqueries:
                 return None
             texts = {t.text for t in kid.subqueries}
@@ -149,14 +183,37 @@ class _Plan:
                                       for t in kid.subqueries):
                 return None
             df = max(searcher.doc_frequency(t.fieldname, t.text) for t in kid.subqueries)
-            words.append(_Word(kid.subqueries[0].text, kid.boost * ranking.lucene_idf(count, df),
-                               [(t.fieldname, t.text) for t in kid.subqueries]))
-        shares = None
+            return _Word(kid.subqueries[0].text, kid.boost * ranking.lucene_idf(count, df),
+                         [(t.fieldname, t.text) for t in kid.subqueries], group)
+
+        def plain_or(node):
+            return type(node) is q.Or and node.boost == 1.0 and not getattr(node, "scale", None) and not node.minmatch
+
+        words, groups = [], []
+        for kid in kids:
+            if type(kid) is better_class:
+                if len(kid.subqueries) != 2 or type(kid.subqueries[1]) is not alternative_class:
+                    return None
+                typed, alternative = kid.subqueries
+                typed = typed.subqueries if plain_or(typed) else [typed]
+                found = [word_of(t, len(groups)) for t in typed]
+                group = cls._group(alternative, word_of)
+                if not found or None in found or group is None:
+                    return None
+                words.extend(found)
+                groups.append(group)
+                continue
+            word = word_of(kid)
+            if word is None:
+                return None
+            words.append(word)
+        shares = ways = None
         if ranking.COORDINATION > 0:
             idfs = ranking.word_idfs(searcher, child)
             if len(idfs) >= 2 and (ranking.COORDINATION_MAX_WORDS is None
                                    or len(idfs) <= ranking.COORDINATION_MAX_WORDS):
                 shares = idfs
+                ways = ranking.held_through(child, idfs) if groups else {}
         pairs = []
         built = ranking.with_proximity(child)
         if built is not child:
@@ -164,55 +221,176 @@ class _Plan:
                 if type(phrase) is not q.Phrase or len(phrase.words) != 2 or phrase.fieldname != "text":
                     return None
                 pairs.append((phrase.words[0], phrase.words[1], phrase.slop, phrase.boost))
-        return cls(searcher, words, shares, pairs)
+        return cls(searcher, words, groups, shares, ways, pairs)
+
+    @staticmethod
+    def _group(alternative, word_of):
+        """The `_Group` of an acronym expansion's alternative, or None for a shape not handled here."""
+        from whoosh import query as q
+
+        inner = alternative.child
+        if alternative.count:  # a long form (or one word) in the text, counted as one word
+            if type(inner) is q.Phrase and inner.fieldname == "text" and inner.words:
+                return _Group(tuple(inner.words), inner.slop, None, alternative.weight)
+            if type(inner) is q.Term and inner.fieldname == "text":
+                return _Group((inner.text,), 1, None, alternative.weight)
+            return None
+        if type(inner) is q.Or and len(inner.subqueries) == 1 and inner.boost == 1.0:
+            inner = inner.subqueries[0]
+        word = word_of(inner)
+        return None if word is None else _Group(None, 0, word, alternative.weight)
 
     # -- one segment ---------------------------------------------------------------
 
     def score_segment(self, reader, offset: int, allowed) -> "_Segment":
         """The scores of one segment's passages without the proximity bonus, and each one's largest bonus."""
         k1 = self.k1
-        table = length_table()
         base: dict[int, float] = {}
         held: dict[int, float] = {}
         text_postings: dict[str, tuple] = {}
         pair_words = {w for a, b, _, _ in self.pairs for w in (a, b)}
         shares = self.shares
+        typed: list[dict[int, float]] = [{} for _ in self.groups]
+        present: dict[str, dict] = {}  # typed word -> the passages holding it in some field
         for word in self.words:
-            t_of: dict[int, float] = {}
-            for field, text in word.terms:
-                ids, weights, values = _postings(reader, field, text, field == "text" and text in pair_words)
-                if field == "text":
-                    text_postings[text] = (ids, weights, values)
-                if not ids:
-                    continue
-                boost, b, average = self.fields[field]
-                lengths = _lengths(reader, field)
-                if lengths is None or ids[-1] >= len(lengths):
-                    raise _Unsupported()
-                norm = [1 - b + b * (length or 0) / average for length in table]
-                get = t_of.get
-                for docnum, w in zip(ids, weights):
-                    t_of[docnum] = get(docnum, 0.0) + boost * w / norm[lengths[docnum]]
+            t_of = self._word_t(reader, word, text_postings, pair_words)
             weight = word.weight
             sat = k1 + 1
-            get = base.get
+            into = base if word.group is None else typed[word.group]
+            get = into.get
             for docnum, t in t_of.items():
-                base[docnum] = get(docnum, 0.0) + weight * t * sat / (k1 + t)
+                into[docnum] = get(docnum, 0.0) + weight * t * sat / (k1 + t)
             if shares is not None and word.text in shares:
+                present[word.text] = t_of
                 idf = shares[word.text]
                 get = held.get
                 for docnum in t_of:
                     held[docnum] = get(docnum, 0.0) + idf
+        alternatives = []  # per group: the passages where its alternative matches
+        self._stranded = []  # (passage, phrase words) where a run-out phrase matcher's term matchers stay
+        for group, sums in zip(self.groups, typed):
+            alt = self._alternative(reader, group, offset, allowed, text_postings, pair_words)
+            alternatives.append(alt)
+            get = base.get
+            for docnum, score in sums.items():
+                other = alt.get(docnum)
+                base[docnum] = get(docnum, 0.0) + (score if other is None or score >= other else other)
+            for docnum, other in alt.items():
+                if docnum not in sums:
+                    base[docnum] = get(docnum, 0.0) + other
         if allowed is not None:
             base = {d: s for d, s in base.items() if d + offset in allowed}
         factor = None
         if shares is not None:
+            if self.ways:
+                self._held_through(base, held, present, alternatives)
             total = sum(shares.values())
             power = ranking.COORDINATION
-            factor = {d: (held[d] / total) ** power for d in base}
+            factor = {d: (held.get(d, 0.0) / total) ** power for d in base}
         pairs = self._pairs(reader, text_postings, base) if self.pairs and base else []
         keys = _collapse_keys(reader) if base else []
         return _Segment(offset, sorted(base), base, factor, pairs, keys, self.searcher.schema["text"])
+
+    def _word_t(self, reader, word: _Word, text_postings: dict, pair_words) -> dict[int, float]:
+        """{docnum: the word's BM25F term frequency t} (field frequencies weighted and length-normalised)."""
+        t_of: dict[int, float] = {}
+        for field, text in word.terms:
+            ids, weights, values = _postings(reader, field, text, field == "text" and text in pair_words)
+            if field == "text" and (text not in text_postings or text_postings[text][2] is None):
+                text_postings[text] = (ids, weights, values)
+            if not ids:
+                continue
+            boost, b, average = self.fields[field]
+            lengths = _lengths(reader, field)
+            if lengths is None or ids[-1] >= len(lengths):
+                raise _Unsupported()
+            norm = self._norms.get(field)
+            if norm is None:  # (per length byte: 1 - b + b * length / average)
+                norm = self._norms[field] = [1 - b + b * (length or 0) / average for length in length_table()]
+            get = t_of.get
+            for docnum, w in zip(ids, weights):
+                t_of[docnum] = get(docnum, 0.0) + boost * w / norm[lengths[docnum]]
+        return t_of
+
+    def _alternative(self, reader, group: _Group, offset: int, allowed, text_postings, pair_words) -> dict:
+        """{docnum: the alternative's score} of the passages it matches (Alternative's matchers)."""
+        k1 = self.k1
+        if group.word is not None:
+            t_of = self._word_t(reader, group.word, text_postings, pair_words)
+            weight = group.word.weight * group.weight
+            return {d: weight * t * (k1 + 1) / (k1 + t) for d, t in t_of.items()}
+        lists = [_postings(reader, "text", word, True) for word in group.phrase]
+        if any(not ids for ids, _, _ in lists):
+            return {}
+        # passages holding every word first (no positions decoded), then the phrase's occurrences in those
+        order = sorted(range(len(lists)), key=lambda n: len(lists[n][0]))
+        smallest = lists[order[0]][0]
+        where = [{d: n for n, d in enumerate(lists[i][0])} if i != order[0] else None for i in range(len(lists))]
+        decode = self.searcher.schema["text"].format.decode_positions
+        weight, slop, sat = group.weight, group.slop, k1 + 1
+        found: dict[int, float] = {}
+        seen: dict = {}
+        for n, docnum in enumerate(smallest):
+            if allowed is not None and docnum + offset not in allowed:
+                continue
+            spots = []
+            for i, index in enumerate(where):
+                m = n if index is None else index.get(docnum)
+                if m is None:
+                    break
+                spots.append(lists[i][2][m])
+            else:
+                key = tuple(spots)
+                tf = seen.get(key)
+                if tf is None:  # (copies of a passage have the same encoded positions: counted once)
+                    tf = seen[key] = _occurrences([decode(v) for v in spots], slop)
+                if tf:
+                    found[docnum] = weight * tf * sat / (k1 + tf)
+        # The last passage holding every word, when the phrase is not in it: Whoosh's phrase matcher runs
+        # out there (its first word's matcher moved on) and may leave the others' matchers on it, which
+        # coordination then counts as held.
+        for n in range(len(smallest) - 1, -1, -1):
+            docnum = smallest[n]
+            spots = [lists[i][2][n if index is None else index[docnum]] for i, index in enumerate(where)
+                     if index is None or docnum in index]
+            if len(spots) == len(lists):
+                if not _occurrences([decode(v) for v in spots], slop):
+                    self._stranded.append((docnum, group.phrase[1:]))
+                break
+        return found
+
+    def _held_through(self, base: dict, held: dict, present: dict, alternatives: list) -> None:
+        """Adds to `held` the shares of typed words a passage holds through an alternative (coordination's
+        CoordinationMatcher: a word is held when some field holds it or an alternative with it matches)."""
+        holders: dict[str, list] = {}
+        for group, alt in zip(self.groups, alternatives):
+            for word in group.words():
+                holders.setdefault(word, []).append(alt)
+        holding: dict[str, set] = {}  # word -> the passages holding it (some field, or an alternative with it)
+        for word in {w for ways in self.ways.values() for way, _ in ways for w in way}:
+            found = set(present.get(word, ()))
+            for alt in holders.get(word, ()):
+                found.update(alt)
+            holding[word] = found
+        shares = self.shares
+        for word, ways in self.ways.items():
+            mine = present.get(word, {})
+            best: dict[int, float] = {}
+            for way, share in ways:
+                docs = set.intersection(*(holding[w] for w in way)) if way else set()
+                for docnum in docs:
+                    if docnum in base and docnum not in mine and share > best.get(docnum, 0.0):
+                        best[docnum] = share
+            idf = shares[word]
+            for docnum, part in best.items():
+                held[docnum] = held.get(docnum, 0.0) + idf * part
+            for docnum, stranded in self._stranded:
+                # Whether Whoosh counts the stranded words as held there depends on when its collector
+                # last replaced the matchers: where that would change the share, the matchers decide.
+                if docnum in base and docnum not in mine and any(
+                        share > best.get(docnum, 0.0) and all(w in stranded or docnum in holding[w] for w in way)
+                        for way, share in ways):
+                    raise _Unsupported()
 
     def _pairs(self, reader, text_postings: dict, candidates: dict) -> list:
         """For each pair of neighbouring words: {docnum: (positions of a, of b, bonus if near)} of the candidates
@@ -308,6 +486,25 @@ def _near(first: list[int], second: list[int], slop: int) -> bool:
         if second[j] - p <= slop:
             return True
     return False
+
+
+def _occurrences(positions: list[list[int]], slop: int) -> int:
+    """How many spans Whoosh's phrase matcher (SpanNear2, ordered, mindist 1) finds for words at these
+    positions: each next word 1 to `slop` positions after the span so far, distinct spans counted once."""
+    spans = {(p, p) for p in positions[0]}
+    for following in positions[1:]:
+        if not spans:
+            return 0
+        grown = set()
+        for start, end in spans:
+            for p in following:
+                if p < start or start <= p <= end:
+                    continue
+                if p > end + slop:
+                    break
+                grown.add((start, p if p > end else end))
+        spans = grown
+    return len(spans)
 
 
 def _postings(reader, field: str, text, positions: bool):

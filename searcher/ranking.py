@@ -265,6 +265,12 @@ def plain_query_classes():
     return _extras_query(), _word_query()
 
 
+def expanded_query_classes():
+    """(the better of the typed words and an alternative, the alternative): the acronym expansions
+    `searcher.bulk_ranking` also ranks over posting lists."""
+    return _better_of_query(), _alternative_query()
+
+
 def best_field(node):
     """`node` with each OR's alternatives for one word in several fields made one
     query: a BM25F word (FIELD_COMBINE "bm25f") or a DisjunctionMax ("max")."""

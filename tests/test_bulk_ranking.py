@@ -30,8 +30,17 @@ SEED_QUERIES = (
     "the state council plan 2030 new generation artificial intelligence development plan targets",
     "title:intelligence security", "by:webster policy", "investment funds venture capital",
 )
+# Queries holding an acronym the bundled corpus defines, or its long form (searched as the other form too)
+ACRONYM_QUERIES = (
+    "MIIT", "MIIT policy", "BAAI", "BAAI MIIT standards", "Beijing Academy of Artificial Intelligence",
+    "Beijing Academy of Artificial Intelligence coalition", "AI", "AI chips export", "AI AI ethics",
+    "artificial intelligence", "the AIDP targets", "Ministry of Science and Technology funding",
+    "MOST talent programs", "SMIC GPUs TPU chips",
+)
 VOCAB = ("alpha beta gamma delta epsilon zeta theta iota kappa lambda sigma omega river stone cloud "
          "engine signal market policy export chip talent fusion ledger harbor").split()
+# Acronyms the generated records define ("Alpha beta gamma (ABG)") and use alone
+DEFINED = {"ABG": "alpha beta gamma", "RSC": "river stone cloud", "EMP": "engine market policy", "ZT": "zeta theta"}
 
 
 def _both_ways(s: Searcher, query: str, **options):
@@ -111,6 +120,21 @@ def test_the_seed_corpus_ranks_the_same_both_ways(seed_index, query):
         assert _page(fast) == _page(slow)
 
 
+@pytest.mark.parametrize("query", ACRONYM_QUERIES)
+def test_queries_with_acronyms_take_the_fast_path_and_rank_the_same(seed_index, query):
+    """A typed acronym searched as its long form too, or a typed long form as its acronym: the
+    better of the two forms, coordination through the other form, proximity of the typed words."""
+    with Searcher(seed_index) as s:
+        assert s.expansions(query), query  # (the bundled corpus defines it)
+        for top in (5, 30, 80):
+            assert _same_window(s, query, top), query
+        for limit, page in ((10, 1), (3, 4)):
+            fast, slow = _both_ways(s, query, limit=limit, page=page)
+            assert _page(fast) == _page(slow)
+        fast, slow = _both_ways(s, query, limit=10, after="2019")
+        assert _page(fast) == _page(slow)
+
+
 def test_plain_queries_take_the_fast_path_and_others_fall_back(seed_index):
     with Searcher(seed_index) as s:
         assert _same_window(s, "export controls on chips", 30)
@@ -133,7 +157,13 @@ def _records(rng: random.Random, n: int, prefix: str) -> list[dict]:
             continue
         sentences = []
         for _ in range(rng.randint(1, 6)):
-            sentences.append(" ".join(rng.choices(VOCAB, weights, k=rng.randint(4, 18))).capitalize() + ".")
+            words = rng.choices(VOCAB, weights, k=rng.randint(4, 18))
+            if rng.random() < 0.15:  # an acronym used alone
+                words.insert(rng.randrange(len(words) + 1), rng.choice(sorted(DEFINED)))
+            if rng.random() < 0.1:  # an acronym defined
+                short = rng.choice(sorted(DEFINED))
+                words[:0] = [*DEFINED[short].split(), f"({short})"]
+            sentences.append(" ".join([words[0].capitalize(), *words[1:]]) + ".")
         records.append({"_id": f"{prefix}{i}", "title": " ".join(rng.choices(VOCAB, weights, k=rng.randint(1, 4))),
                         "text": " ".join(sentences)})
     return records
@@ -161,7 +191,8 @@ def generated_index(request, tmp_path_factory) -> Path:
     return index_dir
 
 
-queries = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=9).map(" ".join)
+queries = st.lists(st.sampled_from(VOCAB + sorted(DEFINED) + sorted(DEFINED.values())),
+                   min_size=1, max_size=9).map(" ".join)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -181,15 +212,21 @@ def test_generated_corpora_rank_the_same_both_ways(generated_index, query, limit
         fast, slow = _both_ways(s, query, limit=limit, page=page, **options)
         _same_page(fast, slow, query)
         if not options:
-            assert _same_window(s, query, 2 * (limit * page) + 10) or restrict
+            # (an expanded query falls back where Whoosh's coordination depends on when its collector
+            # replaced a run-out phrase matcher: `bulk_ranking._Plan._held_through`)
+            assert _same_window(s, query, 2 * (limit * page) + 10) or restrict or s.expansions(query)
 
 
 def test_generated_corpora_hold_copies_and_deletions(generated_index):
-    """What the property test relies on: folded copies with different raw scores, deleted passages."""
+    """What the property test relies on: folded copies with different raw scores, deleted passages,
+    the acronyms the records define (searched both ways, on the fast path)."""
     with Searcher(generated_index, build_default=False) as s:
         reader = s._searcher.reader()
         assert reader.has_deletions()
         assert _same_window(s, "alpha beta river", 40)
+        for short, long in DEFINED.items():
+            assert s.expansions(f"{short} signal") and s.expansions(f"harbor {long} signal"), short
+            assert _same_window(s, f"{short} signal", 40) and _same_window(s, f"harbor {long} signal", 40)
 
 
 def test_deep_pages_read_no_record_they_need_not_and_give_the_same_hits(generated_index, monkeypatch):
