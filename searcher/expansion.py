@@ -20,7 +20,7 @@ from typing import Mapping
 
 from corpus.acronyms import long_form_key
 
-from .querysyntax import OPERATORS, pieces
+from .querysyntax import OPERATORS, outside_field_terms
 
 # Around a typed acronym: quotes and punctuation, and a possessive ("MIIT's").
 _AROUND = re.compile(r"^[\"'‘“(\[]*(?P<core>.+?)(?:['’]s)?[.,;:!'’”)\]]*$")
@@ -103,20 +103,8 @@ def _cores(runs: list[list[str]]) -> set[str]:
 def _plain_runs(text: str) -> list[list[str]]:
     """The runs of plain typed words (no quotes, field terms, operators, brackets, wildcards or `~`/`^`)."""
     runs: list[list[str]] = [[]]
-    depth = 0  # inside the brackets of a field term: `title:(a b)`
-    skip_next = False
-    for p in pieces(text):
-        if depth:
-            depth += {"open": 1, "close": -1}.get(p.kind, 0)
-            continue
-        if skip_next:
-            skip_next = False
-            if p.kind == "open":
-                depth = 1
-            continue
-        if p.kind == "field":
-            skip_next = True
-        elif p.kind == "word" and p.text not in OPERATORS and not any(ch in p.text for ch in "*~^:"):
+    for p in outside_field_terms(text):
+        if p.kind == "word" and p.text not in OPERATORS and not any(ch in p.text for ch in "*~^:"):
             runs[-1].append(p.text)
             continue
         if runs[-1]:

@@ -258,24 +258,29 @@ def split_restrictions(text: str, metadata) -> tuple[str, list[str]]:
 _WORD = re.compile(r"\w+(?:['’.]\w+)*")
 
 
-def plain_words(text: str) -> list[str]:
-    """The words of `text` searched in the passages' text: not operators, not field terms, not `prefix*` or `term~`."""
-    words = []
-    ps = pieces(text)
+def outside_field_terms(text: str, keep: tuple[str, ...] = ()):
+    """The pieces of `text` outside the field terms' arguments (`title:x`, `title:(a b)`): the field
+    pieces themselves are given, their arguments only for the fields named in `keep` (lower case)."""
     depth = 0  # brackets opened by a field term (`title:(a OR b)`)
     skip_next = False
-    for p in ps:
+    for p in pieces(text):
         if depth:
             depth += {"open": 1, "close": -1}.get(p.kind, 0)
-            continue
-        if p.kind == "field":
-            skip_next = p.text[:-1].lower() not in ("text",)
             continue
         if skip_next:
             skip_next = False
             if p.kind == "open":
                 depth = 1
             continue
+        if p.kind == "field":
+            skip_next = p.text[:-1].lower() not in keep
+        yield p
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of `text` searched in the passages' text: not operators, not field terms, not `prefix*` or `term~`."""
+    words = []
+    for p in outside_field_terms(text, keep=("text",)):
         if p.kind == "word" and (p.text in OPERATORS or any(ch in p.text for ch in "*~")):
             continue
         if p.kind in ("word", "quote"):
