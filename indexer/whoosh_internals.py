@@ -166,6 +166,7 @@ def _install_data_only_unpickling() -> None:
     """
     import whoosh.columns
     import whoosh.compat
+    import whoosh.externalsort
     import whoosh.formats
     import whoosh.index
     from whoosh.codec import whoosh3
@@ -180,6 +181,12 @@ def _install_data_only_unpickling() -> None:
         loads=data_only_loads, dumps=pickle.dumps, PicklingError=pickle.PicklingError,
         UnpicklingError=pickle.UnpicklingError)
     whoosh.index.toc_loaders = {}
+    # Except the writer's own scratch files: a posting buffer over its limit is
+    # sorted into runs in the writer's private temporary folder and read back
+    # within the same run (never part of an index).  Their pickles hold values
+    # the data-only unpickler refuses (an empty posting value is `bytes()`), so
+    # a document large enough to spill the buffer failed the run.
+    whoosh.externalsort.load = pickle.load
 
 
 _install_data_only_unpickling()
