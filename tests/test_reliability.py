@@ -436,9 +436,9 @@ def test_jobs_are_capped_at_the_cores_this_process_may_use(tmp_path, tiny_corpus
     started = []
     real_init = parallel.ParallelSink.__init__
 
-    def init(self, writer, index_dir, indexname, params, jobs):
+    def init(self, writer, index_dir, indexname, params, jobs, *rest):
         started.append(jobs)
-        real_init(self, writer, index_dir, indexname, params, jobs)
+        real_init(self, writer, index_dir, indexname, params, jobs, *rest)
 
     monkeypatch.setattr(parallel.ParallelSink, "__init__", init)
     monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
