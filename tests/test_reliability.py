@@ -729,3 +729,68 @@ def test_kill_9_at_random_moments_of_parallel_runs_then_a_rerun_gives_a_clean_bu
     print(f"\nkill -9 of the {victim} in {KILL_TRIALS} parallel runs: {counts}, exit statuses {statuses}; "
           f"every process gone within {slowest:.2f} s of the kill; every re-run a clean build")
     assert counts["killed while indexing"] >= KILL_TRIALS // 2, counts
+
+
+# ---- concurrent writers, and searches while runs commit -------------------------------
+
+LOCKED = "another corpus-search run is writing to"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["fresh", "update"])
+def test_three_index_runs_at_once_on_one_folder_wait_or_fail_with_the_lock_message_and_none_corrupts(
+        tmp_path, corpus, clean_passages, tiny_template, kind):
+    import shutil
+
+    index_dir = tmp_path / "ix"
+    if kind == "update":
+        shutil.copytree(tiny_template[0], index_dir)
+    runs = [_start_parallel(f"{os.getpid()}-writers-{kind}-{n}", "index", corpus, "--jobs", "2", "--index", index_dir,
+                            "--json") for n in range(3)]
+    outcomes = {"indexed": 0, "nothing left to do": 0, "gave up on the lock": 0}
+    for proc in runs:
+        out, err = proc.communicate(timeout=300)
+        print(f"exit {proc.returncode}: {err.strip().splitlines()[-1:] or out.strip()}")  # (shown on failure)
+        assert "Traceback" not in err, err
+        if proc.returncode == 0:
+            report = json.loads(out)
+            outcomes["indexed" if report["added"] else "nothing left to do"] += 1
+            assert (report["added"], report["unchanged"]) in ((DOCS, 3 if kind == "update" else 0),
+                                                              (0, DOCS + (3 if kind == "update" else 0)))
+        else:
+            assert proc.returncode == 2, err
+            assert err.strip().splitlines() == [
+                f"corpus-search: error: {LOCKED} {index_dir}; wait for it to finish and try again"], err
+            outcomes["gave up on the lock"] += 1
+    print(f"\nthree index runs at once ({kind}): {outcomes}")
+    assert outcomes["indexed"] == 1, outcomes
+    checked = _run("check", "--index", index_dir)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert _stats(index_dir) == (DOCS + (3 if kind == "update" else 0),
+                                 clean_passages + (tiny_template[1] if kind == "update" else 0))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["--jobs", "2"], ["--jobs", "2", "--rebuild"]], ids=["update", "rebuild"])
+def test_searches_in_a_loop_never_fail_while_a_parallel_run_commits(tmp_path, corpus, tiny_template, args):
+    """A Searcher opened again and again (as a web page or a script would) while `index --jobs 2`
+    writes and commits: every search answers, from the old index or the new one."""
+    import shutil
+
+    index_dir, docs = tmp_path / "ix", shutil.copytree(corpus, tmp_path / "docs")
+    shutil.copytree(tiny_template[0], index_dir)
+    Indexer(index_dir).update([docs])
+    old = _stats(index_dir)
+    (docs / "doc0000.txt").write_text("Report 0\n\nGallium export rules changed again this year.\n")
+    proc = _start_parallel(f"{os.getpid()}-searching", "index", *args, "--index", index_dir)
+    searches, seen = 0, set()
+    while proc.poll() is None:
+        with Searcher(index_dir) as s:
+            assert s.search("gallium"), f"a search found nothing after {searches} searches"
+            seen.add((s.stats().documents, s.stats().passages))
+        searches += 1
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    new = _stats(index_dir)
+    print(f"\n{searches} searches during `index {' '.join(args)}`, all answered; states seen: {sorted(seen)}")
+    assert searches >= 1 and seen <= {old, new}
