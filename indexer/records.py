@@ -38,6 +38,7 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
                 doc = build_document(raw)
                 passages = list(chunk_document(doc, splitter))
                 meta = document_meta(doc, key, raw.format)
+                doc = None  # (its blocks repeat the passages' text: a large document's memory, twice)
         except DOCUMENT_ERRORS as exc:
             problems.append(Skip(raw.path, f"document {raw.id!r} could not be processed "
                                            f"({exc.__class__.__name__}: {first_line(exc)})", raw.id))
@@ -50,7 +51,8 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
             problems.append(Skip(raw.path, f"document {raw.id!r} has text but gave no passages "
                                            "(its cleaning left nothing)", raw.id))
             continue
-        for passage in passages:
+        for n, passage in enumerate(passages):
+            passages[n] = None  # (each let go of once written, as the writer's postings grow)
             record = passage_record(passage, key)
             if passage.ordinal == 1:  # the document's record rides on its first passage
                 record["document_meta"] = meta
