@@ -688,7 +688,7 @@ def test_kill_9_at_random_moments_of_parallel_runs_then_a_rerun_gives_a_clean_bu
 
     rng = random.Random(f"{victim}-{os.getpid()}-{time.time()}")
     corpus, clean_passages = kill_corpus
-    counts = {"killed while indexing": 0, "the run had ended": 0, "workers never seen": 0}
+    counts = {"killed while indexing": 0, "the target had ended": 0, "workers never seen": 0}
     statuses: dict[int, int] = {}
     slowest = 0.0
     template, tiny_passages = tiny_template
@@ -705,7 +705,7 @@ def test_kill_9_at_random_moments_of_parallel_runs_then_a_rerun_gives_a_clean_bu
         time.sleep(rng.uniform(0, parallel_window[victim]))
         target = pid if victim == "parent" or not workers else rng.choice(workers)
         killed_at = time.monotonic()
-        counts["killed while indexing" if _alive(target) else "the run had ended"] += 1
+        counts["killed while indexing" if _alive(target) else "the target had ended"] += 1
         try:
             os.kill(target, signal.SIGKILL)
         except ProcessLookupError:
