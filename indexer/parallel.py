@@ -70,6 +70,9 @@ class SerialSink:
         self.problems: list = []  # Skips: documents the cleaning steps choked on
         memoize_stems(writer.schema)
 
+    def expect(self, chars: int) -> None:
+        """Nothing to prepare."""
+
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
         self.passages += records.write_documents(self.writer, key, documents, self.splitter, self.problems,
                                                  self.budget)
@@ -132,6 +135,9 @@ class ParallelSink:
         self.turn = 0
         self.finished: dict[int, tuple] = {}
         self.problems: list = []
+
+    def expect(self, chars: int) -> None:
+        """The workers are running already."""
 
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
         for raw in documents:
@@ -356,6 +362,14 @@ class DeferredSink:
     @property
     def problems(self) -> list:
         return self.sink.problems if self.sink is not None else []
+
+    def expect(self, chars: int) -> None:
+        """A file of about `chars` characters, all of which will be indexed, is about to be read:
+        start the workers now if it makes enough.  Workers are forked: started while the parent
+        holds a large document, each would keep a dead copy of it (measured: 64 MB of text made
+        the idle worker 100 MB and the parent + workers 528 MB at their peak)."""
+        if self.sink is None and self.held_chars + chars >= MIN_PARALLEL_CHARS:
+            self._start(self.open_parallel())
 
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
         if self.sink is not None:

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from corpus.errors import CorpusSearchError
+from corpus.readers import format_of
 
 from . import changes, layout
-from .budget import Budget, budget_handler
 from . import manifest as mf
+from .budget import Budget, budget_handler
 from .layout import INDEX_NAME, IndexDamaged
 from .lock import writer_lock
 from .plan import Plan, file_size, plan_update, text_size, track_sources
@@ -246,6 +247,8 @@ class Indexer:
         for key, path in to_read.items():
             raise_pending()
             ahead.reached(path)
+            if key not in manifest.files or format_of(path) != "jsonl":  # (else only changed records are)
+                sink.expect(text_size([path]))
             record = changes.index_file(sink, writer, key, path, manifest.files.get(key), run, budget)
             if record is None:
                 if key in manifest.files:
