@@ -171,6 +171,8 @@ INTERRUPTED_AFTER_RUN = "corpus-search: interrupted after the index was brought 
 _PARALLEL_RUN = """
 import sys
 try:
+    import faulthandler, signal
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # (a hung run's stacks, for the failure message)
     import indexer.parallel
     from searcher.cli import main
 except KeyboardInterrupt as exc:  # (as the entry point handles a Ctrl-C while it loads)
@@ -263,9 +265,12 @@ def test_an_interrupted_parallel_run_ends_promptly_with_one_line_and_nothing_beh
         try:
             out, err = proc.communicate(timeout=30)  # a hang is the failure looked for (the run ends in < 5 s)
         except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGUSR1)  # its threads' stacks to stderr
+            time.sleep(2)
             proc.kill()
+            _, err = proc.communicate()
             raise AssertionError(f"the run did not end after {signal.Signals(signum).name} at point {point}; "
-                                 f"so far {counts}")
+                                 f"so far {counts}; its stacks:\n{err[-8000:]}")
         slowest = max(slowest, time.monotonic() - sent)
         print(f"point {point}: exit {proc.returncode} {time.monotonic() - sent:.2f} s after the signal; "
               f"so far {counts}")  # (shown when the test fails)
