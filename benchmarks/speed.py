@@ -7,6 +7,7 @@ Every figure is a median over repetitions run side by side with its baseline
     python benchmarks/speed.py --quick         # seed + SciFact, fewer repetitions (about 4 minutes)
     python benchmarks/speed.py --only search,latency
     python benchmarks/speed.py --check-punkt   # fast Punkt == NLTK's Punkt on the corpora
+    python benchmarks/speed.py --memory        # peak RSS (parent + workers) indexing one 10/50/100 MB document
 
 The table is printed and written to benchmarks/RESULTS.md under `## Speed`
 (only that section is replaced).  Scratch files go to benchmarks/.work/.
@@ -443,6 +444,162 @@ def write_results(section: str) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
+# ---- peak memory by document size (issue 18) -----------------------------------------
+
+MEMORY_KINDS = ("text", "jsonl", "no-breaks")
+MEMORY_SIZES_MB = (10, 50, 100)
+MEMORY_HEADING = "## Peak memory by document size"
+
+
+def memory_document(kind: str, size_mb: int) -> Path:
+    """One document of about `size_mb` MB: a plain text of sentences ("text"), one JSON Lines
+    record holding such a text ("jsonl"), or words with no sentence end at all ("no-breaks").
+    Made of random words (no repeated lines for the cleaning steps to drop); cached in .work."""
+    folder = WORK / "memory"
+    path = folder / f"{kind}-{size_mb}mb.{'jsonl' if kind == 'jsonl' else 'txt'}"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(size_mb)
+    words = ("policy export control chip semiconductor talent program university research state council plan "
+             "industry robot factory data model network security standard market investment capital province "
+             "ministry science technology innovation supply chain").split()
+    target = size_mb * 1_000_000
+    parts, size = [], 0
+    while size < target:
+        if kind == "no-breaks":
+            piece = " ".join(rng.choices(words, k=2000)) + " "
+        else:
+            sentences = (" ".join(rng.choices(words, k=rng.randint(8, 18))).capitalize() + "." for _ in range(6))
+            piece = " ".join(sentences) + "\n\n"
+        parts.append(piece)
+        size += len(piece)
+    text = "".join(parts)
+    tmp = path.with_suffix(".tmp")
+    if kind == "jsonl":
+        tmp.write_text(json.dumps({"_id": f"big-{size_mb}", "title": "One large record", "text": text}) + "\n",
+                       encoding="utf-8")
+    else:
+        tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def _process_tree_rss(root: int) -> int:
+    """Resident bytes of `root` and every process descended from it (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * page
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, ()))
+    return total
+
+
+def peak_tree_rss(cmd: list[str], interval: float = 0.02) -> tuple[float, float, str, str]:
+    """Run `cmd`; (wall seconds, peak resident MB of it and its children summed, stdout, stderr).
+
+    The sum is sampled every `interval` seconds from /proc (workers included);
+    the kernel's own peak of the parent (wait4's ru_maxrss) is a floor for it.
+    """
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stdout=out, stderr=err, text=True)
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            peak = max(peak, _process_tree_rss(proc.pid))
+            time.sleep(interval)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak = max(peak, usage.ru_maxrss * 1024)
+        out.seek(0)
+        err.seek(0)
+        return seconds, peak / 2**20, out.read(), err.read()
+
+
+def bench_memory(jobs: int, sizes=MEMORY_SIZES_MB, kinds=MEMORY_KINDS) -> list[dict]:
+    """Peak resident set (parent plus workers) of `corpus-search index DOCUMENT --jobs JOBS`, by kind and size."""
+    rows = []
+    for kind in kinds:
+        for size in sizes:
+            document = memory_document(kind, size)
+            index_dir = WORK / "memory-index"
+            shutil.rmtree(index_dir, ignore_errors=True)
+            seconds, peak, out, err = peak_tree_rss(
+                [sys.executable, "-m", "searcher", "index", str(document), "--index", str(index_dir), "--jobs",
+                 str(jobs), "--json"])
+            report = json.loads(out) if out.strip() else {}
+            outcome = ("added" if report.get("added") else
+                       "skipped: " + report["skipped"][0]["reason"] if report.get("skipped") else
+                       "failed: " + (err.strip().splitlines() or ["?"])[-1])
+            if report.get("notes"):
+                outcome += " (" + "; ".join(n["note"] for n in report["notes"]) + ")"
+            row = {"kind": kind, "size_mb": round(mb(document)), "peak_mb": round(peak), "seconds": round(seconds, 1),
+                   "outcome": outcome}
+            print(row, file=sys.stderr)
+            rows.append(row)
+    shutil.rmtree(WORK / "memory-index", ignore_errors=True)
+    return rows
+
+
+def render_memory(command: str, rows: list[dict], jobs: int, when: str, where: str) -> str:
+    lines = [MEMORY_HEADING, "",
+             f"`{command}` ({when}; {where}; `corpus-search index DOCUMENT --jobs {jobs}`, one document per run). "
+             "Peak resident set of the indexing process and its workers summed (sampled every 20 ms from /proc); "
+             "the bound is 500 MB.", "",
+             "| document | size | peak RSS | wall | outcome |", "|---|---:|---:|---:|---|"]
+    names = {"text": "plain text, sentences", "jsonl": "one JSON Lines record", "no-breaks": "text without sentence ends"}
+    for r in rows:
+        lines.append(f"| {names[r['kind']]} | {r['size_mb']} MB | **{r['peak_mb']} MB** | {r['seconds']} s "
+                     f"| {r['outcome']} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_memory_results(section: str) -> None:
+    """Put `section` in RESULTS.md in place of the old memory section (or at the end)."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    start = ("\n" + text).find("\n" + MEMORY_HEADING + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def memory_main(opts, args: list[str]) -> None:
+    """--memory: the peak-RSS table (issue 18) alone."""
+    from indexer.parallel import default_jobs
+
+    jobs = opts.jobs or default_jobs()
+    sizes = tuple(int(s) for s in opts.memory_sizes.split(",")) if opts.memory_sizes else MEMORY_SIZES_MB
+    rows = bench_memory(jobs, sizes)
+    command = "python benchmarks/speed.py " + " ".join(args)
+    section = render_memory(command, rows, jobs, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), machine())
+    print(section)
+    if not opts.no_write:
+        write_memory_results(section)
+        print(f"written to {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0].startswith("_"):
@@ -460,7 +617,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--check-punkt", action="store_true", help="compare fast Punkt with NLTK's and exit")
     ap.add_argument("--render", action="store_true",
                     help="write the last run's figures (benchmarks/.work/speed-results.json) again; measure nothing")
+    ap.add_argument("--memory", action="store_true",
+                    help="only the peak resident set (parent + workers) of indexing one 10/50/100 MB document")
+    ap.add_argument("--memory-sizes", default="", help="with --memory: comma-separated sizes in MB (default 10,50,100)")
     opts = ap.parse_args(args)
+    if opts.memory:
+        return memory_main(opts, args)
     if opts.check_punkt:
         return check_punkt()
     if opts.render:

@@ -51,7 +51,7 @@ def is_title_case(line: str) -> bool:
 
 def is_upper_heading(line: str) -> bool:
     """A line in capitals, as reports print their headings: 'CHINESE VIEWS ON ...'."""
-    if len(line.split()) > 14:  # (the cheap test first: most lines are prose)
+    if len(line.split(None, 14)) > 14:  # (the cheap test first: most lines are prose; never all the words)
         return False
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
@@ -60,8 +60,10 @@ def is_upper_heading(line: str) -> bool:
 def looks_like_heading(line: str) -> bool:
     """Short, mostly capitalised, not a sentence: a section heading if it stands alone."""
     text = line.strip()
+    if len(text) > 110:  # (before splitting: a line may be a whole document's text)
+        return False
     words = text.split()
-    if not 0 < len(words) <= 14 or len(text) > 110 or not text[0].isupper():
+    if not 0 < len(words) <= 14 or not text[0].isupper():
         return False
     if re.search(r"[.,;:]$", text) or text.endswith(("”", '"')):
         return False

@@ -375,7 +375,11 @@ def read_jsonl(path: Path) -> Iterator[RawDocument | Skip]:
                         except UnicodeDecodeError:
                             decoded = line.decode("cp1252", errors="replace")
                             cp1252_lines += 1
-                        doc = _record_to_document(json.loads(decoded), path)
+                        line = None  # (a record may be tens of MB: one copy of it at a time)
+                        record = json.loads(decoded)
+                        decoded = None
+                        doc = _record_to_document(record, path)
+                        record = None
                     except (ValueError, TypeError, RecursionError) as exc:
                         problem = _short(exc)
                     else:

@@ -150,7 +150,9 @@ def build_document(raw: RawDocument) -> Document:
     if raw.page_labels:
         blocks = assign_pages(blocks, raw.text, raw.page_labels)
     if not title and blocks:
-        title = textwrap.shorten(blocks[0].text, 80, placeholder=" …")
+        # (of its start: shortening splits the text into words, and a block may be a whole document)
+        head = blocks[0].text[:1000]
+        title = textwrap.shorten(head if len(blocks[0].text) <= 1000 else head + " …", 80, placeholder=" …")
     return Document(
         id=raw.id,
         path=raw.path,

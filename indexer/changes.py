@@ -19,18 +19,23 @@ from corpus.readers import Note, Skip, file_digest, read_file
 from corpus.sidecar import sidecar_signature
 
 from . import manifest as mf
-from .records import path_term
+from .budget import Budget, DocumentOverBudget, OverBudget, within
+from .plan import file_size
+from .records import NO_BUDGET, path_term
 from .report import Run
 
 
-def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, run: Run) -> mf.FileRecord | None:
+def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, run: Run,
+               budget: Budget | None = None) -> mf.FileRecord | None:
     """Bring the passages of one file up to date; its new record, or None if nothing could be read.
 
     Documents are streamed (a JSON Lines file may be larger than memory).
     Old passages are deleted only once a document has been read, so a
     file that cannot be read at all keeps its old version.  In a file of
     many documents (JSON Lines) whose record has per-document digests,
-    only the documents that changed are replaced.
+    only the documents that changed are replaced.  Reading each document
+    is bounded by `budget` (indexer.budget); one over it ends the file's
+    reading there, as an unreadable part does.
     """
     try:
         stat = path.stat()
@@ -46,7 +51,7 @@ def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, ru
     acronyms: dict[str, dict[str, int]] = {}
     replaced = False
     try:
-        for raw in documents_of(path, key, run, docs):
+        for raw in documents_of(path, key, run, docs, budget):
             digests[raw.id] = document_digest(raw)
             add_definitions(acronyms, raw.text)
             if old_digests:
@@ -89,10 +94,11 @@ def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, ru
                          digests if len(docs) > 1 else {}, sidecars, acronyms)
 
 
-def documents_of(path: Path, key: str, run: Run, docs: list[str]) -> Iterator[RawDocument]:
+def documents_of(path: Path, key: str, run: Run, docs: list[str],
+                 budget: Budget | None = None) -> Iterator[RawDocument]:
     """The file's documents, with ids made unique across the index; notes and skips go to `run`."""
     taken = set(docs)  # `docs` as a set: a JSON Lines file may hold millions of records
-    for item in read_file(path):
+    for item in _read_within(path, budget):
         if isinstance(item, Note):
             run.notes.append(item)
             continue
@@ -111,6 +117,22 @@ def documents_of(path: Path, key: str, run: Run, docs: list[str]) -> Iterator[Ra
         yield item
 
 
+def _read_within(path: Path, budget: Budget | None) -> Iterator:
+    """`read_file(path)`, each document read within `budget`; DocumentOverBudget when one is not."""
+    items = read_file(path)
+    size = file_size(path)
+    while True:
+        try:
+            with within(budget or NO_BUDGET, "read", size):
+                item = next(items, None)
+        except OverBudget as exc:
+            items.close()
+            raise DocumentOverBudget(f"{path}: {exc.reason}") from None
+        if item is None:
+            return
+        yield item
+
+
 def unique_id(doc_id: str, key: str, owners: dict[str, str], taken: set[str]) -> str | None:
     """The id itself if free; else one made unique by the file it comes from (None: already
     in this file, `taken`)."""
@@ -126,7 +148,13 @@ def document_digest(raw: RawDocument) -> str:
     """What a document's passages are made from, hashed: the same digest, the same passages."""
     parts = (raw.text, raw.title, "\x1e".join(raw.authors), raw.date, raw.publisher, raw.url,
              repr(raw.publication), repr(raw.sections))
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    digest = hashlib.sha1()
+    for n, part in enumerate(parts):  # (as of the parts joined by \x1f, without copying a long text twice)
+        if n:
+            digest.update(b"\x1f")
+        for i in range(0, len(part), 1 << 20):
+            digest.update(part[i:i + (1 << 20)].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
 
 
 def skip_reason(exc: Exception, path: Path) -> str:

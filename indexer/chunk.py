@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -86,8 +87,23 @@ def sentence_keys(text: str, spans: tuple[tuple[int, int], ...] | list) -> tuple
     return tuple(dict.fromkeys(keys))
 
 
+_WORD_COUNT_SLICE = 1_000_000
+_SPACE = re.compile(r"\s")
+
+
 def _word_count(text: str) -> int:
-    return len(text.split())
+    """The words of `text`; a long text is counted a slice at a time (cut at a space), never
+    as a list of all its words (a 50 MB text without sentence ends made one of 8 million)."""
+    if len(text) <= _WORD_COUNT_SLICE:
+        return len(text.split())
+    count = start = 0
+    while start < len(text):
+        end = start + _WORD_COUNT_SLICE
+        space = _SPACE.search(text, end) if end < len(text) else None
+        end = space.start() if space else len(text)
+        count += len(text[start:end].split())
+        start = end
+    return count
 
 
 def _same_place(a: Block, b: Block) -> bool:
@@ -145,7 +161,8 @@ def _atoms(text: str, start: int, end: int, limit: int, level: int = 0) -> Itera
     # Pieces of as many whole segments (between cuts) as fit; a segment longer
     # than `limit` alone is cut at the next kind of boundary.
     piece, last = start, start
-    for cut in [m.end() for m in _CUTS[level].finditer(text, start, end) if start < m.end() < end] + [end]:
+    cuts = (m.end() for m in _CUTS[level].finditer(text, start, end) if start < m.end() < end)
+    for cut in itertools.chain(cuts, (end,)):  # (lazily: a long text has millions of spaces)
         if cut - piece > limit:
             if last > piece:
                 yield piece, last

@@ -450,5 +450,13 @@ def check_generation(generation: Path, index_dir: Path, skip: tuple[str, ...] = 
 
 
 def folder_size(folder: Path) -> int:
-    """Bytes of every file under `folder`."""
-    return sum(os.path.getsize(p) for p in Path(folder).rglob("*") if p.is_file())
+    """Bytes of every file under `folder`.  A writer at work beside (an update) creates and removes
+    temporary files and folders in it: one that goes while it is counted is not counted."""
+    total = 0
+    for top, _, names in os.walk(folder):  # (os.walk passes over a folder gone before it is listed)
+        for name in names:
+            try:
+                total += os.path.getsize(os.path.join(top, name))
+            except OSError:
+                pass
+    return total

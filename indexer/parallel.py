@@ -26,6 +26,7 @@ from corpus.errors import CorpusSearchError
 from corpus.model import RawDocument
 
 from . import records
+from .budget import Budget, install_in_worker
 from .safety import raise_pending
 from .whoosh_internals import commit_with_segments, finish_worker_segment, memoize_stems, new_writer, open_index
 
@@ -61,15 +62,20 @@ def default_jobs() -> int:
 class SerialSink:
     """Passages written by the parent's own writer."""
 
-    def __init__(self, writer, splitter):
+    def __init__(self, writer, splitter, budget: Budget | None = None):
         self.writer = writer
         self.splitter = splitter
+        self.budget = budget
         self.passages = 0
         self.problems: list = []  # Skips: documents the cleaning steps choked on
         memoize_stems(writer.schema)
 
+    def expect(self, chars: int) -> None:
+        """Nothing to prepare."""
+
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
-        self.passages += records.write_documents(self.writer, key, documents, self.splitter, self.problems)
+        self.passages += records.write_documents(self.writer, key, documents, self.splitter, self.problems,
+                                                 self.budget)
 
     def finish(self) -> None:
         """Nothing to wait for: every passage is in the writer already."""
@@ -93,7 +99,7 @@ class WorkerFailed(CorpusSearchError):
 class ParallelSink:
     """Passages written by `jobs` worker processes, one new segment each."""
 
-    def __init__(self, writer, index_dir: str, indexname: str, params, jobs: int):
+    def __init__(self, writer, index_dir: str, indexname: str, params, jobs: int, budget: Budget | None = None):
         import multiprocessing
 
         from .nltk_internals import params_to_data
@@ -107,7 +113,7 @@ class ParallelSink:
             ctx.Process(
                 target=_work,
                 args=(index_dir, indexname, params_to_data(params), inbox, self.results, n,
-                      max(MIN_WORKER_LIMITMB, WORKERS_LIMITMB // jobs), os.getpid()),
+                      max(MIN_WORKER_LIMITMB, WORKERS_LIMITMB // jobs), os.getpid(), budget),
                 name=f"corpus-search-indexer-{n}",
                 daemon=True,
             )
@@ -129,6 +135,9 @@ class ParallelSink:
         self.turn = 0
         self.finished: dict[int, tuple] = {}
         self.problems: list = []
+
+    def expect(self, chars: int) -> None:
+        """The workers are running already."""
 
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
         for raw in documents:
@@ -273,10 +282,12 @@ def _next_batch(inbox, parent: int):
 
 
 def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: int, limitmb: int,
-          parent: int) -> None:
-    """A worker: index batches from `inbox` into a segment of its own until told to stop."""
+          parent: int, budget: Budget | None = None) -> None:
+    """A worker: index batches from `inbox` into a segment of its own until told to stop.
+    A document over `budget` is skipped (reported with the segment) and the worker goes on."""
     _die_with_parent(parent)
     try:
+        install_in_worker()
         from .nltk_internals import params_from_data
         from .sentences import span_splitter
 
@@ -291,7 +302,7 @@ def _work(index_dir: str, indexname: str, params_data: dict, inbox, results, n: 
             if batch is None:
                 break
             for key, raw in batch:
-                count += records.write_documents(writer, key, (raw,), splitter, problems)
+                count += records.write_documents(writer, key, (raw,), splitter, problems, budget)
         segment = finish_worker_segment(writer)
         results.put(("done", n, (segment, count, problems)))
     except BaseException as exc:  # reported to the parent, which raises it
@@ -318,7 +329,8 @@ def _as_failure(exc: BaseException) -> BaseException:
                         "the index is as it was before this run")
 
 
-def open_sink(writer, target, indexname: str, params_of, splitter, jobs: int, text_size: int):
+def open_sink(writer, target, indexname: str, params_of, splitter, jobs: int, text_size: int,
+              budget: Budget | None = None):
     """Where this run's documents go: a SerialSink when `jobs` is 1 or there is little to
     read, else a DeferredSink (workers once enough documents need indexing).
 
@@ -326,9 +338,9 @@ def open_sink(writer, target, indexname: str, params_of, splitter, jobs: int, te
     """
     jobs = min(jobs, available_cores())  # more workers than cores only cost memory
     if jobs > 1 and text_size >= MIN_PARALLEL_CHARS:
-        return DeferredSink(lambda: ParallelSink(writer, str(target), indexname, params_of(), jobs),
-                            lambda: SerialSink(writer, splitter))
-    return SerialSink(writer, splitter)
+        return DeferredSink(lambda: ParallelSink(writer, str(target), indexname, params_of(), jobs, budget),
+                            lambda: SerialSink(writer, splitter, budget))
+    return SerialSink(writer, splitter, budget)
 
 
 class DeferredSink:
@@ -350,6 +362,14 @@ class DeferredSink:
     @property
     def problems(self) -> list:
         return self.sink.problems if self.sink is not None else []
+
+    def expect(self, chars: int) -> None:
+        """A file of about `chars` characters, all of which will be indexed, is about to be read:
+        start the workers now if it makes enough.  Workers are forked: started while the parent
+        holds a large document, each would keep a dead copy of it (measured: 64 MB of text made
+        the idle worker 100 MB and the parent + workers 528 MB at their peak)."""
+        if self.sink is None and self.held_chars + chars >= MIN_PARALLEL_CHARS:
+            self._start(self.open_parallel())
 
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
         if self.sink is not None:

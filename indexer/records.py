@@ -6,7 +6,10 @@ from typing import Iterable
 from corpus.model import RawDocument
 from corpus.readers import Skip, without_surrogates
 
+from .budget import Budget, OverBudget, within
 from .chunk import Passage
+
+NO_BUDGET = Budget(0, 0)
 
 # What a bug in the cleaning steps may raise on odd text: reported for that
 # document, which is left out; the run goes on.
@@ -14,11 +17,14 @@ DOCUMENT_ERRORS = (RecursionError, ValueError, TypeError, KeyError, IndexError,
                    AttributeError, AssertionError, UnicodeError)
 
 
-def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter, problems: list) -> int:
+def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter, problems: list,
+                    budget: Budget | None = None) -> int:
     """Clean, structure and chunk `documents`; add their passages to `writer`.
 
-    A document that cannot be processed is appended to `problems` as a Skip.
-    Its passages are built in full before any is written, so it is all or nothing.
+    A document that cannot be processed, or not within `budget`
+    (indexer.budget), is appended to `problems` as a Skip.  Its passages are
+    built in full before any is written, so it is all or nothing (and the
+    budget never cuts the writer).
     """
     from corpus.structure import build_document
 
@@ -28,18 +34,25 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
     count = 0
     for raw in documents:
         try:
-            doc = build_document(raw)
-            passages = list(chunk_document(doc, splitter))
-            meta = document_meta(doc, key, raw.format)
+            with within(budget or NO_BUDGET, "process", len(raw.text)):
+                doc = build_document(raw)
+                passages = list(chunk_document(doc, splitter))
+                meta = document_meta(doc, key, raw.format)
+                doc = None  # (its blocks repeat the passages' text: a large document's memory, twice)
         except DOCUMENT_ERRORS as exc:
             problems.append(Skip(raw.path, f"document {raw.id!r} could not be processed "
                                            f"({exc.__class__.__name__}: {first_line(exc)})", raw.id))
+            continue
+        except OverBudget as exc:
+            passages = doc = None  # (let go of what it built before the next document)
+            problems.append(Skip(raw.path, f"document {raw.id!r} {exc.reason}", raw.id))
             continue
         if not passages and any(ch.isalnum() for ch in raw.text):  # never a silent "added" with nothing in it
             problems.append(Skip(raw.path, f"document {raw.id!r} has text but gave no passages "
                                            "(its cleaning left nothing)", raw.id))
             continue
-        for passage in passages:
+        for n, passage in enumerate(passages):
+            passages[n] = None  # (each let go of once written, as the writer's postings grow)
             record = passage_record(passage, key)
             if passage.ordinal == 1:  # the document's record rides on its first passage
                 record["document_meta"] = meta

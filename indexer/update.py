@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from corpus.errors import CorpusSearchError
+from corpus.readers import format_of
 
 from . import changes, layout
 from . import manifest as mf
+from .budget import Budget, budget_handler
 from .layout import INDEX_NAME, IndexDamaged
 from .lock import writer_lock
 from .plan import Plan, file_size, plan_update, text_size, track_sources
@@ -34,8 +36,11 @@ __all__ = ["Indexer", "IndexReport", "Progress"]
 class Indexer:
     """Builds and updates the passage index in `index_dir` (default: the per-user index)."""
 
-    def __init__(self, index_dir: str | Path | None = None, *, lock_timeout: float = 5.0):
+    def __init__(self, index_dir: str | Path | None = None, *, lock_timeout: float = 5.0,
+                 document_seconds: float | None = None, document_memory_mb: float | None = None):
+        """`document_seconds`, `document_memory_mb`: the per-document budget (indexer.budget.Budget.configured)."""
         self.index_dir = layout.expand_user(index_dir, "index folder") if index_dir else layout.default_index_dir()
+        self.budget = Budget.configured(document_seconds, document_memory_mb)
         # The default index (per-user folder or $CORPUS_SEARCH_INDEX) starts out
         # tracking the bundled corpus; any other starts out empty.
         self.is_default = layout.is_default_index(self.index_dir)
@@ -55,7 +60,7 @@ class Indexer:
         self._make_folder()
         # Only a run holding the lock removes anything, and only what it made:
         # a run that lost the race for a brand-new folder leaves it alone.
-        with interrupts_checked(), writer_lock(self.index_dir, self.lock_timeout):
+        with interrupts_checked(), budget_handler(), writer_lock(self.index_dir, self.lock_timeout):
             try:
                 report = self._update_locked(paths, rebuild, progress, jobs)
                 with interrupts_deferred():  # the run is complete: a late Ctrl-C does not undo it
@@ -187,13 +192,14 @@ class Indexer:
                     layout.remove_leftovers(self.index_dir, target)
 
         try:  # (workers get the sentence model when they start: it may be unreadable)
-            sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, text_size(to_read.values()))
+            sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, text_size(to_read.values()),
+                             self.budget)
         except BaseException:
             abandon(writer.cancel)
             raise
         try:
             with PdfReadAhead(list(to_read.values()), jobs) as ahead:
-                self._write(plan, manifest, to_read, sink, writer, run, progress, ahead)
+                self._write(plan, manifest, to_read, sink, writer, run, progress, ahead, self.budget)
             # The commit (Whoosh renames its new table of contents into place)
             # is the moment the run's work becomes visible; the manifest follows.
             # A kill between the two is harmless: the next run reads the same
@@ -230,7 +236,7 @@ class Indexer:
 
     @staticmethod
     def _write(plan: Plan, manifest: mf.Manifest, to_read: dict[str, Path], sink, writer, run: Run,
-               progress: Progress | None, ahead: PdfReadAhead) -> None:
+               progress: Progress | None, ahead: PdfReadAhead, budget: Budget | None = None) -> None:
         """Delete the passages of removed files, then read each new or changed file into the sink."""
         from .records import path_term
 
@@ -243,7 +249,9 @@ class Indexer:
         for key, path in to_read.items():
             raise_pending()
             ahead.reached(path)
-            record = changes.index_file(sink, writer, key, path, manifest.files.get(key), run)
+            if key not in manifest.files or format_of(path) != "jsonl":  # (else only changed records are)
+                sink.expect(text_size([path]))
+            record = changes.index_file(sink, writer, key, path, manifest.files.get(key), run, budget)
             if record is None:
                 if key in manifest.files:
                     plan.unchanged[key] = path  # keep the version already indexed

@@ -189,6 +189,7 @@ def _install_data_only_unpickling() -> None:
     """
     import whoosh.columns
     import whoosh.compat
+    import whoosh.externalsort
     import whoosh.formats
     import whoosh.index
     from whoosh.codec import whoosh3
@@ -206,8 +207,6 @@ def _install_data_only_unpickling() -> None:
     # The posting pool's sorted runs are this process's own temporary files, written
     # moments before (a writer past its memory budget): not index data.  They hold
     # b"" values, which protocol 2 pickles as a call of `bytes`.
-    import whoosh.externalsort
-
     whoosh.externalsort.load = pickle.load
 
 

@@ -253,10 +253,10 @@ def test_json_lines_file_is_updated_record_by_record(tmp_path, reads, monkeypatc
 
     real = records.write_documents
 
-    def spy(writer, key, documents, splitter, problems):
+    def spy(writer, key, documents, splitter, problems, *rest):
         documents = list(documents)
         built.extend(raw.id for raw in documents)
-        return real(writer, key, documents, splitter, problems)
+        return real(writer, key, documents, splitter, problems, *rest)
 
     monkeypatch.setattr(records, "write_documents", spy)
     report = Indexer(index_dir).update()

@@ -302,3 +302,22 @@ def test_the_seed_index_reads_whole_through_the_data_only_unpickler(seed_index):
     with Searcher(seed_index) as searcher:
         report = searcher.check()
         assert report.sealed and report.passages == searcher.stats().passages and report.terms > 1000
+
+
+def test_a_document_that_spills_the_posting_buffer_to_disk_is_indexed(tmp_path, monkeypatch):
+    """Past its memory limit Whoosh's writer sorts postings into runs on disk, its own scratch
+    files, read back in the same run; they once went through the data-only unpickler, which
+    refused them (`__builtin__.bytes`), and any document that large failed the run."""
+    import indexer.parallel
+
+    monkeypatch.setattr(indexer.parallel, "WRITER_LIMITMB", 0.05)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rng = random.Random(5)
+    words = "policy export control chip talent program research plan industry robot data model".split()
+    (docs / "long.txt").write_text("\n\n".join(
+        " ".join(rng.choice(words) for _ in range(10)).capitalize() + f" code{n}." for n in range(3000)))
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 1 and list(report.skipped) == []
+    with Searcher(tmp_path / "ix") as s:
+        assert [h.text.split()[-1] for h in s.search("code2999")] == ["code2999."]

@@ -171,6 +171,8 @@ INTERRUPTED_AFTER_RUN = "corpus-search: interrupted after the index was brought 
 _PARALLEL_RUN = """
 import sys
 try:
+    import faulthandler, signal
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # (a hung run's stacks, for the failure message)
     import indexer.parallel
     from searcher.cli import main
 except KeyboardInterrupt as exc:  # (as the entry point handles a Ctrl-C while it loads)
@@ -215,7 +217,25 @@ def parallel_seconds(tmp_path_factory, corpus) -> float:
     return time.monotonic() - started
 
 
-POINTS = 6  # per kind of run and signal
+@pytest.fixture(scope="module")
+def python_startup() -> float:
+    """How long a bare Python takes to start here (its `site` imports; the signal lands after)."""
+    times = []
+    for _ in range(3):
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-c", "pass"], cwd=REPO, env=ENV, check=True)
+        times.append(time.monotonic() - started)
+    return sorted(times)[1]
+
+
+# Python's own start-up cut by Ctrl-C (before any of the program runs): the interpreter
+# reports it, with a traceback, and exits 1.  Nothing a program can change.
+INTERPRETER_START_CUT = "Fatal Python error: init_import_site"
+
+
+# Points per kind of run (fresh, update): SIGINT 30 in all, as the issue asks; SIGTERM,
+# the same handler reached by another signal, fewer (the suite's run time).
+POINTS = {signal.SIGINT: 15, signal.SIGTERM: 6}
 
 
 @pytest.mark.slow
@@ -223,25 +243,43 @@ POINTS = 6  # per kind of run and signal
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("kind", ["fresh", "update"])
 def test_an_interrupted_parallel_run_ends_promptly_with_one_line_and_nothing_behind(
-        tmp_path, corpus, tiny_corpus, clean_passages, parallel_seconds, kind, signum):
+        tmp_path, corpus, tiny_template, clean_passages, parallel_seconds, python_startup, kind, signum):
+    import shutil
+
     status = {signal.SIGINT: 130, signal.SIGTERM: 143}[signum]
-    counts = {"interrupted": 0, "finished first": 0, "before or after the run": 0}
-    for point in range(POINTS):  # the signal lands at POINTS moments spread over a run
+    counts = {"interrupted": 0, "finished first": 0, "before or after the run": 0, "in Python's start-up": 0}
+    points = POINTS[signum]
+    start = min(python_startup, parallel_seconds / 2)
+    slowest = 0.0
+    for point in range(points):  # the signal lands at `points` moments spread over a run
         index_dir = tmp_path / f"ix{point}"
         if kind == "update":
-            Indexer(index_dir).update([tiny_corpus])
+            shutil.copytree(tiny_template[0], index_dir)
             before = _stats(index_dir)
         tag = f"{os.getpid()}-{kind}-{signum}-{point}"
         proc = _start_parallel(tag, "index", corpus, "--jobs", "2", "--index", index_dir)
-        time.sleep(parallel_seconds * (point + 0.5) / POINTS)  # where the signal lands, not a synchronisation
+        # Where the signal lands (not a synchronisation): spread over the run after Python's start-up.
+        time.sleep(start + (parallel_seconds - start) * (point + 0.5) / points)
         proc.send_signal(signum)
+        sent = time.monotonic()
         try:
             out, err = proc.communicate(timeout=30)  # a hang is the failure looked for (the run ends in < 5 s)
         except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGUSR1)  # its threads' stacks to stderr
+            time.sleep(2)
             proc.kill()
-            raise AssertionError(f"the run did not end after {signal.Signals(signum).name} at point {point}")
-        assert "Traceback" not in err, err
+            _, err = proc.communicate()
+            raise AssertionError(f"the run did not end after {signal.Signals(signum).name} at point {point}; "
+                                 f"so far {counts}; its stacks:\n{err[-8000:]}")
+        slowest = max(slowest, time.monotonic() - sent)
+        print(f"point {point}: exit {proc.returncode} {time.monotonic() - sent:.2f} s after the signal; "
+              f"so far {counts}")  # (shown when the test fails)
         complete = DOCS + (3 if kind == "update" else 0)
+        if proc.returncode == 1 and err.startswith(INTERPRETER_START_CUT) and err.strip().endswith("KeyboardInterrupt"):
+            counts["in Python's start-up"] += 1  # (a loaded machine started Python slowly)
+            assert not (index_dir / "CURRENT").exists() or _stats(index_dir) == before
+            continue
+        assert "Traceback" not in err, err
         if proc.returncode == status and err.strip().splitlines()[-1] == INTERRUPTED_AFTER_RUN:
             counts["finished first"] += 1  # (the signal came while the complete run was being reported)
             assert _stats(index_dir)[0] == complete
@@ -262,8 +300,9 @@ def test_an_interrupted_parallel_run_ends_promptly_with_one_line_and_nothing_beh
                 assert _stats(index_dir)[0] in ((before[0], complete) if kind == "update" else (complete,))
         _wait_until(lambda: not _processes_tagged(tag), f"a process of run {tag} was left behind", seconds=10)
         assert not list(index_dir.glob("gen-*/*.tmp"))
-    print(f"\n{kind} {signal.Signals(signum).name}: {counts}")
-    assert counts["interrupted"] >= 1
+    print(f"\n{kind} {signal.Signals(signum).name} at {points} points: {counts}; "
+          f"each run ended within {slowest:.2f} s of the signal")
+    assert counts["interrupted"] >= 1, counts
 
 
 # ---- files swapped after listing -------------------------------------------------
@@ -436,9 +475,9 @@ def test_jobs_are_capped_at_the_cores_this_process_may_use(tmp_path, tiny_corpus
     started = []
     real_init = parallel.ParallelSink.__init__
 
-    def init(self, writer, index_dir, indexname, params, jobs):
+    def init(self, writer, index_dir, indexname, params, jobs, *rest):
         started.append(jobs)
-        real_init(self, writer, index_dir, indexname, params, jobs)
+        real_init(self, writer, index_dir, indexname, params, jobs, *rest)
 
     monkeypatch.setattr(parallel.ParallelSink, "__init__", init)
     monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
@@ -497,3 +536,272 @@ def test_workers_notice_their_parent_is_gone_without_the_parent_death_signal(tmp
     done = _run("index", corpus, "--jobs", "2", "--index", tmp_path / "ix", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["added"] == DOCS
+
+
+# ---- kill -9 at random moments of parallel runs ----------------------------------------
+
+# A Python that has imported the indexer once and then forks one `corpus-search`
+# run per request (as many trials as asked, without paying for the start-up of
+# Python, NLTK and Whoosh each time).  Requests are JSON lines on stdin:
+# ["run", STDOUT_PATH, STDERR_PATH, ARG...] answers the run's process id;
+# ["wait", PID] answers its exit status once it has ended.
+_RUNS_FORKED = """
+import json, os, sys
+import corpus.structure, indexer.chunk, indexer.parallel, indexer.sentences, indexer.update, nltk
+from searcher.cli import main
+
+indexer.parallel.MIN_PARALLEL_CHARS = 0
+indexer.parallel.BATCH_CHARS = 4000
+for line in sys.stdin:
+    request = json.loads(line)
+    if request[0] == "wait":
+        print(os.waitstatus_to_exitcode(os.waitpid(request[1], 0)[1]), flush=True)
+        continue
+    pid = os.fork()
+    if pid == 0:
+        for fd, path in ((1, request[1]), (2, request[2])):
+            os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+        code = 0
+        try:
+            main(request[3:])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    print(pid, flush=True)
+"""
+
+
+class ForkedRuns:
+    """`corpus-search` runs forked from a warmed-up Python (see _RUNS_FORKED)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = 0
+        self.server = subprocess.Popen([sys.executable, "-c", _RUNS_FORKED], cwd=REPO, env=ENV,
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def _ask(self, request: list) -> int:
+        self.server.stdin.write(json.dumps(request) + "\n")
+        self.server.stdin.flush()
+        answer = self.server.stdout.readline()
+        assert answer, "the forking server ended"
+        return int(answer)
+
+    def start(self, *args) -> tuple[int, Path]:
+        """Start `corpus-search ARGS`; its process id and the file its stderr goes to."""
+        self.count += 1
+        err = self.folder / f"run{self.count}.err"
+        return self._ask(["run", os.devnull, str(err), *map(str, args)]), err
+
+    def status(self, pid: int) -> int:
+        """The exit status of run `pid` (which must have ended or be about to)."""
+        return self._ask(["wait", pid])
+
+    def close(self) -> None:
+        self.server.stdin.close()
+        self.server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def forked_runs(tmp_path_factory):
+    runs = ForkedRuns(tmp_path_factory.mktemp("forked"))
+    yield runs
+    runs.close()
+
+
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid and _alive(int(entry.name)):
+                    found.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def _wait_for_workers(pid: int, jobs: int = 2) -> list[int]:
+    """The run's workers once all have started (empty if the run ended first)."""
+    deadline = time.monotonic() + 60
+    while _alive(pid) and time.monotonic() < deadline:
+        workers = _children(pid)
+        if len(workers) >= jobs:
+            return workers
+        time.sleep(0.01)
+    return []
+
+
+KILL_DOCS = 16  # (each trial builds it twice: the killed run, then the re-run)
+
+
+@pytest.fixture(scope="module")
+def kill_corpus(tmp_path_factory) -> tuple[Path, int]:
+    """A smaller corpus for the kill trials, and the passage count of its clean build."""
+    folder = _write_corpus(tmp_path_factory.mktemp("kill") / "reports", KILL_DOCS, seed=9)
+    index_dir = folder.parent / "clean"
+    Indexer(index_dir).update([folder])
+    return folder, _stats(index_dir)[1]
+
+
+@pytest.fixture(scope="module")
+def parallel_window(forked_runs, kill_corpus, tmp_path_factory) -> dict[str, float]:
+    """Seconds from the moment a forked run's workers are all there to the end of its workers and
+    to its own end (where kills land), the longest of three runs."""
+    window = {"worker": 0.0, "parent": 0.0}
+    for _ in range(3):
+        pid, err = forked_runs.start("index", kill_corpus[0], "--jobs", "2", "--index",
+                                     tmp_path_factory.mktemp("w") / "ix")
+        workers = _wait_for_workers(pid)
+        assert workers, err.read_text()
+        started = time.monotonic()
+        _wait_until(lambda: not any(_alive(w) for w in workers), "the timed workers never ended", seconds=120)
+        window["worker"] = max(window["worker"], time.monotonic() - started)
+        _wait_until(lambda: not _alive(pid), "the timed run never ended", seconds=120)
+        window["parent"] = max(window["parent"], time.monotonic() - started)
+        assert forked_runs.status(pid) == 0, err.read_text()
+    return window
+
+
+@pytest.fixture(scope="module")
+def tiny_template(tmp_path_factory) -> tuple[Path, int]:
+    """An index of the tiny corpus (copied by the update trials) and its passage count."""
+    from conftest import write_tiny_corpus
+
+    index_dir = tmp_path_factory.mktemp("tiny") / "ix"
+    Indexer(index_dir).update([write_tiny_corpus(index_dir.parent / "docs")])
+    return index_dir, _stats(index_dir)[1]
+
+
+KILL_TRIALS = 20
+HANG_GUARD = 15.0  # seconds: the issue asks for an end within 5 s; a loaded machine may take longer
+
+
+@pytest.mark.slow
+@fork_only
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the run's workers through /proc")
+@pytest.mark.parametrize("victim", ["parent", "worker"])
+def test_kill_9_at_random_moments_of_parallel_runs_then_a_rerun_gives_a_clean_build(
+        tmp_path, kill_corpus, forked_runs, parallel_window, tiny_template, victim):
+    """KILL_TRIALS runs (fresh builds and updates, in turn) with the parent or one of its workers
+    killed at a random moment while the workers index; each run ends promptly, leaves no process
+    and a searchable index (or none), and a re-run gives a clean build's passages."""
+    import shutil
+
+    rng = random.Random(f"{victim}-{os.getpid()}-{time.time()}")
+    corpus, clean_passages = kill_corpus
+    counts = {"killed while indexing": 0, "the target had ended": 0, "workers never seen": 0}
+    statuses: dict[int, int] = {}
+    slowest = 0.0
+    template, tiny_passages = tiny_template
+    for trial in range(KILL_TRIALS):
+        index_dir = tmp_path / f"ix{trial}"
+        update = trial % 2 == 1
+        if update:
+            shutil.copytree(template, index_dir)
+        where = f"trial {trial} ({'update' if update else 'fresh'}); so far {counts}, statuses {statuses}"
+        pid, err = forked_runs.start("index", corpus, "--jobs", "2", "--index", index_dir)
+        workers = _wait_for_workers(pid)
+        if not workers:
+            counts["workers never seen"] += 1
+        time.sleep(rng.uniform(0, parallel_window[victim]))
+        target = pid if victim == "parent" or not workers else rng.choice(workers)
+        killed_at = time.monotonic()
+        counts["killed while indexing" if _alive(target) else "the target had ended"] += 1
+        try:
+            os.kill(target, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        # Everything of the run ends (a killed parent's workers die with it; a killed
+        # worker's parent stops the run) within the hang guard.
+        _wait_until(lambda: not _alive(pid) and not any(_alive(w) for w in workers),
+                    f"a process of the run was left behind: {where}", seconds=HANG_GUARD)
+        slowest = max(slowest, time.monotonic() - killed_at)
+        status = forked_runs.status(pid)
+        statuses[status] = statuses.get(status, 0) + 1
+        print(f"{where}: exit {status}")  # (shown when the test fails)
+        message = err.read_text()
+        assert "Traceback" not in message, (where, message)
+        if victim == "parent":
+            assert status in (0, -signal.SIGKILL), (where, message)
+        else:  # the worker's death stops the run with one line, unless its work was done
+            assert status in (0, 2), (where, message)
+            if status == 2:
+                assert "indexing worker corpus-search-indexer-" in message.strip().splitlines()[-1], (where, message)
+        if (index_dir / "CURRENT").exists():
+            _stats(index_dir)  # searchable
+        report = Indexer(index_dir).update([corpus])  # the re-run
+        assert list(report.skipped) == [], where
+        assert _stats(index_dir) == (KILL_DOCS + (3 if update else 0),
+                                     clean_passages + (tiny_passages if update else 0)), where
+    print(f"\nkill -9 of the {victim} in {KILL_TRIALS} parallel runs: {counts}, exit statuses {statuses}; "
+          f"every process gone within {slowest:.2f} s of the kill; every re-run a clean build")
+    assert counts["killed while indexing"] >= KILL_TRIALS // 4, counts  # (a loaded machine varies the timing)
+
+
+# ---- concurrent writers, and searches while runs commit -------------------------------
+
+LOCKED = "another corpus-search run is writing to"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["fresh", "update"])
+def test_three_index_runs_at_once_on_one_folder_wait_or_fail_with_the_lock_message_and_none_corrupts(
+        tmp_path, corpus, clean_passages, tiny_template, kind):
+    import shutil
+
+    index_dir = tmp_path / "ix"
+    if kind == "update":
+        shutil.copytree(tiny_template[0], index_dir)
+    runs = [_start_parallel(f"{os.getpid()}-writers-{kind}-{n}", "index", corpus, "--jobs", "2", "--index", index_dir,
+                            "--json") for n in range(3)]
+    outcomes = {"indexed": 0, "nothing left to do": 0, "gave up on the lock": 0}
+    for proc in runs:
+        out, err = proc.communicate(timeout=300)
+        print(f"exit {proc.returncode}: {err.strip().splitlines()[-1:] or out.strip()}")  # (shown on failure)
+        assert "Traceback" not in err, err
+        if proc.returncode == 0:
+            report = json.loads(out)
+            outcomes["indexed" if report["added"] else "nothing left to do"] += 1
+            assert (report["added"], report["unchanged"]) in ((DOCS, 3 if kind == "update" else 0),
+                                                              (0, DOCS + (3 if kind == "update" else 0)))
+        else:
+            assert proc.returncode == 2, err
+            assert err.strip().splitlines() == [
+                f"corpus-search: error: {LOCKED} {index_dir}; wait for it to finish and try again"], err
+            outcomes["gave up on the lock"] += 1
+    print(f"\nthree index runs at once ({kind}): {outcomes}")
+    assert outcomes["indexed"] == 1, outcomes
+    checked = _run("check", "--index", index_dir)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert _stats(index_dir) == (DOCS + (3 if kind == "update" else 0),
+                                 clean_passages + (tiny_template[1] if kind == "update" else 0))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["--jobs", "2"], ["--jobs", "2", "--rebuild"]], ids=["update", "rebuild"])
+def test_searches_in_a_loop_never_fail_while_a_parallel_run_commits(tmp_path, corpus, tiny_template, args):
+    """A Searcher opened again and again (as a web page or a script would) while `index --jobs 2`
+    writes and commits: every search answers, from the old index or the new one."""
+    import shutil
+
+    index_dir, docs = tmp_path / "ix", shutil.copytree(corpus, tmp_path / "docs")
+    shutil.copytree(tiny_template[0], index_dir)
+    Indexer(index_dir).update([docs])
+    old = _stats(index_dir)
+    (docs / "doc0000.txt").write_text("Report 0\n\nGallium export rules changed again this year.\n")
+    proc = _start_parallel(f"{os.getpid()}-searching", "index", *args, "--index", index_dir)
+    searches, seen = 0, set()
+    while proc.poll() is None:
+        with Searcher(index_dir) as s:
+            assert s.search("gallium"), f"a search found nothing after {searches} searches"
+            seen.add((s.stats().documents, s.stats().passages))
+        searches += 1
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    new = _stats(index_dir)
+    print(f"\n{searches} searches during `index {' '.join(args)}`, all answered; states seen: {sorted(seen)}")
+    assert searches >= 1 and seen <= {old, new}

@@ -78,10 +78,11 @@ def open_searcher(ctx: click.Context):
     return Searcher(index_dir)
 
 
-def run_indexer(index_dir: Path | None, paths: list[Path], rebuild: bool, jobs: int | None = None):
+def run_indexer(index_dir: Path | None, paths: list[Path], rebuild: bool, jobs: int | None = None,
+                budget: dict | None = None):
     from indexer import Indexer
 
-    indexer = Indexer(index_dir)
+    indexer = Indexer(index_dir, **(budget or {}))
     state = {"bar": None}
 
     def progress(done: int, total: int) -> None:
@@ -442,10 +443,16 @@ def check(ctx, index_dir, as_json):
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for cleaning and analysis [default: one per core, at most 4].")
+@click.option("--document-seconds", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Skip a document that takes longer to read, or to split into passages (30 s a MB "
+                   "for a larger one; 0: no bound) [default: $CORPUS_SEARCH_DOCUMENT_SECONDS or 120].")
+@click.option("--document-memory", type=click.FloatRange(min=0), default=None, metavar="MB",
+              help="Skip a document whose reading or splitting needs more memory (0: no bound) "
+                   "[default: $CORPUS_SEARCH_DOCUMENT_MEMORY_MB or 1024].")
 @index_option
 @json_option
 @click.pass_context
-def index(ctx, paths, rebuild, jobs, index_dir, as_json):
+def index(ctx, paths, rebuild, jobs, document_seconds, document_memory, index_dir, as_json):
     """Add PATHS (files or folders) to the index and bring it up to date.
 
     With no PATHS, re-reads every source the index tracks (the bundled corpus
@@ -465,7 +472,8 @@ def index(ctx, paths, rebuild, jobs, index_dir, as_json):
         from indexer import default_jobs
 
         jobs = default_jobs()
-    report = run_indexer(index_dir, list(paths), rebuild, jobs=jobs)
+    report = run_indexer(index_dir, list(paths), rebuild, jobs=jobs,
+                         budget={"document_seconds": document_seconds, "document_memory_mb": document_memory})
     if as_json:
         write(json_text(report.as_dict()))
     else:
