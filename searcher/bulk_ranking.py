@@ -48,9 +48,10 @@ from __future__ import annotations
 
 from heapq import heapify, heappush, heapreplace
 
-from indexer.whoosh_internals import bm25f_constants, length_table, segment_length_bytes, term_postings
-
 from . import ranking
+
+# (indexer.whoosh_internals, and Whoosh with it, is imported where a query is
+# ranked: `import searcher` stays light for the command's interrupt handler)
 
 # False: every query walks Whoosh's matchers (tests compare both ways).
 ENABLED = True
@@ -138,6 +139,8 @@ class _Plan:
     pairs, with their constants."""
 
     def __init__(self, searcher, words, groups, shares, ways, pairs):
+        from indexer.whoosh_internals import bm25f_constants
+
         self.searcher = searcher
         self.words = words
         self.groups = groups
@@ -293,6 +296,8 @@ class _Plan:
 
     def _word_t(self, reader, word: _Word, text_postings: dict, pair_words) -> dict[int, float]:
         """{docnum: the word's BM25F term frequency t} (field frequencies weighted and length-normalised)."""
+        from indexer.whoosh_internals import length_table
+
         t_of: dict[int, float] = {}
         for field, text in word.terms:
             ids, weights, values = _postings(reader, field, text, field == "text" and text in pair_words)
@@ -395,6 +400,8 @@ class _Plan:
     def _pairs(self, reader, text_postings: dict, candidates: dict) -> list:
         """For each pair of neighbouring words: {docnum: (positions of a, of b, bonus if near)} of the candidates
         holding both words in their text."""
+        from indexer.whoosh_internals import length_table
+
         field = self.searcher.schema["text"]
         lengths = _lengths(reader, "text")
         table = length_table()
@@ -512,6 +519,8 @@ def _postings(reader, field: str, text, positions: bool):
     posting lists remembered hold fewer than POSTINGS_KEPT postings; the least recently used go first."""
     from array import array
 
+    from indexer.whoosh_internals import term_postings
+
     cache = reader.__dict__.get("_corpus_search_postings")
     if cache is None:
         cache = reader.__dict__["_corpus_search_postings"] = {}
@@ -540,6 +549,8 @@ def _postings(reader, field: str, text, positions: bool):
 
 
 def _lengths(reader, field: str):
+    from indexer.whoosh_internals import segment_length_bytes
+
     cache = reader.__dict__.setdefault("_corpus_search_length_bytes", {})
     if field not in cache:
         cache[field] = segment_length_bytes(reader, field)
