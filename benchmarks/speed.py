@@ -115,7 +115,7 @@ def source_records() -> list[dict]:
 
 def big_corpus(min_mb: float) -> Path:
     """A JSON Lines corpus of at least `min_mb` MB: shuffled copies of the source records, new ids."""
-    path = WORK / f"big-{int(min_mb)}mb.jsonl"
+    path = WORK / f"big-{int(min_mb)}mb{'' if SCIFACT.exists() else '-seed'}.jsonl"  # named after its source
     if path.exists() and path.stat().st_size >= min_mb * 1e6:
         return path
     WORK.mkdir(parents=True, exist_ok=True)
