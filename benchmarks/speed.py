@@ -554,7 +554,8 @@ def main(argv: list[str] | None = None) -> None:
     reps = opts.reps or (15 if opts.quick else 21)
 
     search = index = incremental = latency = deep = fts5 = None
-    seed_ix, sf_ix, big_ix = WORK / "search-seed", WORK / "search-scifact", WORK / f"search-{int(opts.big_mb)}mb"
+    seed_ix, sf_ix, big_ix = (WORK / "search-seed", WORK / "search-scifact",
+                              WORK / f"search-{int(opts.big_mb)}mb{'' if SCIFACT.exists() else '-seed'}")
     big_name = f"{int(opts.big_mb)} MB (SciFact copies)"
     big = not opts.quick and SCIFACT.exists() and bool(only & {"search", "fts5"})
     if only & {"search", "latency", "deep", "fts5"}:
