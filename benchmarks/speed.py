@@ -1,4 +1,4 @@
-"""Speed benchmarks: cold search, indexing throughput, incremental updates, memory, latency.
+"""Speed benchmarks: cold search, deep retrieval, latency beside FTS5, indexing, incremental updates.
 
 Every figure is a median over repetitions run side by side with its baseline
 (interleaved), so that a noisy machine slows both alike; ratios are of medians.
@@ -6,6 +6,12 @@ Every figure is a median over repetitions run side by side with its baseline
     python benchmarks/speed.py                 # everything (12-15 minutes on 2 shared cores)
     python benchmarks/speed.py --quick         # seed + SciFact, fewer repetitions (about 4 minutes)
     python benchmarks/speed.py --only search,latency
+    python benchmarks/speed.py --only deep,fts5  # deep.py's and latency.py's measures on SciFact (and 50 MB)
+
+Deep retrieval and the latency beside SQLite FTS5 are measured by
+benchmarks/deep.py and benchmarks/latency.py (imported, run here on the
+SciFact index and, without --quick, on the generated 50 MB corpus); the growth
+table and plot are benchmarks/growth.py's (`--growth` runs it after the rest).
     python benchmarks/speed.py --check-punkt   # fast Punkt == NLTK's Punkt on the corpora
     python benchmarks/speed.py --memory        # peak RSS (parent + workers) indexing one 10/50/100 MB document
 
@@ -36,10 +42,13 @@ SCIFACT = EVAL / "scifact" / "corpus.jsonl.gz"
 SCIFACT_QUERIES = EVAL / "scifact" / "queries.jsonl"
 SEED = ROOT / "corpus" / "data"
 QUERY = "semiconductor export controls"
-SECTIONS = ("search", "index", "incremental", "latency")
+SECTIONS = ("search", "deep", "fts5", "index", "incremental", "latency")
+DEEP_TARGET, FTS5_TARGET, COLD_TARGET = 1.5, 2.0, 1.2
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+if str(ROOT / "benchmarks") not in sys.path:  # deep.py and latency.py, beside this script
+    sys.path.append(str(ROOT / "benchmarks"))
 
 
 # ---- running children -----------------------------------------------------
@@ -107,7 +116,7 @@ def source_records() -> list[dict]:
 
 def big_corpus(min_mb: float) -> Path:
     """A JSON Lines corpus of at least `min_mb` MB: shuffled copies of the source records, new ids."""
-    path = WORK / f"big-{int(min_mb)}mb.jsonl"
+    path = WORK / f"big-{int(min_mb)}mb{'' if SCIFACT.exists() else '-seed'}.jsonl"  # named after its source
     if path.exists() and path.stat().st_size >= min_mb * 1e6:
         return path
     WORK.mkdir(parents=True, exist_ok=True)
@@ -245,8 +254,9 @@ def bench_search(indexes: list[tuple[str, Path]], reps: int) -> list[dict]:
             "ratio": median(times["cli"]) / median(times["min"]),
             "cli_rss": median(rss["cli"]), "min_rss": median(rss["min"]),
         })
+        rows[-1]["load"] = _load()
         print(f"  cold search on {name}: {rows[-1]['cli_ms']:.0f} ms vs {rows[-1]['min_ms']:.0f} ms "
-              f"(x{rows[-1]['ratio']:.2f})", file=sys.stderr)
+              f"(x{rows[-1]['ratio']:.2f}), load {rows[-1]['load']}", file=sys.stderr)
     return rows
 
 
@@ -322,6 +332,44 @@ def bench_latency(index_dir: Path) -> dict:
     return row
 
 
+def bench_deep(index_dir: Path, quick: bool) -> dict:
+    """deep.py's measure: limit=1000 against limit=10 on one index, interleaved."""
+    import deep
+
+    n, rounds = (30, 1) if quick else (60, 3)
+    out = deep.measure(index_dir, deep.load_queries(SCIFACT_QUERIES, n), rounds)
+    row = {"queries": n, "rounds": rounds, "searches": out["searches"], "ms10": out["ms"]["10"],
+           "ms1000": out["ms"]["1000"], "ms1000_ids": out["ms"]["1000 ids"],
+           "ratio": out["ratio_of_medians"], "median_ratio": out["median_ratio"], "load": _load()}
+    print(f"  deep retrieval: limit=10 {row['ms10']:.1f} ms, limit=1000 {row['ms1000']:.1f} ms "
+          f"(x{row['ratio']:.2f}; snippets=False {row['ms1000_ids']:.1f} ms), load {row['load']}", file=sys.stderr)
+    return row
+
+
+def bench_fts5(targets: list[tuple[str, Path, Path]], quick: bool) -> list[dict]:
+    """latency.py's measure: top 10 with snippets against SQLite FTS5 with snippet(), interleaved."""
+    import latency
+
+    n = 100 if quick else 300
+    texts = [json.loads(line)["text"] for line in open(SCIFACT_QUERIES, encoding="utf-8") if line.strip()][:n]
+    rows = []
+    for name, corpus, index_dir in targets:
+        out = latency.measure(corpus, index_dir, texts, False)
+        ours, fts = out["ours"], out["fts5"]
+        rows.append({"index": name, "queries": out["queries"], "p50": ours["p50"], "p95": ours["p95"],
+                     "fts_p50": fts["p50"], "fts_p95": fts["p95"], "ratio_p50": ours["p50"] / fts["p50"],
+                     "ratio_p95": ours["p95"] / fts["p95"], "load": _load()})
+        r = rows[-1]
+        print(f"  beside FTS5 on {name}: ours {r['p50']:.1f} / {r['p95']:.1f} ms, FTS5 {r['fts_p50']:.1f} / "
+              f"{r['fts_p95']:.1f} ms (x{r['ratio_p50']:.2f} / x{r['ratio_p95']:.2f}), load {r['load']}",
+              file=sys.stderr)
+    return rows
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+
+
 def check_punkt() -> None:
     """Fast Punkt learns the same parameters and finds the same spans as NLTK's."""
     from indexer.nltk_internals import load_punkt
@@ -380,7 +428,7 @@ def machine() -> str:
 
 
 def render(command: str, search, index, incremental, latency, jobs: int,
-           when: str | None = None, where: str | None = None) -> str:
+           when: str | None = None, where: str | None = None, deep=None, fts5=None) -> str:
     when = when or time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = ["## Speed", "",
              f"Measured with `{command}` on {when}; "
@@ -396,6 +444,28 @@ def render(command: str, search, index, incremental, latency, jobs: int,
         for r in search:
             lines.append(f"| {r['index']} | {r['reps']} | {r['cli_ms']:.0f} ms | {r['json_ms']:.0f} ms | "
                          f"{r['min_ms']:.0f} ms | **{r['ratio']:.2f}x** | {r['cli_rss']} / {r['min_rss']} MB |")
+        lines.append("")
+    if deep:
+        d = deep
+        lines += ["### Deep retrieval (`benchmarks/deep.py`)", "",
+                  f"`Searcher.search(q, limit=1000)` against `limit=10` on the SciFact index, {d['queries']} test "
+                  f"queries x {d['rounds']} rounds, interleaved; the first 10 hits' every key read. "
+                  "This table alone: `python benchmarks/speed.py --only deep --no-write`.", "",
+                  f"| limit=10 | limit=1000 | limit=1000, snippets=False | ratio (target <= {DEEP_TARGET}) | load |",
+                  "|---|---|---|---|---|",
+                  f"| {d['ms10']:.1f} ms | {d['ms1000']:.1f} ms | {d['ms1000_ids']:.1f} ms | "
+                  f"**{d['ratio']:.2f}x** | {d.get('load', '?')} |", ""]
+    if fts5:
+        lines += ["### Library latency beside SQLite FTS5 (`benchmarks/latency.py`)", "",
+                  "Top 10 with snippets (`Searcher.search` + `as_dict()` of every hit) against FTS5's bm25() "
+                  "top 10 with `snippet()`, query by query, after 10 warm-up queries. "
+                  "This table alone: `python benchmarks/speed.py --only fts5 --no-write`.", "",
+                  f"| index | queries | ours p50 / p95 | FTS5 p50 / p95 | ratio p50 / p95 (target <= {FTS5_TARGET}) | load |",
+                  "|---|---|---|---|---|---|"]
+        for r in fts5:
+            lines.append(f"| {r['index']} | {r['queries']} | {r['p50']:.1f} / {r['p95']:.1f} ms | "
+                         f"{r['fts_p50']:.1f} / {r['fts_p95']:.1f} ms | "
+                         f"**{r['ratio_p50']:.2f}x / {r['ratio_p95']:.2f}x** | {r.get('load', '?')} |")
         lines.append("")
     if latency:
         lines += ["### Query latency in a long-lived `Searcher` (library)", "",
@@ -413,13 +483,13 @@ def render(command: str, search, index, incremental, latency, jobs: int,
                   "Peak RSS is the parent's; with jobs > 1 the largest worker's is shown beside it. "
                   "This table alone: `python benchmarks/speed.py --only index --no-write` "
                   "(add `--quick` to leave out the 50 MB corpus).", "",
-                  "| corpus | MB | indexer | runs | time | MB/s | vs plain (target >= 1.0) | CPU time (all processes) | peak RSS | passages (documents for plain) |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+                  "| corpus | MB | indexer | runs | time | MB/s | vs plain (target >= 1.0) | CPU time (all processes) | CPU s per MB | peak RSS | passages (documents for plain) |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in index:
             rss = f"{r['rss']} MB" + (f" + {r['worker_rss']} MB per worker" if r["worker_rss"] else "")
             vs = "" if r["who"] == "plain" else f"**{r['vs_plain']:.2f}x**"
             lines.append(f"| {r['corpus']} | {r['mb']:.1f} | {r['who']} | {r['reps']} | {r['seconds']:.1f} s | "
-                         f"{r['mbps']:.2f} | {vs} | {r['cpu']:.1f} s | {rss} | {r['passages']} |")
+                         f"{r['mbps']:.2f} | {vs} | {r['cpu']:.1f} s | {r['cpu'] / r['mb']:.2f} | {rss} | {r['passages']} |")
         lines.append("")
     if incremental:
         r = incremental
@@ -429,6 +499,10 @@ def render(command: str, search, index, incremental, latency, jobs: int,
                   "This table alone: `python benchmarks/speed.py --only incremental --no-write`.", "",
                   "| runs | add one | rebuild | ratio (target <= 5%) |", "|---|---|---|---|",
                   f"| {r['reps']} | {r['add_s']:.2f} s | {r['rebuild_s']:.1f} s | **{r['ratio'] * 100:.1f}%** |", ""]
+    lines += ["### Growth", "",
+              "The growth table (1, 10 and 50 MB beside bare Whoosh, SQLite FTS5 and bm25s) and its plot "
+              "(benchmarks/growth.png) are benchmarks/growth.py's: `python benchmarks/growth.py`, or "
+              "`python benchmarks/speed.py --growth`; see `## Growth` below.", ""]
     return "\n".join(lines) + "\n"
 
 
@@ -613,6 +687,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--big-mb", type=float, default=50.0, help="size of the generated corpus (MB)")
     ap.add_argument("--index-reps", type=int, default=None,
                     help="indexing runs per corpus and indexer (default: seed 5, SciFact 3; --quick 3 and 1)")
+    ap.add_argument("--keep-indexes", action="store_true",
+                    help="reuse the search indexes an earlier run left in benchmarks/.work (not after a schema change)")
+    ap.add_argument("--growth", action="store_true", help="run benchmarks/growth.py after the rest")
     ap.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     ap.add_argument("--check-punkt", action="store_true", help="compare fast Punkt with NLTK's and exit")
     ap.add_argument("--render", action="store_true",
@@ -628,7 +705,8 @@ def main(argv: list[str] | None = None) -> None:
     if opts.render:
         raw = json.loads((WORK / "speed-results.json").read_text(encoding="utf-8"))
         write_results(render(raw["command"], raw["search"], raw["index"], raw["incremental"],
-                             raw["latency"], raw["jobs"], raw["when"], raw["machine"]))
+                             raw["latency"], raw["jobs"], raw["when"], raw["machine"],
+                             raw.get("deep"), raw.get("fts5")))
         return None
     from indexer.parallel import default_jobs
 
@@ -637,16 +715,35 @@ def main(argv: list[str] | None = None) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     reps = opts.reps or (15 if opts.quick else 21)
 
-    search = index = incremental = latency = None
-    seed_ix, sf_ix = WORK / "search-seed", WORK / "search-scifact"
-    if only & {"search", "latency"}:
+    search = index = incremental = latency = deep = fts5 = None
+    seed_ix, sf_ix, big_ix = (WORK / "search-seed", WORK / "search-scifact",
+                              WORK / f"search-{int(opts.big_mb)}mb{'' if SCIFACT.exists() else '-seed'}")
+    big_name = f"{int(opts.big_mb)} MB (SciFact copies)"
+    big = not opts.quick and SCIFACT.exists() and bool(only & {"search", "fts5"})
+    if only & {"search", "latency", "deep", "fts5"}:
         print("building the search indexes...", file=sys.stderr)
-        run(me("_index", str(SEED), str(seed_ix), str(jobs)), capture=True)
+
+        def build(source: Path, index_dir: Path) -> None:
+            if not (opts.keep_indexes and index_dir.is_dir()):
+                run(me("_index", str(source), str(index_dir), str(jobs)), capture=True)
+
+        if "search" in only:
+            build(SEED, seed_ix)
         if SCIFACT.exists():
-            run(me("_index", str(SCIFACT), str(sf_ix), str(jobs)), capture=True)
+            build(SCIFACT, sf_ix)
+        if big:
+            build(big_corpus(opts.big_mb), big_ix)
     if "search" in only:
         print("cold search...", file=sys.stderr)
-        search = bench_search([("seed corpus", seed_ix)] + ([("SciFact", sf_ix)] if SCIFACT.exists() else []), reps)
+        search = bench_search([("seed corpus", seed_ix)] + ([("SciFact", sf_ix)] if SCIFACT.exists() else [])
+                              + ([(big_name, big_ix)] if big else []), reps)
+    if "deep" in only and SCIFACT.exists():
+        print("deep retrieval...", file=sys.stderr)
+        deep = bench_deep(sf_ix, opts.quick)
+    if "fts5" in only and SCIFACT.exists():
+        print("latency beside SQLite FTS5...", file=sys.stderr)
+        fts5 = bench_fts5([("SciFact", SCIFACT, sf_ix)] + ([(big_name, big_corpus(opts.big_mb), big_ix)] if big else []),
+                          opts.quick)
     if "latency" in only and SCIFACT.exists():
         print("library latency...", file=sys.stderr)
         latency = bench_latency(sf_ix)
@@ -660,12 +757,16 @@ def main(argv: list[str] | None = None) -> None:
         print("incremental update...", file=sys.stderr)
         incremental = bench_incremental(3 if opts.quick else 5, jobs)
 
+    if opts.growth:
+        print("growth (benchmarks/growth.py)...", file=sys.stderr)
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "growth.py")], cwd=ROOT, env=child_env(), check=True)
+
     command = "python benchmarks/speed.py" + ("" if not args else " " + " ".join(args))
     raw = {"command": command, "search": search, "index": index, "incremental": incremental,
-           "latency": latency, "jobs": jobs, "machine": machine(),
+           "latency": latency, "deep": deep, "fts5": fts5, "jobs": jobs, "machine": machine(),
            "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     (WORK / "speed-results.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
-    section = render(command, search, index, incremental, latency, jobs, raw["when"], raw["machine"])
+    section = render(command, search, index, incremental, latency, jobs, raw["when"], raw["machine"], deep, fts5)
     print(section)
     if not opts.no_write:
         write_results(section)
