@@ -506,10 +506,10 @@ def render(command: str, search, index, incremental, latency, jobs: int,
     return "\n".join(lines) + "\n"
 
 
-def write_results(section: str) -> None:
-    """Put `section` in RESULTS.md in place of the old `## Speed` section (or at the end)."""
+def write_results(section: str, heading: str = "## Speed") -> None:
+    """Put `section` in RESULTS.md in place of the old section under `heading` (or at the end)."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    start = ("\n" + text).find("\n## Speed\n")  # the heading line itself, not "## Speed notes"
+    start = ("\n" + text).find("\n" + heading + "\n")  # the heading line itself, not "## Speed notes"
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + section
     else:
@@ -647,18 +647,6 @@ def render_memory(command: str, rows: list[dict], jobs: int, when: str, where: s
     return "\n".join(lines) + "\n"
 
 
-def write_memory_results(section: str) -> None:
-    """Put `section` in RESULTS.md in place of the old memory section (or at the end)."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    start = ("\n" + text).find("\n" + MEMORY_HEADING + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def memory_main(opts, args: list[str]) -> None:
     """--memory: the peak-RSS table (issue 18) alone."""
     from indexer.parallel import default_jobs
@@ -670,7 +658,7 @@ def memory_main(opts, args: list[str]) -> None:
     section = render_memory(command, rows, jobs, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), machine())
     print(section)
     if not opts.no_write:
-        write_memory_results(section)
+        write_results(section, MEMORY_HEADING)
         print(f"written to {RESULTS.relative_to(ROOT)}", file=sys.stderr)
 
 
