@@ -31,7 +31,7 @@ from dataclasses import replace
 
 from .asides import drop_pull_quotes, take_out_sidebars
 from .catalog import lookup
-from .clean import clean_markup_text, clean_text
+from .clean import clean_markup_text, clean_text, drop_page_numbers_at_breaks
 from .lines import words_of
 from .model import Block, Document, Publication, RawDocument
 from .paging import assign_pages, clean_laid_out_text, note_blocks, take_out_notes
@@ -99,7 +99,8 @@ def _text_blocks(
     else:
         def clean(text: str) -> str:
             return clean_text(text, exported=exported)
-    text, notes = take_out_notes(raw.text.replace("\f", "\n"))  # notes at page feet, for paged documents
+    text = raw.text if exported or raw.format in READ_BY_LAYOUT else drop_page_numbers_at_breaks(raw.text)
+    text, notes = take_out_notes(text.replace("\f", "\n"))  # notes at page feet, for paged documents
     lines = clean(text).split("\n")
     lines = take_out_sidebars(lines)
     if exported and raw.format not in READ_BY_LAYOUT:  # a line printed twice is a pull quote only on a printed page

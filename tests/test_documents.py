@@ -161,3 +161,16 @@ def test_a_document_whose_text_is_all_invisible_is_skipped_not_indexed_empty(tmp
         (str(docs / name), "document 'blank': no text (nothing but blanks or invisible characters)")]
     with Searcher(tmp_path / "ix") as s:
         assert [d.id for d in s.documents()] == ["real"]
+
+
+def test_a_plain_text_keeps_its_line_end_hyphens_and_numbers_alone_on_a_line(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("Results\n\nThe answer is\n42\nand the co-\noperation of well-\n"
+                                    "known groups.\n\nServers: 3\n100\n", encoding="utf-8")
+    Indexer(tmp_path / "ix").update([docs])
+    with Searcher(tmp_path / "ix") as s:
+        text = " ".join(h.text for h in s.search("answer OR servers", limit=10))
+        assert s.search('"well-known groups"') and s.search('"co-operation"')
+    assert "The answer is 42 and the co- operation of well- known groups." in text
+    assert "Servers: 3 100" in text
