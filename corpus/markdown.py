@@ -4,8 +4,8 @@ markdown-it-py parses (CommonMark, plus tables and strikethrough; front
 matter and footnotes from mdit-py-plugins), so ATX and setext headings,
 lists whose items wrap over lines, autolinks and escapes read as a browser
 shows them.  Headings start sections; the front matter's `title`, else the
-first top-level heading, is the title; its `author(s)`, `date`, `publisher` and `url` are
-metadata, never text.  Every paragraph, list item, table row, block quote
+first top-level heading, is the title; its `author(s)`, `date`, `description`
+(or `abstract`), `publisher` and `url` are metadata, never text.  Every paragraph, list item, table row, block quote
 and code block is a paragraph of plain text: links keep their text,
 autolinks their URL, images their alt text, footnotes go under
 "Footnotes"; a MyST directive (```{note}) is read as the Markdown it holds.  What goes: markup, HTML comments, footnote reference marks,
@@ -179,6 +179,7 @@ def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
         date=_iso(meta.get("date")),
         publisher=_text(meta.get("publisher")),
         url=_text(meta.get("url")),
+        description=_text(meta.get("description") or meta.get("abstract")),
         sections=sections,
     )
 

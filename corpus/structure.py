@@ -164,4 +164,5 @@ def build_document(raw: RawDocument) -> Document:
         url=raw.url or (entry.url if entry else ""),
         publication=_publication(raw, entry),
         blocks=tuple(blocks),
+        description=raw.description,
     )

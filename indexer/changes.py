@@ -148,6 +148,8 @@ def document_digest(raw: RawDocument) -> str:
     """What a document's passages are made from, hashed: the same digest, the same passages."""
     parts = (raw.text, raw.title, "\x1e".join(raw.authors), raw.date, raw.publisher, raw.url,
              repr(raw.publication), repr(raw.sections))
+    if raw.description:  # (only when there is one: the digests of documents without one stay as they were)
+        parts += (raw.description,)
     digest = hashlib.sha1()
     for n, part in enumerate(parts):  # (as of the parts joined by \x1f, without copying a long text twice)
         if n:

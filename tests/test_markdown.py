@@ -52,6 +52,7 @@ def test_front_matter_is_metadata_never_text():
     assert raw.title == "Porting systemd To New Distributions"
     assert raw.authors == ("Lennart Poettering", "Zbigniew Jędrzejewski-Szmek")
     assert raw.date == "2021-03-04"
+    assert raw.description == "How to port it"
     assert "layout" not in raw.text and "How to port it" not in raw.text and "comment" not in raw.text
 
 
@@ -94,3 +95,25 @@ def test_a_myst_directive_is_read_as_the_markdown_it_holds():
     raw = read_markdown("w.md", text, "w")
     assert raw.sections == (("Installs", "Pinning"), ("Installs", "See pip freeze <freeze> and pin it."),
                             ("Installs", "import httplib2"))
+
+
+def test_the_front_matter_description_is_the_documents_description_in_show_and_documents(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from indexer import Indexer
+    from searcher import Searcher
+    from searcher.cli import cli
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "porting.md").write_text(README, encoding="utf-8")
+    Indexer(tmp_path / "ix").update([docs])
+    with Searcher(tmp_path / "ix") as s:
+        assert s.document("porting").description == "How to port it"
+        assert all("How to port it" not in h.text for h in s.search("port", limit=50))  # metadata, never text
+    listed = CliRunner().invoke(cli, ["documents", "--json", "--index", str(tmp_path / "ix")])
+    assert json.loads(listed.stdout)["description"] == "How to port it"
+    shown = CliRunner().invoke(cli, ["show", "porting", "--index", str(tmp_path / "ix")])
+    assert "description: How to port it" in " ".join(shown.stdout.split())
