@@ -114,6 +114,12 @@ def _text_blocks(
     return title, article_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean)
 
 
+def _mostly_letters(text: str) -> bool:
+    """Text with more letters than other visible characters (prose or code, not a drawing in symbols)."""
+    letters = sum(ch.isalpha() for ch in text)
+    return letters * 2 > len(text) - text.count(" ")
+
+
 def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, ...]:
     """Everyone who wrote or said something: the catalog's order first, then as met."""
     seen = dict.fromkeys(known)
@@ -151,9 +157,11 @@ def build_document(raw: RawDocument) -> Document:
     if raw.page_labels:
         blocks = assign_pages(blocks, raw.text, raw.page_labels)
     if not title and blocks:
+        # Its first words; a banner drawn in symbols (a README's ASCII-art logo) is no title.
+        first = next((b for b in blocks if _mostly_letters(b.text[:1000])), blocks[0])
         # (of its start: shortening splits the text into words, and a block may be a whole document)
-        head = blocks[0].text[:1000]
-        title = textwrap.shorten(head if len(blocks[0].text) <= 1000 else head + " …", 80, placeholder=" …")
+        head = first.text[:1000]
+        title = textwrap.shorten(head if len(first.text) <= 1000 else head + " …", 80, placeholder=" …")
     return Document(
         id=raw.id,
         path=raw.path,

@@ -117,3 +117,11 @@ def test_the_front_matter_description_is_the_documents_description_in_show_and_d
     assert json.loads(listed.stdout)["description"] == "How to port it"
     shown = CliRunner().invoke(cli, ["show", "porting", "--index", str(tmp_path / "ix")])
     assert "description: How to port it" in " ".join(shown.stdout.split())
+
+
+def test_a_document_without_a_heading_is_titled_by_its_first_words_not_a_banner_drawn_in_symbols():
+    text = ("       __\n      /\\ \\    __\n     _\\_\\ \\  /\\_\\\n    /\\___,_\\ \\/_/\n\n"
+            "Underscore.js is a utility-belt library for JavaScript.\n")
+    document = build_document(read_markdown("README.md", text, "r"))
+    assert document.title == "Underscore.js is a utility-belt library for JavaScript."
+    assert document.blocks[0].text == "__ /\\ \\ __ _\\_\\ \\ /\\_\\ /\\___,_\\ \\/_/"  # the banner stays text
