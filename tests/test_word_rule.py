@@ -10,8 +10,10 @@ alone on a line).  Each is indexed with `Indexer` and read back with `Searcher`.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -191,9 +193,11 @@ def _indexed_text(tmp_path, name: str, text: str) -> str:
     return " ".join(found)
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.parametrize("suffix", [".txt", ".jsonl"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=text_documents())
-def test_every_word_and_number_of_a_plain_text_is_indexed_as_written(tmp_path_factory, text):
-    found = _indexed_text(tmp_path_factory.mktemp("txt"), "doc.txt", text)
+def test_every_word_and_number_of_a_plain_text_is_indexed_as_written(tmp_path_factory, suffix, text):
+    content = json.dumps({"_id": "doc", "text": text}) + "\n" if suffix == ".jsonl" else text
+    found = _indexed_text(tmp_path_factory.mktemp("txt"), "doc" + suffix, content)
     # Each line's words, in order, with the hyphen that ends a line: nothing joined, cut or dropped.
     assert found.split() and set(text.split()) <= set(found.split())
