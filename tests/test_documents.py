@@ -174,3 +174,24 @@ def test_a_plain_text_keeps_its_line_end_hyphens_and_numbers_alone_on_a_line(tmp
         assert s.search('"well-known groups"') and s.search('"co-operation"')
     assert "The answer is 42 and the co- operation of well- known groups." in text
     assert "Servers: 3 100" in text
+
+
+def test_the_word_rule_holds_for_the_made_up_page_beside_the_set_too(tmp_path):
+    """tests/data/page.html (made for tests/test_html.py, so not in the real set): its content's
+    words, less the chrome it was made with (named here as the set's pages name theirs), are kept."""
+    page = DOCS.parent / "page.html"
+    chrome = ["header.site-header", "nav", "aside", "footer", "p.byline", ".help-popup", ".share-links"]
+    reference = words(reference_text(page, {"chrome": chrome}))
+    Indexer(tmp_path / "ix").update([page])
+    kept = Counter()
+    with Searcher(tmp_path / "ix") as s:
+        n = 1
+        while True:
+            try:
+                hit = s.get(f"page:{n}")
+            except PassageNotFound:
+                break
+            kept.update(words(" ".join([hit.text, hit.section, hit.title, *hit.authors])))
+            n += 1
+    assert n > 1 and not [w for w in reference if w not in kept]
+    assert not {"Navword", "Asideword", "Footerword", "Shareword", "Helpword", "Hiddenword"} & set(kept)
