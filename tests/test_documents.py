@@ -144,21 +144,25 @@ def test_a_record_with_no_text_is_skipped_with_that_reason(tmp_path):
     assert [s.reason for s in report.skipped] == ["line 2: record 'b' has no text"]
 
 
-@pytest.mark.parametrize("name, content", [
-    ("blank.html", "<html><body><p>\u200b</p><p>&nbsp;</p><p>\u00ad</p></body></html>"),
-    ("blank.md", "\u200b\u200b\n\n\u3000\n"),
-    ("blank.txt", "\u200b\n\u00a0\n"),
-    ("blank.jsonl", '{"_id": "blank", "text": "\\u200b \\u00a0"}\n'),
+MARKUP_ONLY = "no text (nothing but markup, scripts or page chrome)"
+INVISIBLE_ONLY = "document 'blank': no text (nothing but blanks or invisible characters)"
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("blank.html", "<html><head><title>A title</title></head><body><p>\u200b</p><p>&nbsp;</p><p>\u00ad</p>"
+                   "</body></html>", MARKUP_ONLY),
+    ("blank.md", "---\ntitle: A title\n---\n\u200b\u200b\n\n\u2060\n", MARKUP_ONLY),
+    ("blank.txt", "\u200b\n\u00a0\n", INVISIBLE_ONLY),
+    ("blank.jsonl", '{"_id": "blank", "text": "\\u200b \\u00a0"}\n', INVISIBLE_ONLY),
 ])
-def test_a_document_whose_text_is_all_invisible_is_skipped_not_indexed_empty(tmp_path, name, content):
+def test_a_document_whose_text_is_all_invisible_is_skipped_not_indexed_empty(tmp_path, name, content, reason):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / name).write_text(content, encoding="utf-8")
     (docs / "real.txt").write_text("Chips matter.\n", encoding="utf-8")
     report = Indexer(tmp_path / "ix").update([docs])
     assert report.added == 1
-    assert [(s.path, s.reason) for s in report.skipped] == [
-        (str(docs / name), "document 'blank': no text (nothing but blanks or invisible characters)")]
+    assert [(s.path, s.reason) for s in report.skipped] == [(str(docs / name), reason)]
     with Searcher(tmp_path / "ix") as s:
         assert [d.id for d in s.documents()] == ["real"]
 
