@@ -2,7 +2,8 @@
 
 The main content is the page's <main> (or role="main") if it has one that
 holds a third of the text or more, else its largest <article> if that holds
-half, else the whole body.
+half, else the whole body.  A <pre> (code) is one paragraph that keeps its
+line breaks.
 What goes, anywhere:
 
 - page furniture by structure: scripts, styles, form controls, <nav>,
@@ -315,6 +316,9 @@ def walk_content(main: Tag, stats: dict[int, _Stats], marked: bool, out: Outline
                 continue
             if _is_byline(tag, tag_stats, authors):
                 continue  # the byline's names are the document's authors
+        if tag.name == "pre" and not out.in_heading:  # code: its lines kept, read in one go
+            out.paragraph("".join(_visible_strings(tag, stats)), lines=True)
+            continue
         if tag.name in _HEADINGS:
             out.start_heading()
         elif tag.name in _BLOCKS:

@@ -34,6 +34,7 @@ from .catalog import lookup
 from .clean import clean_markup_text, clean_text, drop_page_numbers_at_breaks
 from .lines import words_of
 from .model import Block, Document, Publication, RawDocument
+from .outline import lines_of
 from .paging import assign_pages, clean_laid_out_text, note_blocks, take_out_notes
 from .sections import article_blocks, kind_of_section, split_sections
 from .volume import is_edited_volume, volume_blocks
@@ -66,7 +67,7 @@ def drop_title_lines(lines: list[str], title: str) -> list[str]:
 def _section_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> list[Block]:
     blocks = []
     for heading, paragraph in raw.sections:
-        text = re.sub(r"\s+", " ", clean_markup_text(paragraph)).strip()
+        text = lines_of(clean_markup_text(paragraph))  # (only a code block's paragraph has line breaks)
         if text:
             kind = kind_of_section(heading)
             blocks.append(Block(text=text, kind=kind, section=heading.strip(), title=title, authors=authors))

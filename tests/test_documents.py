@@ -199,3 +199,20 @@ def test_the_word_rule_holds_for_the_made_up_page_beside_the_set_too(tmp_path):
             n += 1
     assert n > 1 and not [w for w in reference if w not in kept]
     assert not {"Navword", "Asideword", "Footerword", "Shareword", "Helpword", "Hiddenword"} & set(kept)
+
+
+def test_code_blocks_keep_their_lines_in_what_show_prints(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "readme.md").write_text("# Usage\n\nA simple retrieval:\n\n```python\nimport httplib2\n"
+                                    "h = httplib2.Http(\".cache\")\n\n    (resp, content) = h.request(url)\n```\n",
+                                    encoding="utf-8")
+    (docs / "page.html").write_text("<html><body><h1>Usage</h1><p>A simple retrieval:</p>"
+                                    "<pre><code>import httplib2\n<span>h</span> = httplib2.Http(\".cache\")\n"
+                                    "</code></pre></body></html>", encoding="utf-8")
+    Indexer(tmp_path / "ix").update([docs])
+    shown = {doc_id: CliRunner().invoke(cli, ["show", f"{doc_id}:1", "--index", str(tmp_path / "ix")]).stdout
+             for doc_id in ("readme", "page")}
+    for text in shown.values():
+        assert 'A simple retrieval:\n\nimport httplib2\nh = httplib2.Http(".cache")' in text, text
+    assert 'h = httplib2.Http(".cache")\n(resp, content) = h.request(url)' in shown["readme"]

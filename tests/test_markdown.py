@@ -66,7 +66,7 @@ def test_setext_headings_lists_tables_quotes_code_and_footnotes():
         ("Short Tests", "name uid"),
         ("Short Tests", "www-data 33"),
         ("Short Tests", "A quoted remark about IPv6."),
-        ("Short Tests", 'import httplib2 h = httplib2.Http(".cache")'),
+        ("Short Tests", 'import httplib2\nh = httplib2.Http(".cache")'),  # a code block keeps its lines
         (FOOTNOTES, "The cache keeps GPT-4 answers on an H100."),
     )
 
@@ -124,4 +124,4 @@ def test_a_document_without_a_heading_is_titled_by_its_first_words_not_a_banner_
             "Underscore.js is a utility-belt library for JavaScript.\n")
     document = build_document(read_markdown("README.md", text, "r"))
     assert document.title == "Underscore.js is a utility-belt library for JavaScript."
-    assert document.blocks[0].text == "__ /\\ \\ __ _\\_\\ \\ /\\_\\ /\\___,_\\ \\/_/"  # the banner stays text
+    assert document.blocks[0].text == "__\n/\\ \\ __\n_\\_\\ \\ /\\_\\\n/\\___,_\\ \\/_/"  # the banner stays, line by line
