@@ -199,5 +199,6 @@ def _indexed_text(tmp_path, name: str, text: str) -> str:
 def test_every_word_and_number_of_a_plain_text_is_indexed_as_written(tmp_path_factory, suffix, text):
     content = json.dumps({"_id": "doc", "text": text}) + "\n" if suffix == ".jsonl" else text
     found = _indexed_text(tmp_path_factory.mktemp("txt"), "doc" + suffix, content)
-    # Each line's words, in order, with the hyphen that ends a line: nothing joined, cut or dropped.
+    # Every token of the text as written (a line's last word with its hyphen, a number alone): none joined,
+    # cut or dropped.
     assert found.split() and set(text.split()) <= set(found.split())
