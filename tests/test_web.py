@@ -105,6 +105,16 @@ def test_search_page_shows_hits_as_the_terminal_does(client, web_index):
     assert page.link(r"^/passage/") .startswith(f"/passage/{best.id.replace(':', '%3A')}")
 
 
+
+def test_a_hit_shows_its_authors_date_kind_and_also_in_as_the_terminal_does(client, tiny_corpus, web_index):
+    got = client.get("/", params={"q": "robots"}).text
+    assert '<p class="place">Ada Lovelace · 2021-05-01</p>' in got
+    (tiny_corpus / "copy.md").write_text((tiny_corpus / "tariffs.md").read_text(encoding="utf-8"), encoding="utf-8")
+    Indexer(web_index).update()
+    copied = client.get("/", params={"q": "gallium germanium"}).text
+    assert re.search(r'also in <a href="/documents/(copy|tariffs)">(copy|tariffs)</a>', copied)
+    assert not re.search(r" · </p>", got + copied)
+
 def test_facets_narrow_the_search_and_the_url_holds_it(client):
     page = Page(client.get("/", params={"q": "chips OR robots"}).text)
     facet = page.link(r"author=Ada")
