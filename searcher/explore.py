@@ -13,7 +13,7 @@ from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit, Results
 from .query import BadQuery, QueryReader, as_text
-from .results import HitMaker, distinct, ranked, settled
+from .results import HitMaker, distinct, ranked, ranked_and_every, settled
 from .shortfall import Shortfall, filters_as_typed
 from .suggest import Lexicon, correct_query, surface_forms
 
@@ -201,11 +201,9 @@ class Explorer:
         if filters is False:
             return Results(hits=(), total=0, facets=self.count_facets([]))
         try:
-            every = ranked(self._searcher, parsed, filters)
             first = (page - 1) * limit
-            window = distinct([every[n] for n in range(min(len(every), 2 * (first + limit) + 10))], first + limit)
-            page_hits = window[first:first + limit]
-            docnums = [docnum for _, docnum in every.top_n]
+            top, docnums = ranked_and_every(self._searcher, parsed, filters, 2 * (first + limit) + 10)
+            page_hits = distinct(top, first + limit)[first:first + limit]
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
         self.facet_table()
@@ -250,7 +248,7 @@ class Explorer:
     def _everything(self, parsed, where, query: str) -> list[int]:
         """Document numbers of every passage that matches (copies collapsed, as in `search`)."""
         try:
-            return [doc.docnum for doc in ranked(self._searcher, parsed, where)]
+            return ranked_and_every(self._searcher, parsed, where, 1)[1]
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
 
