@@ -364,3 +364,48 @@ def test_documents_page_lists_every_document_with_its_outline(client, web_index)
     outline = [href for href, text in page.links if text == "Retaliation"]
     assert outline and outline[0].startswith("/passage/tariffs%3A")
     assert "Retaliation" in client.get(outline[0]).text
+
+
+def test_the_index_page_says_what_is_indexed_and_when(client, web_index):
+    with Searcher(web_index) as s:
+        stats = s.stats()
+    got = client.get("/index").text
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", got))
+    assert figures["Documents"] == str(stats.documents) and figures["Passages"] == str(stats.passages)
+    assert figures["Authors"] == str(len(stats.authors))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", figures["Last updated"])
+    assert all(f">{html.escape(name).replace('&quot;', '&#34;').replace('&#x27;', '&#39;')}</a>" in got
+               for name in stats.authors)
+
+
+def test_every_asset_is_package_data_served_from_this_origin(client):
+    from importlib import resources
+
+    seen = set()
+    for path in ("/", "/?q=chips", "/passage/robots-1:1", "/documents", "/index", "/nowhere"):
+        got = client.get(path).text
+        for tag in re.findall(r"<(?:link|script|img|source|iframe)\b[^>]*>", got):
+            (url,) = re.findall(r'(?:src|href)="([^"]*)"', tag)
+            assert url.startswith("/static/"), (path, tag)  # nothing from a CDN or any other origin
+            seen.add(url)
+        assert "@import" not in got and "url(http" not in got
+    assert seen == {"/static/style.css", "/static/app.js", "/static/favicon.svg"}
+    for url in seen:
+        packaged = resources.files("searcher.web").joinpath("static", url.rsplit("/", 1)[1]).read_bytes()
+        assert client.get(url).content == packaged
+    assert "http" not in client.get("/static/style.css").text  # (no font or image from elsewhere)
+
+
+def test_serve_open_opens_the_page_at_the_address_it_prints(web_index, monkeypatch):
+    import uvicorn
+    import webbrowser
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *args, **kwargs: opened.append(url) or True)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)  # bound, then returns at once
+    result = CliRunner().invoke(cli, ["serve", "--index", str(web_index), "--port", "0", "--open"])
+    assert result.exit_code == 0, result.output
+    (url,) = [line for line in result.stdout.splitlines() if line.startswith("http")]
+    assert opened == [url] and re.fullmatch(r"http://127\.0\.0\.1:\d+/", url)
+    result = CliRunner().invoke(cli, ["serve", "--index", str(web_index), "--port", "0"])
+    assert result.exit_code == 0 and opened == [url]  # without --open, no browser
