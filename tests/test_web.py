@@ -409,3 +409,20 @@ def test_serve_open_opens_the_page_at_the_address_it_prints(web_index, monkeypat
     assert opened == [url] and re.fullmatch(r"http://127\.0\.0\.1:\d+/", url)
     result = CliRunner().invoke(cli, ["serve", "--index", str(web_index), "--port", "0"])
     assert result.exit_code == 0 and opened == [url]  # without --open, no browser
+
+
+def test_passage_page_shows_its_place_the_passages_around_it_and_similar_ones(seed_index):
+    with Searcher(seed_index) as s:
+        around = s.context("004:20", 1).passages
+        similar = s.similar("004:20", limit=5)
+        doc = s.document("004", outline=False)
+    with TestClient(create_app(seed_index)) as c:
+        got = c.get("/passage/004_b9cf0838e2274f89:20", params={"q": "semiconductors"}).text
+    trail = html.unescape(got.split('aria-label="Place in the document"')[1].split("</nav>")[0])
+    assert doc.title in trail and around[1].section in trail
+    before = got.split('id="before-heading"')[1].split("</section>")[0]
+    after = got.split('id="after-heading"')[1].split("</section>")[0]
+    assert around[0].id in before and around[0].text[:60] in html.unescape(before)
+    assert around[2].id in after and around[1].id not in before + after
+    shown = got.split('id="similar-heading"')[1].split("</section>")[0]
+    assert [href for href, _ in Page(shown).links] == [f"/passage/{h.id.replace(':', '%3A')}" for h in similar]
