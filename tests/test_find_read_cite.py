@@ -243,7 +243,8 @@ def test_cli_show_prints_everything_known_about_a_passage(run, seed_index):
     out = run("show", LEHMANN_PASSAGE, "--index", seed_index).stdout
     for fact in ("Thomas Lehmann", "AI Policy and China: Realities of State-Led Development, edited by Graham Webster",
                  "2019-10-29", "Stanford-New America DigiChina Project", "Beijing Zhiyuan Action Plan", "body",
-                 "000_5c84af78ccbbd290.txt (bundled corpus)", "https://www.newamerica.org/"):
+                 "000_5c84af78ccbbd290.txt (bundled corpus)", "https://www.newamerica.org/",
+                 "000_5c84af78ccbbd290 (also in 001_e674280208101485)"):
         assert fact in out
 
 

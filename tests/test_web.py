@@ -452,3 +452,19 @@ def test_the_servers_connections_send_without_waiting_for_acks(tmp_path):
         return value
 
     assert asyncio.run(accepted_nodelay()) != 0
+
+
+def test_every_field_has_a_label_and_the_box_a_short_syntax_help(client):
+    for path in ("/", "/?q=chips", "/passage/robots-1:1", "/documents", "/index", "/nowhere"):
+        got = client.get(path).text
+        labels = set(re.findall(r'<label for="([^"]+)"', got))
+        for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", got):
+            if 'type="hidden"' in tag:
+                continue
+            (field,) = re.findall(r'\bid="([^"]+)"', tag)
+            assert field in labels or "aria-label=" in tag, (path, tag)
+    box = client.get("/?q=chips").text
+    help_text = box.split('<details id="syntax">')[1].split("</details>")[0]
+    assert 'aria-describedby="syntax"' in box
+    for example in ('"indigenous innovation"', "AND", "OR", "NOT", "author:ding", "semicond*", "~"):
+        assert example in help_text, example
