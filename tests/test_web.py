@@ -175,7 +175,9 @@ def test_document_text_titles_and_authors_are_escaped(client, path):
 
 def test_every_response_forbids_inline_script(client):
     for path in ("/", "/?q=chips", "/static/style.css", "/api/stats", "/nowhere", "/?page=x"):
-        policy = client.get(path).headers["content-security-policy"]
+        got = client.get(path)
+        assert re.fullmatch(r"app;dur=\d+\.\d", got.headers["server-timing"])  # the server's own time, ms
+        policy = got.headers["content-security-policy"]
         directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
         assert directives["script-src"] == "'self'" and directives["default-src"] == "'none'"
         assert "unsafe-inline" not in policy
