@@ -140,11 +140,9 @@ class Searcher:
     ) -> Results:
         """One page of hits and the facets of every match, from a single pass over the index.
 
-        The same hits as `search` and the same counts as `facets` with the
-        same arguments, for about the time of `search` alone: a result page in
-        the web view needs both, and scoring the query twice took 58 + 110 ms
-        on SciFact where this takes 67 ms.  The first call builds a table of
-        every passage's facet values (once per Searcher).
+        The same hits as `search` and the same counts as `facets` with the same arguments, for about
+        the time of `search` alone (a result page in the web view needs both).  The first call builds
+        a table of every passage's facet values (once per Searcher).
         """
         check_page(limit, page)
         return self._explorer.results(query, limit, page, author, document, section, after, before, exact)
