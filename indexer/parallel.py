@@ -41,11 +41,12 @@ QUEUE_BATCHES = 3
 # every posting back from disk, which costs a third more time.  The workers
 # share one budget, so memory stays bounded whatever the number of jobs.
 WRITER_LIMITMB = 256
-# Beside a large document (held whole while it is cleaned and chunked), the
-# parent's own buffer shrinks by this many MB per MB of the document's text,
-# down to MIN_WORKER_LIMITMB: a 64 MB text leaves 64 MB of buffer, so the
-# process stays under 500 MB (benchmarks/speed.py --memory --jobs 1).
-LARGE_DOCUMENT_SHARE = 3
+# Beside a large document (held whole while it is cleaned and chunked, with
+# its passages), the parent's own buffer shrinks by this many MB per MB of the
+# document's text, down to MIN_SERIAL_LIMITMB: a 64 MB text leaves 32 MB of
+# buffer, so the process stays under 500 MB (benchmarks/speed.py --memory --jobs 1).
+LARGE_DOCUMENT_SHARE = 4
+MIN_SERIAL_LIMITMB = 32
 WORKERS_LIMITMB = 256
 MIN_WORKER_LIMITMB = 64
 POLL_SECONDS = 0.5
@@ -67,7 +68,7 @@ def default_jobs() -> int:
 
 def serial_buffer_mb(chars: int) -> int:
     """The parent writer's posting buffer (MB) while it writes a document of `chars` characters."""
-    return min(WRITER_LIMITMB, max(MIN_WORKER_LIMITMB, WRITER_LIMITMB - LARGE_DOCUMENT_SHARE * (chars >> 20)))
+    return min(WRITER_LIMITMB, max(MIN_SERIAL_LIMITMB, WRITER_LIMITMB - LARGE_DOCUMENT_SHARE * (chars >> 20)))
 
 
 class SerialSink:

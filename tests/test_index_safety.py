@@ -327,10 +327,10 @@ def test_beside_a_large_document_the_parents_posting_buffer_shrinks(tmp_path, mo
     """With one process, a large document and the postings buffered beside it share the memory:
     the writer's buffer is set per document, smaller for a larger one (benchmarks/speed.py --memory)."""
     import indexer.parallel
-    from indexer.parallel import MIN_WORKER_LIMITMB, WRITER_LIMITMB, serial_buffer_mb
+    from indexer.parallel import LARGE_DOCUMENT_SHARE, MIN_SERIAL_LIMITMB, WRITER_LIMITMB, serial_buffer_mb
 
     assert serial_buffer_mb(10_000) == WRITER_LIMITMB
-    assert serial_buffer_mb(64 << 20) == MIN_WORKER_LIMITMB < serial_buffer_mb(20 << 20) < WRITER_LIMITMB
+    assert serial_buffer_mb(64 << 20) == MIN_SERIAL_LIMITMB < serial_buffer_mb(20 << 20) < WRITER_LIMITMB
     limits = []
     real = indexer.parallel.set_posting_buffer
     monkeypatch.setattr(indexer.parallel, "set_posting_buffer", lambda w, mb: (limits.append(mb), real(w, mb)))
@@ -342,4 +342,4 @@ def test_beside_a_large_document_the_parents_posting_buffer_shrinks(tmp_path, mo
     report = Indexer(tmp_path / "ix").update([docs], jobs=1)
     assert report.added == 2
     assert sorted(limits) == [serial_buffer_mb(len(large)), WRITER_LIMITMB]
-    assert serial_buffer_mb(len(large)) == WRITER_LIMITMB - 3 * 3
+    assert serial_buffer_mb(len(large)) == WRITER_LIMITMB - LARGE_DOCUMENT_SHARE * 3
