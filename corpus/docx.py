@@ -1,10 +1,11 @@
-"""Read a Word .docx with python-docx: heading styles as sections, tables and lists as text, footnotes as notes.
+"""Read a Word .docx with python-docx: heading styles as sections, tables and lists as text, footnotes and endnotes as notes.
 
 What the reader sees is what is kept: the text of the current version, so
 tracked deletions (and text moved away) are left out and tracked insertions
 kept; comments live in their own part and never reach the text.  Headings
-come out as corpus.paging's HEADING_MARK lines, footnotes as a Notes section
-at the end.
+come out as corpus.paging's HEADING_MARK lines, footnotes and endnotes (numbered
+as Word prints them: 1, 2, ... and i, ii, ... unless the document says
+otherwise) as a Notes section at the end.
 
 Imported only when a .docx is read (corpus.readers).
 """
@@ -94,23 +95,74 @@ def body_lines(document) -> tuple[list[str], str]:
     return lines, title
 
 
-def footnote_lines(document) -> list[str]:
-    """Each footnote's text, numbered as Word numbers them (separators left out)."""
-    part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/footnotes")), None)
+_DEFAULT_FORMAT = {"footnote": "decimal", "endnote": "lowerRoman"}  # Word's defaults
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _letters(n: int) -> str:
+    """Word's letter numbering: a..z, then aa..zz."""
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def note_number(n: int, fmt: str) -> str:
+    """A note's number as Word prints it in `fmt` (w:numFmt: decimal, lowerRoman, upperLetter, ...)."""
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    if fmt == "lowerLetter":
+        return _letters(n)
+    if fmt == "upperLetter":
+        return _letters(n).upper()
+    return str(n)
+
+
+def _numbering(document, kind: str) -> tuple[str, int]:
+    """The format and first number of footnotes or endnotes (the body's section, then the settings)."""
+    fmt, start = _DEFAULT_FORMAT[kind], 1
+    places = [document.element.body.find(f"{_W}sectPr")]
+    try:
+        places.insert(0, document.settings.element)
+    except (KeyError, ValueError, AttributeError):
+        pass
+    for place in places:  # later places override earlier ones
+        properties = place.find(f"{_W}{kind}Pr") if place is not None else None
+        if properties is None:
+            continue
+        number_format = properties.find(f"{_W}numFmt")
+        if number_format is not None and number_format.get(f"{_W}val"):
+            fmt = number_format.get(f"{_W}val")
+        first = properties.find(f"{_W}numStart")
+        if first is not None and (first.get(f"{_W}val") or "").isdigit():
+            start = int(first.get(f"{_W}val"))
+    return fmt, start
+
+
+def note_lines(document, kind: str = "footnote") -> list[str]:
+    """Each footnote's (or endnote's) text, numbered as Word prints them (separators left out)."""
+    part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith(f"/{kind}s")), None)
     if part is None:
         return []
     from lxml import etree
 
     root = etree.fromstring(part.blob)
+    fmt, number = _numbering(document, kind)
     notes = []
-    number = 0
-    for note in root.iterchildren(f"{_W}footnote"):
+    for note in root.iterchildren(f"{_W}{kind}"):
         if note.get(f"{_W}type") in ("separator", "continuationSeparator", "continuationNotice"):
             continue
-        number += 1
         text = " ".join(t for t in (paragraph_text(p) for p in note.iter(f"{_W}p")) if t)
         if text:
-            notes.append(f"{number} {text}")
+            notes.append(f"{note_number(number, fmt)} {text}")
+        number += 1
     return notes
 
 
@@ -123,7 +175,7 @@ def read_docx(path: str | Path, doc_id: str) -> RawDocument:
     except Exception as exc:  # zip and XML failures of a damaged file
         raise UnreadableDocument(f"{path}: damaged Word file ({exc.__class__.__name__}: {str(exc)[:100]})") from None
     lines, styled_title = body_lines(document)
-    notes = footnote_lines(document)
+    notes = note_lines(document, "footnote") + note_lines(document, "endnote")
     if notes:
         lines.extend([HEADING_MARK + "Notes", ""] + [line for note in notes for line in (note, "")])
     text = "\n".join(lines).strip()

@@ -63,8 +63,8 @@ def make_docx(path: Path) -> None:
     d.save(str(path))
 
 
-def _add_footnote(d, paragraph, number: int, text: str) -> None:
-    """A footnote part (python-docx writes none) and a reference to it at the paragraph's end."""
+def _add_footnote(d, paragraph, number: int, text: str, kind: str = "footnote") -> None:
+    """A footnote (or endnote) part (python-docx writes none) and a reference to it at the paragraph's end."""
     from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -72,18 +72,18 @@ def _add_footnote(d, paragraph, number: int, text: str) -> None:
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     xml = (
-        f'<w:footnotes {w}>'
-        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
-        '</w:footnote>'
-        f'<w:footnote w:id="{number}"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t>'
-        '</w:r></w:p></w:footnote></w:footnotes>'
+        f'<w:{kind}s {w}>'
+        f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+        f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+        f'</w:{kind}>'
+        f'<w:{kind} w:id="{number}"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t>'
+        f'</w:r></w:p></w:{kind}></w:{kind}s>'
     )
-    part = Part(PackURI("/word/footnotes.xml"),
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+    part = Part(PackURI(f"/word/{kind}s.xml"),
+                f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml",
                 xml.encode(), d.part.package)
-    d.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
-    paragraph._p.append(parse_xml(f'<w:r {w}><w:footnoteReference w:id="{number}"/></w:r>'))
+    d.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES if kind == "footnote" else RELATIONSHIP_TYPE.ENDNOTES)
+    paragraph._p.append(parse_xml(f'<w:r {w}><w:{kind}Reference w:id="{number}"/></w:r>'))
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +188,40 @@ def test_word_document_headings_tables_lists_and_tracked_deletions(indexed):
     assert "Reviewer" not in text  # comments are not the document's text
     assert [h.text for h in hits if h.kind == "notes"] == ["1 Provincial yearbooks, tables on science spending."]
     assert "take most of the money." in text and "money.1" not in text
+
+
+def test_word_endnotes_tracked_insertions_and_a_meaningful_title_property(tmp_path):
+    """Endnotes are notes as footnotes are (Word numbers them i, ii, ... unless told otherwise); text a
+    reviewer inserted is the document's text; a title set in the properties wins over the Title style."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    d.core_properties.title = "Talent Programs in Three Provinces"
+    d.core_properties.author = "Grace Hopper"
+    d.add_paragraph("Draft for comment", style="Title")
+    d.add_heading("Recruitment", level=1)
+    p = d.add_paragraph("Returning engineers receive housing. ")
+    inserted = p.add_run("Reviewers added that laboratories follow them.")
+    wrapper = OxmlElement("w:ins")
+    wrapper.set(qn("w:id"), "2")
+    wrapper.set(qn("w:author"), "Reviewer")
+    inserted._r.addprevious(wrapper)
+    wrapper.append(inserted._r)
+    cited = d.add_paragraph("Municipal grants matter most.")
+    _add_footnote(d, cited, 1, "Municipal budget reports for 2021.", kind="endnote")
+    d.save(str(tmp_path / "talent.docx"))
+    Indexer(tmp_path / "ix").update([tmp_path / "talent.docx"])
+    hits = passages(tmp_path / "ix", "talent")
+    assert {h.title for h in hits} == {"Talent Programs in Three Provinces"}
+    assert all(h.authors == ("Grace Hopper",) for h in hits)
+    text = " ".join(h.text for h in hits if h.kind != "notes")
+    assert "Returning engineers receive housing. Reviewers added that laboratories follow them." in text
+    assert [h.text for h in hits if h.kind == "notes"] == ["i Municipal budget reports for 2021."]
+    assert "most." in text and "most.i" not in text
+    with Searcher(tmp_path / "ix") as s:
+        assert [h.kind for h in s.search('"municipal budget reports"')] == ["notes"]
 
 
 @pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name)
