@@ -430,6 +430,33 @@ def test_meaningful_document_properties_win_over_the_first_page(tmp_path):
     assert (plain.title, plain.authors) == (TITLE, AUTHORS)
 
 
+def test_xmp_metadata_fills_in_what_the_document_information_does_not_say(tmp_path):
+    """A placeholder title and a login in the document information, the real ones in the XMP packet."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    from corpus.readers import read_file
+
+    make_journal_pdf(tmp_path / "plain.pdf")  # information: 'Microsoft Word - draft3.docx' by 'jsmith'
+    writer = PdfWriter(clone_from=PdfReader(str(tmp_path / "plain.pdf")))
+    packet = StreamObject()
+    packet.set_data(
+        b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        b'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Provinces &amp; Chips</rdf:li></rdf:Alt></dc:title>'
+        b'<dc:creator><rdf:Seq><rdf:li>Ada Lovelace</rdf:li><rdf:li>Grace Hopper</rdf:li></rdf:Seq></dc:creator>'
+        b'</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    )
+    packet[NameObject("/Type")] = NameObject("/Metadata")
+    packet[NameObject("/Subtype")] = NameObject("/XML")
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(packet)
+    with open(tmp_path / "xmp.pdf", "wb") as fh:
+        writer.write(fh)
+    raw = next(iter(read_file(tmp_path / "xmp.pdf")))
+    assert (raw.title, raw.authors) == ("Provinces & Chips", ("Ada Lovelace", "Grace Hopper"))
+
+
 def test_index_command_on_a_folder_of_reports(reports, tmp_path):
     """`corpus-search index reports/`: the readable files added, each bad PDF skipped with its reason."""
     import json
