@@ -384,6 +384,43 @@ def test_a_web_page_printed_by_a_browser_loses_its_date_title_url_and_page_count
     assert [(b.section, b.text) for b in doc.blocks] == [(h, p) for h, paragraphs in sections for p in paragraphs]
 
 
+def test_bold_headings_in_body_type_are_sections_and_a_large_unboxed_pull_quote_is_dropped(tmp_path):
+    """Headings found by weight alone (bold, the body's size); a pull quote found by its size alone (no box)."""
+    from reportlab.pdfgen import canvas
+
+    from corpus.readers import read_file
+    from corpus.structure import build_document
+    from tests.pdf_samples import HEIGHT, MARGIN, WIDTH, _wrap_words, prose
+
+    headings = ["Budgets and grants", "Engineers and housing"]
+    paragraphs = [" ".join(prose(k, 5, ligatures=False)) for k in range(4)]
+    paragraphs[1] += " " + PULL_QUOTE_SENTENCE
+    c = canvas.Canvas(str(tmp_path / "weight.pdf"), pagesize=(WIDTH, HEIGHT))
+    y = HEIGHT - 72
+
+    def draw(text: str, font: str, size: float, leading: float, after: float = 0.0) -> None:
+        nonlocal y
+        for line in _wrap_words(text.split(), font, size, WIDTH - 2 * MARGIN):
+            y -= leading
+            c.setFont(font, size)
+            c.drawString(MARGIN, y, line)
+        y -= after
+
+    draw("Provinces at Work", "VeraBd", 20, 24, 10)
+    for h, heading in enumerate(headings):
+        draw(heading, "VeraBd", 10, 21, 3)
+        for paragraph in paragraphs[2 * h : 2 * h + 2]:
+            draw(paragraph, "Vera", 10, 13, 6)
+        if h == 0:
+            draw(PULL_QUOTE_SENTENCE, "VeraIt", 14, 27, 10)
+    c.showPage()
+    c.save()
+    doc = build_document(next(iter(read_file(tmp_path / "weight.pdf"))))
+    assert doc.title == "Provinces at Work"
+    assert [(b.section, b.text) for b in doc.blocks] == [
+        (headings[k // 2], paragraph) for k, paragraph in enumerate(paragraphs)]
+
+
 def test_hits_show_their_page_in_the_library_json_terminal_and_show(indexed):
     import json
 
