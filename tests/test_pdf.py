@@ -515,9 +515,20 @@ def test_index_command_on_a_folder_of_reports(reports, tmp_path):
     assert found.exit_code == 0 and "provinces:" in found.stdout and "draft:" in found.stdout
 
 
-def test_with_jobs_pdfs_are_read_ahead_in_parallel_and_give_the_same_passages(tmp_path):
+def test_with_jobs_pdfs_are_read_ahead_in_parallel_and_give_the_same_passages(tmp_path, monkeypatch):
     """--jobs 2 keeps two PDFs being read at once; the index holds what one process makes."""
     import multiprocessing
+
+    import corpus.pdf
+
+    at_once: dict[int, list[int]] = {1: [], 2: []}
+    collect = corpus.pdf._read_in_child
+
+    def counting(path, doc_id):  # how many reader processes are going when a PDF's text is collected
+        at_once[jobs].append(corpus.pdf.reading_ahead())
+        return collect(path, doc_id)
+
+    monkeypatch.setattr(corpus.pdf, "_read_in_child", counting)
 
     folder = tmp_path / "many"
     folder.mkdir()
@@ -532,3 +543,5 @@ def test_with_jobs_pdfs_are_read_ahead_in_parallel_and_give_the_same_passages(tm
         assert not [p for p in multiprocessing.active_children() if p.name.startswith("Process")]
     assert found[2] == found[1]
     assert {page for _, _, page in found[2]} >= {"1", "11", "21", "31"}
+    assert at_once[1] == [0, 0, 0, 0]  # one process: each PDF read when its turn comes
+    assert at_once[2][:3] == [2, 2, 2] and len(at_once[2]) == 4  # this one and the next, read at once
