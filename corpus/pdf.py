@@ -29,8 +29,8 @@ import pypdfium2.raw as pdfium_c
 
 from .errors import UnreadableDocument
 from .model import RawDocument
-from .pdf_layout import Page, Segment, lay_out_pages, title_lines
-from .pdf_meta import meaningful_authors, meaningful_title, names_in_byline, xmp_fields
+from .pdf_layout import Page, Segment, in_margin, lay_out_pages, title_lines
+from .pdf_meta import date_line, meaningful_authors, meaningful_title, names_in_byline, xmp_fields
 
 __all__ = ["read_ahead", "read_pdf", "read_pdf_here", "reading_ahead", "stop_reading_ahead"]
 
@@ -235,10 +235,12 @@ def read_pdf_here(path: str, doc_id: str, seconds: float = 0.0) -> RawDocument:
     texts, printed = lay_out_pages(pages)
     if not all(labels):
         labels = printed or [str(i + 1) for i in range(len(pages))]
-    title, authors, date = _metadata(path, info, pages)
+    title, authors, date, printed_date = _metadata(path, info, pages)
     text = "\f".join(texts)
     if title:
         text = _without_byline(text, authors)
+    if printed_date:
+        text = _without_date_line(text, printed_date)
     return RawDocument(
         id=doc_id,
         path=path,
@@ -283,8 +285,20 @@ def _without_byline(text: str, authors: tuple[str, ...]) -> str:
     return "\n".join(lines) + ("\f" + rest if rest or "\f" in text else "")
 
 
-def _metadata(path: str, info: dict, pages: list[Page]) -> tuple[str, tuple[str, ...], str]:
-    """Title, authors and date: the document information, then XMP, then the first page."""
+def _without_date_line(text: str, date: str) -> str:
+    """The first page's date line, taken as the document's date, leaves the text as the byline does."""
+    first, _, rest = text.partition("\f")
+    lines = first.split("\n")
+    for i, line in enumerate(lines[:40]):
+        if date_line(line) == date:
+            del lines[i]
+            break
+    return "\n".join(lines) + ("\f" + rest if rest or "\f" in text else "")
+
+
+def _metadata(path: str, info: dict, pages: list[Page]) -> tuple[str, tuple[str, ...], str, str]:
+    """Title, authors and date: the document information, then XMP, then the first page (its largest
+    type, a byline, a line that is a date); and the date when it was the first page's."""
     xmp = xmp_fields(Path(path))
     title = meaningful_title(info.get("Title", ""), path) or meaningful_title(xmp.get("title", ""), path)
     if not title:
@@ -293,7 +307,17 @@ def _metadata(path: str, info: dict, pages: list[Page]) -> tuple[str, tuple[str,
     if not authors:
         authors = names_in_byline(_byline(pages))
     date = _pdf_date(info.get("CreationDate", "")) or xmp.get("date", "")[:10]
-    return title, authors, date
+    printed = "" if date else _printed_date(pages)
+    return title, authors, date or printed, printed
+
+
+def _printed_date(pages: list[Page]) -> str:
+    """A line near the top of the first page (running heads aside) that is a date alone."""
+    if not pages:
+        return ""
+    page = pages[0]
+    lines = sorted((s for s in page.segments if not in_margin(s, page)), key=lambda s: (s.top, s.x0))
+    return next((d for d in (date_line(s.text) for s in lines[:25]) if d), "")
 
 
 def _pdf_date(value: str) -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from .paging import HEADING_MARK, NOTE_MARK, NOTE_MORE
 
-__all__ = ["Page", "Segment", "body_size", "lay_out_pages", "printed_page_numbers", "title_lines"]
+__all__ = ["Page", "Segment", "body_size", "in_margin", "lay_out_pages", "printed_page_numbers", "title_lines"]
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,8 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.lower().split()))
 
 
-def _in_margin(seg: Segment, page: Page, share: float = _MARGIN_SHARE) -> bool:
+def in_margin(seg: Segment, page: Page, share: float = _MARGIN_SHARE) -> bool:
+    """Whether the segment sits in the top or bottom margin, where running heads and feet are."""
     return seg.bottom <= page.height * share or seg.top >= page.height * (1 - share)
 
 
@@ -160,16 +161,16 @@ def find_running_heads(pages: list[Page]) -> set[tuple[int, int]]:
     where: dict[tuple[str, bool], set[int]] = defaultdict(set)
     for p, page in enumerate(pages):
         for seg in page.segments:
-            if _in_margin(seg, page):
+            if in_margin(seg, page):
                 where[(_shape(seg.text), seg.top < page.height / 2)].add(p)
     needed = max(2, len(pages) // 4)
     found = set()
     for p, page in enumerate(pages):
         for k, seg in enumerate(page.segments):
-            if not _in_margin(seg, page):
+            if not in_margin(seg, page):
                 continue
             repeated = len(where[(_shape(seg.text), seg.top < page.height / 2)]) >= needed
-            if repeated or (_PAGE_NUMBER.match(seg.text.strip()) and _in_margin(seg, page, _MARGIN_SHARE / 2)):
+            if repeated or (_PAGE_NUMBER.match(seg.text.strip()) and in_margin(seg, page, _MARGIN_SHARE / 2)):
                 found.add((p, k))
     return found
 
@@ -378,7 +379,8 @@ def _page_text(items: list[_Item], size: float, body_grams: Counter, pitch: floa
         if item.kind == "large" or (item.kind == "line" and is_bold_heading(seg) and _stands_alone(previous, seg)):
             lines.extend(["", HEADING_MARK + item.text, ""])
         else:
-            if previous is not None and _paragraph_gap(previous, seg, pitch, lines):
+            ends_title = previous is not None and id(previous) in title_ids and item.kind != "title"
+            if previous is not None and (ends_title or _paragraph_gap(previous, seg, pitch, lines)):
                 lines.append("")
             lines.append(seg.text)
         previous = item.segments[-1]

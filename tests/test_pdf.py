@@ -494,6 +494,26 @@ def test_xmp_metadata_fills_in_what_the_document_information_does_not_say(tmp_pa
     assert (raw.title, raw.authors) == ("Provinces & Chips", ("Ada Lovelace", "Grace Hopper"))
 
 
+def test_a_date_printed_under_the_byline_is_the_date_when_the_properties_give_none(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    from corpus.readers import read_file
+    from corpus.structure import build_document
+    from tests.pdf_samples import make_report_pdf, prose
+
+    sections = [("Why the provinces compete", [" ".join(prose(40 + k, 6, ligatures=False)) for k in range(12)])]
+    make_report_pdf(tmp_path / "dated.pdf", "Provinces Court Investment", "By Ada Lovelace", sections,
+                    "Provinces Report", dateline="Published 10 February 2019")
+    writer = PdfWriter(clone_from=PdfReader(str(tmp_path / "dated.pdf")))
+    writer.metadata = None  # no document information: no CreationDate
+    with open(tmp_path / "undated.pdf", "wb") as fh:
+        writer.write(fh)
+    raw = next(iter(read_file(tmp_path / "undated.pdf")))
+    assert (raw.title, raw.authors, raw.date) == ("Provinces Court Investment", ("Ada Lovelace",), "2019-02-10")
+    doc = build_document(raw)
+    assert [(b.section, b.text) for b in doc.blocks] == [(h, p) for h, paragraphs in sections for p in paragraphs]
+
+
 def test_index_command_on_a_folder_of_reports(reports, tmp_path):
     """`corpus-search index reports/`: the readable files added, each bad PDF skipped with its reason."""
     import json
