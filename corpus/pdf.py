@@ -21,7 +21,7 @@ import ctypes
 import os
 import re
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -195,7 +195,7 @@ def _mark_boxes(page, segments: list[Segment], width: float, height: float) -> l
              if seg.x0 >= x0 - 1 and seg.x1 <= x1 + 1 and seg.top >= t - 1 and seg.bottom <= b + 1),
             -1,
         )
-        marked.append(seg if inside < 0 else Segment(**{**seg.__dict__, "boxed": inside}))
+        marked.append(seg if inside < 0 else replace(seg, boxed=inside))
     return marked
 
 

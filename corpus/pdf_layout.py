@@ -32,9 +32,10 @@ from .paging import HEADING_MARK, NOTE_MARK, NOTE_MORE
 __all__ = ["Page", "Segment", "body_size", "in_margin", "lay_out_pages", "printed_page_numbers", "title_lines"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
-    """A run of text on one printed line; coordinates in points, y growing down the page."""
+    """A run of text on one printed line; coordinates in points, y growing down the page (slots: a
+    long document holds every page's segments until its running heads are known)."""
 
     text: str
     x0: float
@@ -238,10 +239,11 @@ def _trigrams(text: str) -> list[tuple[str, ...]]:
     return [tuple(words[k : k + 3]) for k in range(len(words) - 2)]
 
 
-def repeats_body(text: str, body: Counter) -> bool:
-    """Whether most of a passage's word triples occur in the body as well: a pull quote."""
+def repeats_body(text: str, body: set[int]) -> bool:
+    """Whether most of a passage's word triples occur in the body as well (`body`: the hashes of
+    the body's word triples, a long document's words not held): a pull quote."""
     grams = _trigrams(text)
-    return bool(grams) and sum(body[g] > 0 for g in grams) >= 0.6 * len(grams)
+    return bool(grams) and sum(hash(g) in body for g in grams) >= 0.6 * len(grams)
 
 
 def is_bold_heading(seg: Segment) -> bool:
@@ -330,11 +332,11 @@ def lay_out_pages(pages: list[Page]) -> tuple[list[str], list[str]]:
     head_keys = find_running_heads(pages)
     title = title_lines(pages)
     items = [_page_items(page, p, size, head_keys, title) for p, page in enumerate(pages)]
-    body_grams: Counter = Counter()
+    body_grams: set[int] = set()
     for page_items in items:
         for item in page_items:
             if item.kind == "line":
-                body_grams.update(_trigrams(item.text))
+                body_grams.update(map(hash, _trigrams(item.text)))
     pitch = line_pitch(items, size)
     texts = [_page_text(page_items, size, body_grams, pitch) for page_items in items]
     return texts, printed_page_numbers(pages, head_keys)
@@ -353,7 +355,7 @@ def line_pitch(items: list[list[_Item]], size: float) -> float:
     return pitches[len(pitches) // 2] if pitches else 1.2 * size
 
 
-def _page_text(items: list[_Item], size: float, body_grams: Counter, pitch: float) -> str:
+def _page_text(items: list[_Item], size: float, body_grams: set[int], pitch: float) -> str:
     lines: list[str] = []
     sidebars: list[list[str]] = []
     notes: list[Segment] = []
@@ -392,7 +394,7 @@ def _page_text(items: list[_Item], size: float, body_grams: Counter, pitch: floa
     return "\n".join(lines)
 
 
-def _is_pull_quote(item: _Item, body_grams: Counter) -> bool:
+def _is_pull_quote(item: _Item, body_grams: set[int]) -> bool:
     """A box, or a sentence in large type (not a heading's few words), that repeats the body."""
     if item.kind == "large":
         sentence = len(item.text.split()) > 12 or re.search(r"[.!?][\"”’)]*$", item.text)
