@@ -2,7 +2,8 @@
 
 What the reader sees is what is kept: the text of the current version, so
 tracked deletions (and text moved away) are left out and tracked insertions
-kept; comments live in their own part and never reach the text.  Headings
+kept; comments live in their own part and never reach the text.  Text boxes
+are sidebars (or, repeating the body, pull quotes, left out), as in a PDF.  Headings
 come out as corpus.paging's HEADING_MARK lines, footnotes and endnotes (numbered
 as Word prints them: 1, 2, ... and i, ii, ... unless the document says
 otherwise) as a Notes section at the end.
@@ -24,7 +25,13 @@ from .pdf_meta import meaningful_authors, meaningful_title
 __all__ = ["read_docx"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_SKIPPED = {f"{_W}del", f"{_W}moveFrom", f"{_W}footnoteReference", f"{_W}endnoteReference", f"{_W}instrText"}
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_TEXT_BOX = f"{_W}txbxContent"
+# Left out of a paragraph's text: deletions, note references, field codes; text boxes (read apart, by
+# text_boxes) and Word's fallback copy of a drawing (it repeats the text box the drawing holds).
+_SKIPPED = {f"{_W}del", f"{_W}moveFrom", f"{_W}footnoteReference", f"{_W}endnoteReference", f"{_W}instrText",
+            _TEXT_BOX, f"{_MC}Fallback"}
+_CONTAINERS = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"}  # content controls around paragraphs
 
 
 def paragraph_text(element) -> str:
@@ -58,40 +65,68 @@ def _style_name(paragraph) -> str:
         return ""
 
 
-def _is_list_item(paragraph) -> bool:
-    ppr = paragraph._p.pPr
-    return (ppr is not None and ppr.numPr is not None) or _style_name(paragraph).lower().startswith("list")
+def text_boxes(element) -> list[list[str]]:
+    """The text boxes anchored in a paragraph or table: each as the texts of its paragraphs."""
+    boxes = []
+    for box in element.iter(_TEXT_BOX):
+        if any(up.tag in (f"{_MC}Fallback", _TEXT_BOX) for up in box.iterancestors()):
+            continue  # Word's second copy, or a box inside a box (read with it)
+        texts = [t for t in (paragraph_text(p) for p in box.iter(f"{_W}p")) if t]
+        if texts:
+            boxes.append(texts)
+    return boxes
+
+
+def _blocks(parent):
+    """The body's paragraphs and tables in order, content controls opened."""
+    for child in parent.iterchildren():
+        if child.tag in (f"{_W}p", f"{_W}tbl"):
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from _blocks(child)
 
 
 def body_lines(document) -> tuple[list[str], str]:
-    """The body as lines (headings marked, a blank line between paragraphs), and the Title-style text."""
+    """The body as lines (headings marked, a blank line between paragraphs), and the Title-style text.
+
+    A text box follows the paragraph it is anchored in, flagged as a sidebar as the
+    bundled reports flag theirs (a lone "*" line before it, corpus.asides); one whose
+    words repeat the body's is a pull quote and is left out.
+    """
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from .pdf_layout import repeats_body, word_triples
+
     lines: list[str] = []
+    boxes: list[tuple[int, list[str]]] = []  # (where in lines, its paragraphs)
     title = ""
-    for child in document.element.body.iterchildren():
+    for child in _blocks(document.element.body):
         if child.tag == f"{_W}p":
             paragraph = Paragraph(child, document)
             text = paragraph_text(child)
-            if not text:
-                continue
             style = _style_name(paragraph).lower()
-            if style == "title":
+            if not text:
+                pass
+            elif style == "title":
                 title = title or text
                 lines.extend([text, ""])
             elif style.startswith("heading"):
                 lines.extend([HEADING_MARK + text, ""])
-            elif _is_list_item(paragraph):
+            else:  # a paragraph or a list item
                 lines.extend([text, ""])
-            else:
-                lines.extend([text, ""])
-        elif child.tag == f"{_W}tbl":
+        else:
             for row in Table(child, document).rows:
                 cells = list(dict.fromkeys(paragraph_text(cell._tc) for cell in row.cells))  # merged cells repeat
                 cells = [c for c in cells if c]
                 if cells:
                     lines.extend(["; ".join(cells), ""])
+        boxes.extend((len(lines), box) for box in text_boxes(child))
+    if boxes:
+        body = word_triples(" ".join(lines))
+        for at, box in reversed(boxes):
+            if not repeats_body(" ".join(box), body):
+                lines[at:at] = ["", "*", ""] + box + [""]
     return lines, title
 
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 
 from .paging import HEADING_MARK, NOTE_MARK, NOTE_MORE
 
-__all__ = ["Page", "Segment", "body_size", "in_margin", "lay_out_pages", "printed_page_numbers", "title_lines"]
+__all__ = ["Page", "Segment", "body_size", "in_margin", "lay_out_pages", "printed_page_numbers", "repeats_body",
+           "title_lines", "word_triples"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +240,11 @@ def _trigrams(text: str) -> list[tuple[str, ...]]:
     return [tuple(words[k : k + 3]) for k in range(len(words) - 2)]
 
 
+def word_triples(text: str) -> set[int]:
+    """The hashes of a text's word triples, as repeats_body takes them."""
+    return set(map(hash, _trigrams(text)))
+
+
 def repeats_body(text: str, body: set[int]) -> bool:
     """Whether most of a passage's word triples occur in the body as well (`body`: the hashes of
     the body's word triples, a long document's words not held): a pull quote."""
@@ -336,7 +342,7 @@ def lay_out_pages(pages: list[Page]) -> tuple[list[str], list[str]]:
     for page_items in items:
         for item in page_items:
             if item.kind == "line":
-                body_grams.update(map(hash, _trigrams(item.text)))
+                body_grams |= word_triples(item.text)
     pitch = line_pitch(items, size)
     texts = [_page_text(page_items, size, body_grams, pitch) for page_items in items]
     return texts, printed_page_numbers(pages, head_keys)

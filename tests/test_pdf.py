@@ -224,6 +224,50 @@ def test_word_endnotes_tracked_insertions_and_a_meaningful_title_property(tmp_pa
         assert [h.kind for h in s.search('"municipal budget reports"')] == ["notes"]
 
 
+def _text_box(paragraph, text: str) -> None:
+    """A drawing holding a text box, in the paragraph, as Word writes it (with its VML fallback copy)."""
+    from docx.oxml import parse_xml
+
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    content = f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+    paragraph._p.append(parse_xml(
+        f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>'
+        f'<a:graphicData><wps:wsp><wps:txbx>{content}</wps:txbx></wps:wsp></a:graphicData></a:graphic>'
+        f'</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{content}</v:textbox>'
+        f'</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+
+
+def test_word_text_boxes_are_sidebars_or_dropped_pull_quotes_and_content_controls_are_read(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.add_paragraph("Provincial Funds", style="Title")
+    d.add_heading("Why the provinces compete", level=1)
+    first = d.add_paragraph("Provinces court chip makers with grants. ")
+    _text_box(first, SIDEBAR_TEXT)
+    first.add_run(PULL_QUOTE_SENTENCE)
+    second = d.add_paragraph("Housing follows the laboratories.")
+    _text_box(second, PULL_QUOTE_SENTENCE)
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d.element.body.insert(len(d.element.body) - 1, parse_xml(
+        f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>Talent programs pay for returning engineers.</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>'))
+    d.save(str(tmp_path / "boxes.docx"))
+    Indexer(tmp_path / "ix").update([tmp_path / "boxes.docx"])
+    hits = passages(tmp_path / "ix", "boxes")
+    body = " ".join(" ".join(h.text for h in hits if h.kind == "body").split())
+    assert f"Provinces court chip makers with grants. {PULL_QUOTE_SENTENCE}" in body
+    assert "Housing follows the laboratories. Talent programs pay for returning engineers." in body
+    assert [h.text for h in hits if h.kind == "sidebar"] == [SIDEBAR_TEXT]  # once, out of the sentence it sat in
+    assert sum(h.text.count(PULL_QUOTE_SENTENCE) for h in hits) == 1  # the boxed copy dropped
+
+
 @pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name)
 def test_real_pdfs_on_this_machine_read_like_pdftotext(path, tmp_path):
     """Every word poppler's pdftotext finds is found (running heads and page numbers aside)."""
