@@ -343,11 +343,21 @@ def test_every_block_knows_its_printed_page(tmp_path, labelled):
 
 
 def test_pdf_over_the_time_bound_is_skipped_and_the_rest_indexed(reports, tmp_path, monkeypatch):
+    """The bound is CORPUS_SEARCH_PDF_SECONDS for each 100 pages (at least once): a long report is no hang."""
+    from pypdf import PdfReader, PdfWriter
+
     folder, _ = reports
+    writer = PdfWriter()
+    for _ in range(100):
+        for page in PdfReader(str(folder / "provinces.pdf")).pages:
+            writer.add_page(page)
+    with open(tmp_path / "long.pdf", "wb") as fh:
+        writer.write(fh)
     monkeypatch.setenv("CORPUS_SEARCH_PDF_SECONDS", "0.000001")
-    report = Indexer(tmp_path / "ix").update([folder / "provinces.pdf", folder / "draft.docx"])
-    assert [(Path(s.path).name, s.reason) for s in report.skipped] == [
-        ("provinces.pdf", "took longer than 1e-06 s (CORPUS_SEARCH_PDF_SECONDS)")
+    report = Indexer(tmp_path / "ix").update([folder / "provinces.pdf", folder / "draft.docx", tmp_path / "long.pdf"])
+    assert sorted((Path(s.path).name, s.reason) for s in report.skipped) == [
+        ("long.pdf", "took longer than 3e-06 s (CORPUS_SEARCH_PDF_SECONDS: 1e-06 s for each 100 pages)"),
+        ("provinces.pdf", "took longer than 1e-06 s (CORPUS_SEARCH_PDF_SECONDS: 1e-06 s for each 100 pages)"),
     ]
     assert report.added == 1
 
