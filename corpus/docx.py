@@ -1,5 +1,8 @@
 """Read a Word .docx with python-docx: heading styles as sections, tables and lists as text, footnotes and endnotes as notes.
 
+Numbered paragraphs keep the numbers Word prints before them ('1.', 'a)'), counted
+from the numbering part as Word counts them.
+
 What the reader sees is what is kept: the text of the current version, so
 tracked deletions (and text moved away) are left out and tracked insertions
 kept; comments live in their own part and never reach the text.  Text boxes
@@ -12,6 +15,7 @@ Imported only when a .docx is read (corpus.readers).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -86,6 +90,97 @@ def _blocks(parent):
             yield from _blocks(child)
 
 
+class ListNumbers:
+    """The numbers Word prints before numbered paragraphs ('1.', 'a)', '2.1'), counted in reading
+    order from the numbering part; bullets print none that is a word."""
+
+    def __init__(self, document):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> level -> (format, text, start)
+        self.sequence: dict[str, str] = {}  # numId -> the counters it shares (its abstract list's, unless restarted)
+        self.counts: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError, ValueError):
+            return
+        abstracts = {}
+        for abstract in root.iterchildren(f"{_W}abstractNum"):
+            abstracts[abstract.get(f"{_W}abstractNumId")] = {
+                int(level.get(f"{_W}ilvl", "0")): _level(level) for level in abstract.iterchildren(f"{_W}lvl")}
+        for num in root.iterchildren(f"{_W}num"):
+            reference = num.find(f"{_W}abstractNumId")
+            abstract_id = reference.get(f"{_W}val") if reference is not None else None
+            levels = dict(abstracts.get(abstract_id, {}))
+            restarted = False
+            for override in num.iterchildren(f"{_W}lvlOverride"):
+                ilvl = int(override.get(f"{_W}ilvl", "0"))
+                level = override.find(f"{_W}lvl")
+                start = override.find(f"{_W}startOverride")
+                if level is not None:
+                    levels[ilvl] = _level(level)
+                if start is not None and ilvl in levels and (start.get(f"{_W}val") or "").isdigit():
+                    fmt, text, _ = levels[ilvl]
+                    levels[ilvl] = (fmt, text, int(start.get(f"{_W}val")))
+                restarted = True
+            num_id = num.get(f"{_W}numId")
+            self.levels[num_id] = levels
+            self.sequence[num_id] = f"num {num_id}" if restarted else f"abstract {abstract_id}"
+
+    def prefix(self, paragraph) -> str:
+        """The number printed before `paragraph` ('' for none), counted as it is read."""
+        num_id, ilvl = _numbering_of(paragraph)
+        levels = self.levels.get(num_id or "")
+        if not levels or ilvl not in levels:
+            return ""
+        counts = self.counts.setdefault(self.sequence[num_id], {})
+        counts[ilvl] = counts.get(ilvl, levels[ilvl][2] - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        fmt, text, _ = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def number(match) -> str:
+            level = int(match.group(1)) - 1
+            level_fmt, _, start = levels.get(level, ("decimal", "", 1))
+            return note_number(counts.get(level, start), level_fmt)
+
+        return re.sub(r"%([1-9])", number, text).strip()
+
+
+def _level(element) -> tuple[str, str, int]:
+    def value(tag: str, default: str) -> str:
+        found = element.find(f"{_W}{tag}")
+        return (found.get(f"{_W}val") if found is not None else None) or default
+
+    start = value("start", "1")
+    return value("numFmt", "decimal"), value("lvlText", ""), int(start) if start.isdigit() else 1
+
+
+def _numbering_of(paragraph) -> tuple[str | None, int]:
+    """(numId, level) of a paragraph: its own, else its style's (or a style it is based on)."""
+    ppr = paragraph._p.pPr
+    num_pr = ppr.numPr if ppr is not None else None
+    ilvl = None
+    if num_pr is not None:
+        if num_pr.ilvl is not None:
+            ilvl = num_pr.ilvl.val
+        if num_pr.numId is not None:
+            return str(num_pr.numId.val), ilvl or 0
+    try:
+        style = paragraph.style
+    except (KeyError, ValueError):
+        style = None
+    seen = 0
+    while style is not None and seen < 10:
+        style_ppr = style.element.pPr
+        style_num = style_ppr.numPr if style_ppr is not None else None
+        if style_num is not None and style_num.numId is not None:
+            level = style_num.ilvl.val if style_num.ilvl is not None else 0
+            return str(style_num.numId.val), ilvl if ilvl is not None else level
+        style, seen = style.base_style, seen + 1
+    return None, 0
+
+
 def body_lines(document) -> tuple[list[str], str]:
     """The body as lines (headings marked, a blank line between paragraphs), and the Title-style text.
 
@@ -101,10 +196,13 @@ def body_lines(document) -> tuple[list[str], str]:
     lines: list[str] = []
     boxes: list[tuple[int, list[str]]] = []  # (where in lines, its paragraphs)
     title = ""
+    numbers = ListNumbers(document)
     for child in _blocks(document.element.body):
         if child.tag == f"{_W}p":
             paragraph = Paragraph(child, document)
             text = paragraph_text(child)
+            number = numbers.prefix(paragraph) if text else ""
+            text = f"{number} {text}" if number else text
             style = _style_name(paragraph).lower()
             if not text:
                 pass

@@ -192,7 +192,8 @@ def test_word_document_headings_tables_lists_and_tracked_deletions(indexed):
 
 def test_word_endnotes_tracked_insertions_and_a_meaningful_title_property(tmp_path):
     """Endnotes are notes as footnotes are (Word numbers them i, ii, ... unless told otherwise); text a
-    reviewer inserted is the document's text; a title set in the properties wins over the Title style."""
+    reviewer inserted is the document's text; a title set in the properties wins over the Title style;
+    numbered list items keep their numbers."""
     import docx
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -211,6 +212,10 @@ def test_word_endnotes_tracked_insertions_and_a_meaningful_title_property(tmp_pa
     wrapper.append(inserted._r)
     cited = d.add_paragraph("Municipal grants matter most.")
     _add_footnote(d, cited, 1, "Municipal budget reports for 2021.", kind="endnote")
+    for step in ("Fund the laboratories.", "Train the engineers."):
+        d.add_paragraph(step, style="List Number")
+    d.add_paragraph("Housing comes first.", style="List Bullet")
+    d.add_paragraph("Build the housing.", style="List Number")
     d.save(str(tmp_path / "talent.docx"))
     Indexer(tmp_path / "ix").update([tmp_path / "talent.docx"])
     hits = passages(tmp_path / "ix", "talent")
@@ -220,6 +225,8 @@ def test_word_endnotes_tracked_insertions_and_a_meaningful_title_property(tmp_pa
     assert "Returning engineers receive housing. Reviewers added that laboratories follow them." in text
     assert [h.text for h in hits if h.kind == "notes"] == ["i Municipal budget reports for 2021."]
     assert "most." in text and "most.i" not in text
+    assert " ".join(text.split()).endswith(  # numbered as Word prints them, the bullet a list item as it is
+        "1. Fund the laboratories. 2. Train the engineers. Housing comes first. 3. Build the housing.")
     with Searcher(tmp_path / "ix") as s:
         assert [h.kind for h in s.search('"municipal budget reports"')] == ["notes"]
 
