@@ -99,9 +99,11 @@ class ListNumbers:
         self.sequence: dict[str, str] = {}  # numId -> the counters it shares (its abstract list's, unless restarted)
         self.counts: dict[str, dict[int, int]] = {}
         try:
-            root = document.part.numbering_part.element
-        except (NotImplementedError, KeyError, AttributeError, ValueError):
-            return
+            self._read(document.part.numbering_part.element)
+        except (NotImplementedError, KeyError, AttributeError, ValueError, TypeError):
+            self.levels.clear()  # numbering Word could not read either: the items without numbers
+
+    def _read(self, root) -> None:
         abstracts = {}
         for abstract in root.iterchildren(f"{_W}abstractNum"):
             abstracts[abstract.get(f"{_W}abstractNumId")] = {
@@ -127,7 +129,10 @@ class ListNumbers:
 
     def prefix(self, paragraph) -> str:
         """The number printed before `paragraph` ('' for none), counted as it is read."""
-        num_id, ilvl = _numbering_of(paragraph)
+        try:
+            num_id, ilvl = _numbering_of(paragraph)
+        except (KeyError, ValueError, TypeError, AttributeError):  # a value python-docx cannot parse
+            return ""
         levels = self.levels.get(num_id or "")
         if not levels or ilvl not in levels:
             return ""
