@@ -53,6 +53,13 @@ def ranked(searcher, parsed, where=None, mask=None, top: int | None = None):
     return collector.results()
 
 
+def one_page(searcher, parsed, where, first: int, limit: int, sharing: set[int] | None = None) -> list:
+    """The Whoosh hits of the page starting at rank `first`: ranked a little past the page
+    (near-duplicates folded away leave room), then folded by `distinct`."""
+    window = ranked(searcher, parsed, where, top=2 * (first + limit) + 10)
+    return distinct(window, first + limit, sharing)[first:first + limit]
+
+
 def distinct(results, wanted: int | None = None, sharing: set[int] | None = None) -> list:
     """Whoosh hits with the same passage from another document folded into the better one.
 

@@ -195,7 +195,7 @@ queries = st.lists(st.sampled_from(VOCAB + sorted(DEFINED) + sorted(DEFINED.valu
                    min_size=1, max_size=9).map(" ".join)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=queries, limit=st.sampled_from([1, 3, 10, 25]), page=st.sampled_from([1, 2, 3]),
        restrict=st.sampled_from(["", "title:{}", "documents"]), other=st.sampled_from(VOCAB),
        picks=st.lists(st.integers(0, 10_000), min_size=1, max_size=40))
