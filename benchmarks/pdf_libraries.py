@@ -1,6 +1,7 @@
 """Which PDF library to read PDFs with: pypdfium2, pdfminer.six and pypdf, beside poppler's pdftotext.
 
-    python benchmarks/pdf_libraries.py [PDF ...]   # about a minute
+    python benchmarks/pdf_libraries.py [PDF ...]   # two to five minutes on a shared machine
+    python benchmarks/pdf_libraries.py --large 50,500,1500   # peak memory indexing long PDFs
 
 Speed: pages per second of plain text extraction (best of 3 runs, one process),
 over the real PDFs found on this machine (or given) and a 120-page
@@ -18,6 +19,12 @@ and breaks are known:
 - labels: whether the library reads the PDF's page labels (the sample's start at 5);
 - glyph sizes: whether it gives each character's type size and box.
 On the real PDFs, order is measured against pdftotext's word pairs.
+
+--large N,...: for each N, a one-column report of N pages of distinct prose
+(tests/pdf_samples.make_report_pdf: a heading every few pages, running head,
+page numbers at the foot) is indexed with `corpus-search index PDF --jobs J`
+(J = 1, 2); the peak resident memory of the indexing process and its children
+summed (benchmarks/speed.peak_tree_rss) and the wall time are printed.
 """
 from __future__ import annotations
 
@@ -30,7 +37,7 @@ import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "benchmarks")]
 
 REAL = [Path("/usr/share/doc/libtasn1-doc/libtasn1.pdf"), Path("/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf")]
 
@@ -176,5 +183,54 @@ def main(argv: list[str]) -> None:
                   f"{labels(name, sample)!r} | {sizes[name]} |")
 
 
+def long_prose_report(path: Path, pages: int) -> Path:
+    """About `pages` pages of distinct sentences, one column (cached by name)."""
+    from pdf_samples import make_report_pdf, prose
+
+    if path.exists():
+        return path
+    sections = [(f"Part {k + 1} of the report", [" ".join(prose(1000 * k + n, 6, ligatures=False)) for n in range(12)])
+                for k in range(max(1, round(pages / 2.3)))]
+    made = make_report_pdf(path, "A Long Report on Provincial Funds", "By Ada Lovelace", sections,
+                           "Long Report, Issue 1")
+    print(f"{path.name}: {made} pages", file=sys.stderr)
+    return path
+
+
+def large(page_counts: list[int]) -> None:
+    import json
+    import shutil
+
+    from speed import WORK, peak_tree_rss
+
+    folder = WORK / "pdf-large"
+    folder.mkdir(parents=True, exist_ok=True)
+    import pypdfium2
+
+    print("| pages | file | jobs | peak RSS, all processes | wall | outcome |")
+    print("|---:|---:|---:|---:|---:|---|")
+    for pages in page_counts:
+        pdf = long_prose_report(folder / f"report-{pages}.pdf", pages)
+        document = pypdfium2.PdfDocument(str(pdf))
+        pages = len(document)
+        document.close()
+        for jobs in (1, 2):
+            index = folder / "index"
+            shutil.rmtree(index, ignore_errors=True)
+            seconds, peak, out, err = peak_tree_rss(
+                [sys.executable, "-m", "searcher", "index", str(pdf), "--index", str(index), "--jobs", str(jobs),
+                 "--json"])
+            report = json.loads(out) if out.strip() else {}
+            outcome = ("added" if report.get("added") else
+                       "skipped: " + report["skipped"][0]["reason"] if report.get("skipped") else
+                       "failed: " + (err.strip().splitlines() or ["?"])[-1])
+            print(f"| {pages} | {pdf.stat().st_size / 2**20:.1f} MB | {jobs} | {peak:.0f} MB | {seconds:.1f} s | "
+                  f"{outcome} |", flush=True)
+    shutil.rmtree(folder / "index", ignore_errors=True)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:2] == ["--large"]:
+        large([int(n) for n in sys.argv[2].split(",")])
+    else:
+        main(sys.argv[1:])

@@ -6,10 +6,11 @@ pdfminer.six and pypdf and gives every character's box and type size, which
 the layout step needs.
 
 The file is read in a child process (`read_pdf`), page by page, with a time
-and a memory bound (CORPUS_SEARCH_PDF_SECONDS, default 120;
-CORPUS_SEARCH_PDF_MEMORY_MB, default 2048, on top of what the process
-holds when it starts reading): a PDF that would hang, exhaust
-memory or crash the C library costs a skip with its reason, never the run.
+and a memory bound (CORPUS_SEARCH_PDF_SECONDS, default 120, for each 100
+pages of a longer PDF; CORPUS_SEARCH_PDF_MEMORY_MB, default 2048, on top of
+what the process holds when it starts reading): a PDF that would hang,
+exhaust memory or crash the C library costs a skip with its reason, never
+the run.
 
 With --jobs N the indexer keeps N PDFs being read at once (`read_ahead`),
 each in its own bounded process.  Imported only when a PDF is read
@@ -20,8 +21,9 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+import time
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -29,12 +31,13 @@ import pypdfium2.raw as pdfium_c
 
 from .errors import UnreadableDocument
 from .model import RawDocument
-from .pdf_layout import Page, Segment, lay_out_pages, title_lines
-from .pdf_meta import meaningful_authors, meaningful_title, names_in_byline, xmp_fields
+from .pdf_layout import Page, Segment, in_margin, lay_out_pages, title_lines
+from .pdf_meta import date_line, meaningful_authors, meaningful_title, names_in_byline, xmp_fields
 
 __all__ = ["read_ahead", "read_pdf", "read_pdf_here", "reading_ahead", "stop_reading_ahead"]
 
-DEFAULT_SECONDS = 120.0
+DEFAULT_SECONDS = 120.0  # for each 100 pages (at least once): a long report is no hang
+PAGES_PER_BOUND = 100
 DEFAULT_MEMORY_MB = 2048
 NO_TEXT = "no text layer (scanned?); run OCR first"
 _SUPERSCRIPT_MARKS = set("0123456789*†‡§¶")
@@ -195,17 +198,27 @@ def _mark_boxes(page, segments: list[Segment], width: float, height: float) -> l
              if seg.x0 >= x0 - 1 and seg.x1 <= x1 + 1 and seg.top >= t - 1 and seg.bottom <= b + 1),
             -1,
         )
-        marked.append(seg if inside < 0 else Segment(**{**seg.__dict__, "boxed": inside}))
+        marked.append(seg if inside < 0 else replace(seg, boxed=inside))
     return marked
 
 
 # ------------------------------------------------------------ the document
 
 
-def read_pdf_here(path: str, doc_id: str, seconds: float = 0.0) -> RawDocument:
-    """Read a PDF in this process (no bounds but `seconds`, checked between pages)."""
-    import time
+def allowed_seconds(seconds: float, pages: int) -> float:
+    """The time bound of a PDF of `pages` pages: `seconds` for each PAGES_PER_BOUND pages, at least once."""
+    return seconds * max(1.0, pages / PAGES_PER_BOUND)
 
+
+def too_long(path: str, seconds: float, pages: int) -> UnreadableDocument:
+    return UnreadableDocument(
+        f"{path}: took longer than {allowed_seconds(seconds, pages):g} s "
+        f"(CORPUS_SEARCH_PDF_SECONDS: {seconds:g} s for each {PAGES_PER_BOUND} pages)")
+
+
+def read_pdf_here(path: str, doc_id: str, seconds: float = 0.0, announce=None) -> RawDocument:
+    """Read a PDF in this process (no bounds but the time, `seconds` for each 100 pages, checked
+    between pages); `announce(pages)` is called once the page count is known."""
     started = time.monotonic()
     try:
         pdf = pdfium.PdfDocument(path)
@@ -214,9 +227,13 @@ def read_pdf_here(path: str, doc_id: str, seconds: float = 0.0) -> RawDocument:
     try:
         pages: list[Page] = []
         labels: list[str] = []
-        for index in range(len(pdf)):
-            if seconds and time.monotonic() - started > seconds:
-                raise UnreadableDocument(f"{path}: took longer than {seconds:g} s (CORPUS_SEARCH_PDF_SECONDS)")
+        count = len(pdf)
+        if announce is not None:
+            announce(count)
+        allowed = allowed_seconds(seconds, count)
+        for index in range(count):
+            if seconds and time.monotonic() - started > allowed:
+                raise too_long(path, seconds, count)
             page = pdf[index]
             try:
                 pages.append(page_segments(page))
@@ -235,10 +252,12 @@ def read_pdf_here(path: str, doc_id: str, seconds: float = 0.0) -> RawDocument:
     texts, printed = lay_out_pages(pages)
     if not all(labels):
         labels = printed or [str(i + 1) for i in range(len(pages))]
-    title, authors, date = _metadata(path, info, pages)
+    title, authors, date, printed_date = _metadata(path, info, pages)
     text = "\f".join(texts)
     if title:
         text = _without_byline(text, authors)
+    if printed_date:
+        text = _without_date_line(text, printed_date)
     return RawDocument(
         id=doc_id,
         path=path,
@@ -283,8 +302,20 @@ def _without_byline(text: str, authors: tuple[str, ...]) -> str:
     return "\n".join(lines) + ("\f" + rest if rest or "\f" in text else "")
 
 
-def _metadata(path: str, info: dict, pages: list[Page]) -> tuple[str, tuple[str, ...], str]:
-    """Title, authors and date: the document information, then XMP, then the first page."""
+def _without_date_line(text: str, date: str) -> str:
+    """The first page's date line, taken as the document's date, leaves the text as the byline does."""
+    first, _, rest = text.partition("\f")
+    lines = first.split("\n")
+    for i, line in enumerate(lines[:40]):
+        if date_line(line) == date:
+            del lines[i]
+            break
+    return "\n".join(lines) + ("\f" + rest if rest or "\f" in text else "")
+
+
+def _metadata(path: str, info: dict, pages: list[Page]) -> tuple[str, tuple[str, ...], str, str]:
+    """Title, authors and date: the document information, then XMP, then the first page (its largest
+    type, a byline, a line that is a date); and the date when it was the first page's."""
     xmp = xmp_fields(Path(path))
     title = meaningful_title(info.get("Title", ""), path) or meaningful_title(xmp.get("title", ""), path)
     if not title:
@@ -293,7 +324,17 @@ def _metadata(path: str, info: dict, pages: list[Page]) -> tuple[str, tuple[str,
     if not authors:
         authors = names_in_byline(_byline(pages))
     date = _pdf_date(info.get("CreationDate", "")) or xmp.get("date", "")[:10]
-    return title, authors, date
+    printed = "" if date else _printed_date(pages)
+    return title, authors, date or printed, printed
+
+
+def _printed_date(pages: list[Page]) -> str:
+    """A line near the top of the first page (running heads aside) that is a date alone."""
+    if not pages:
+        return ""
+    page = pages[0]
+    lines = sorted((s for s in page.segments if not in_margin(s, page)), key=lambda s: (s.top, s.x0))
+    return next((d for d in (date_line(s.text) for s in lines[:25]) if d), "")
 
 
 def _pdf_date(value: str) -> str:
@@ -319,7 +360,7 @@ def _child(path: str, doc_id: str, seconds: float, memory_mb: float, connection)
     except (ImportError, ValueError, OSError):
         pass  # no such limit on this system; the time bound still holds
     try:
-        connection.send(("ok", read_pdf_here(path, doc_id, seconds)))
+        connection.send(("ok", read_pdf_here(path, doc_id, seconds, lambda n: connection.send(("pages", n)))))
     except UnreadableDocument as exc:
         connection.send(("error", str(exc)))
     except MemoryError:
@@ -362,6 +403,7 @@ class _Reading:
     receiver: object
     seconds: float
     memory: float
+    started: float  # time.monotonic() when the child was started
 
     def stop(self) -> None:
         self.receiver.close()
@@ -382,7 +424,7 @@ def _start(path: str, doc_id: str) -> _Reading:
     child = context.Process(target=_child, args=(path, doc_id, seconds, memory, sender), daemon=True)
     child.start()
     sender.close()
-    return _Reading(child, receiver, seconds, memory)
+    return _Reading(child, receiver, seconds, memory, time.monotonic())
 
 
 def read_ahead(files: list[tuple[str | Path, str]]) -> None:
@@ -453,17 +495,23 @@ def read_pdf(path: str | Path, doc_id: str) -> RawDocument:
 def _read_in_child(path: str, doc_id: str) -> RawDocument:
     reading = _AHEAD.pop((path, doc_id), None) or _start(path, doc_id)
     seconds, memory = reading.seconds, reading.memory
+    pages = 0  # until the child has opened the file and counted them
     try:
-        if not reading.receiver.poll(seconds + 5):
-            raise UnreadableDocument(f"{path}: took longer than {seconds:g} s (CORPUS_SEARCH_PDF_SECONDS)")
-        try:
-            status, value = reading.receiver.recv()
-        except (EOFError, OSError):
-            reading.child.join(1)
-            raise UnreadableDocument(
-                f"{path}: the PDF reader stopped (exit code {reading.child.exitcode}); damaged, or over "
-                f"{memory:g} MB (CORPUS_SEARCH_PDF_MEMORY_MB)"
-            ) from None
+        while True:
+            wait = reading.started + allowed_seconds(seconds, pages) + 5 - time.monotonic()
+            if wait <= 0 or not reading.receiver.poll(wait):
+                raise too_long(path, seconds, pages)
+            try:
+                status, value = reading.receiver.recv()
+            except (EOFError, OSError):
+                reading.child.join(1)
+                raise UnreadableDocument(
+                    f"{path}: the PDF reader stopped (exit code {reading.child.exitcode}); damaged, or over "
+                    f"{memory:g} MB (CORPUS_SEARCH_PDF_MEMORY_MB)"
+                ) from None
+            if status != "pages":
+                break
+            pages = value
     finally:
         reading.stop()
     if status != "ok":

@@ -29,12 +29,14 @@ from dataclasses import dataclass, field
 
 from .paging import HEADING_MARK, NOTE_MARK, NOTE_MORE
 
-__all__ = ["Page", "Segment", "body_size", "lay_out_pages", "printed_page_numbers", "title_lines"]
+__all__ = ["Page", "Segment", "body_size", "in_margin", "lay_out_pages", "printed_page_numbers", "repeats_body",
+           "title_lines", "word_triples"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
-    """A run of text on one printed line; coordinates in points, y growing down the page."""
+    """A run of text on one printed line; coordinates in points, y growing down the page (slots: a
+    long document holds every page's segments until its running heads are known)."""
 
     text: str
     x0: float
@@ -146,7 +148,8 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.lower().split()))
 
 
-def _in_margin(seg: Segment, page: Page, share: float = _MARGIN_SHARE) -> bool:
+def in_margin(seg: Segment, page: Page, share: float = _MARGIN_SHARE) -> bool:
+    """Whether the segment sits in the top or bottom margin, where running heads and feet are."""
     return seg.bottom <= page.height * share or seg.top >= page.height * (1 - share)
 
 
@@ -160,16 +163,16 @@ def find_running_heads(pages: list[Page]) -> set[tuple[int, int]]:
     where: dict[tuple[str, bool], set[int]] = defaultdict(set)
     for p, page in enumerate(pages):
         for seg in page.segments:
-            if _in_margin(seg, page):
+            if in_margin(seg, page):
                 where[(_shape(seg.text), seg.top < page.height / 2)].add(p)
     needed = max(2, len(pages) // 4)
     found = set()
     for p, page in enumerate(pages):
         for k, seg in enumerate(page.segments):
-            if not _in_margin(seg, page):
+            if not in_margin(seg, page):
                 continue
             repeated = len(where[(_shape(seg.text), seg.top < page.height / 2)]) >= needed
-            if repeated or (_PAGE_NUMBER.match(seg.text.strip()) and _in_margin(seg, page, _MARGIN_SHARE / 2)):
+            if repeated or (_PAGE_NUMBER.match(seg.text.strip()) and in_margin(seg, page, _MARGIN_SHARE / 2)):
                 found.add((p, k))
     return found
 
@@ -237,10 +240,16 @@ def _trigrams(text: str) -> list[tuple[str, ...]]:
     return [tuple(words[k : k + 3]) for k in range(len(words) - 2)]
 
 
-def repeats_body(text: str, body: Counter) -> bool:
-    """Whether most of a passage's word triples occur in the body as well: a pull quote."""
+def word_triples(text: str) -> set[int]:
+    """The hashes of a text's word triples, as repeats_body takes them."""
+    return set(map(hash, _trigrams(text)))
+
+
+def repeats_body(text: str, body: set[int]) -> bool:
+    """Whether most of a passage's word triples occur in the body as well (`body`: the hashes of
+    the body's word triples, a long document's words not held): a pull quote."""
     grams = _trigrams(text)
-    return bool(grams) and sum(body[g] > 0 for g in grams) >= 0.6 * len(grams)
+    return bool(grams) and sum(hash(g) in body for g in grams) >= 0.6 * len(grams)
 
 
 def is_bold_heading(seg: Segment) -> bool:
@@ -329,11 +338,11 @@ def lay_out_pages(pages: list[Page]) -> tuple[list[str], list[str]]:
     head_keys = find_running_heads(pages)
     title = title_lines(pages)
     items = [_page_items(page, p, size, head_keys, title) for p, page in enumerate(pages)]
-    body_grams: Counter = Counter()
+    body_grams: set[int] = set()
     for page_items in items:
         for item in page_items:
             if item.kind == "line":
-                body_grams.update(_trigrams(item.text))
+                body_grams |= word_triples(item.text)
     pitch = line_pitch(items, size)
     texts = [_page_text(page_items, size, body_grams, pitch) for page_items in items]
     return texts, printed_page_numbers(pages, head_keys)
@@ -352,7 +361,7 @@ def line_pitch(items: list[list[_Item]], size: float) -> float:
     return pitches[len(pitches) // 2] if pitches else 1.2 * size
 
 
-def _page_text(items: list[_Item], size: float, body_grams: Counter, pitch: float) -> str:
+def _page_text(items: list[_Item], size: float, body_grams: set[int], pitch: float) -> str:
     lines: list[str] = []
     sidebars: list[list[str]] = []
     notes: list[Segment] = []
@@ -378,7 +387,8 @@ def _page_text(items: list[_Item], size: float, body_grams: Counter, pitch: floa
         if item.kind == "large" or (item.kind == "line" and is_bold_heading(seg) and _stands_alone(previous, seg)):
             lines.extend(["", HEADING_MARK + item.text, ""])
         else:
-            if previous is not None and _paragraph_gap(previous, seg, pitch, lines):
+            ends_title = previous is not None and id(previous) in title_ids and item.kind != "title"
+            if previous is not None and (ends_title or _paragraph_gap(previous, seg, pitch, lines)):
                 lines.append("")
             lines.append(seg.text)
         previous = item.segments[-1]
@@ -390,7 +400,7 @@ def _page_text(items: list[_Item], size: float, body_grams: Counter, pitch: floa
     return "\n".join(lines)
 
 
-def _is_pull_quote(item: _Item, body_grams: Counter) -> bool:
+def _is_pull_quote(item: _Item, body_grams: set[int]) -> bool:
     """A box, or a sentence in large type (not a heading's few words), that repeats the body."""
     if item.kind == "large":
         sentence = len(item.text.split()) > 12 or re.search(r"[.!?][\"”’)]*$", item.text)

@@ -4,7 +4,9 @@ Office software fills a PDF's or Word file's properties with what it had at
 hand: "Microsoft Word - draft3.docx", "Untitled", a login name ("jsmith",
 "Administrator").  Such values are no title or author; the readers then look
 at the first page instead.  XMP metadata (the `<x:xmpmeta>` packet, stored
-uncompressed as its specification advises) is read with a few patterns.
+uncompressed as its specification advises) is read with a few patterns.  A
+line of the first page that is a date and nothing else ("March 2019",
+"Published 10 February 2019") gives the date when the properties do not.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import html
 import re
 from pathlib import Path
 
-__all__ = ["meaningful_authors", "meaningful_title", "names_in_byline", "xmp_fields"]
+__all__ = ["date_line", "meaningful_authors", "meaningful_title", "names_in_byline", "xmp_fields"]
 
 _FILE_TITLE = re.compile(
     r"(?i)^(?:microsoft (?:word|powerpoint|excel) - .*|untitled.*|document\d*|presentation\d*|"
@@ -86,3 +88,33 @@ def xmp_fields(path: Path, limit: int = 8 * 2**20) -> dict[str, str]:
         "date": next(iter(_xmp_values(packet, "dc:date") + _xmp_values(packet, "xmp:CreateDate")), ""),
     }
     return {k: v for k, v in fields.items() if v}
+
+
+_MONTHS = {name: k for k, names in enumerate(
+    ("january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul", "august aug",
+     "september sep sept", "october oct", "november nov", "december dec"), 1) for name in names.split()}
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_DATE_FORMS = [
+    re.compile(rf"(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>\d{{4}})"),  # 10 February 2019
+    re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"),  # February 10, 2019
+    re.compile(rf"{_MONTH},?\s+(?P<year>\d{{4}})"),  # February 2019
+    re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"),  # 2019-02-10
+]
+_DATE_PREFIX = re.compile(r"(?i)^(?:(?:first\s+)?(?:published|updated|issued|released|dated?)(?:\s+on)?\s*:?\s*)?")
+
+
+def date_line(line: str) -> str:
+    """'March 2019' -> '2019-03', 'Published February 10, 2019' -> '2019-02-10'; '' unless the line is a date."""
+    text = _DATE_PREFIX.sub("", " ".join(line.split())).rstrip(".")
+    for form in _DATE_FORMS:
+        match = form.fullmatch(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        month = parts["month"]
+        month = int(month) if month.isdigit() else _MONTHS.get(month.lower(), 0)
+        year, day = int(parts["year"]), int(parts.get("day") or 0)
+        if not (1900 < year < 2200 and 1 <= month <= 12 and 0 <= day <= 31):
+            return ""
+        return f"{year}-{month:02d}" + (f"-{day:02d}" if day else "")
+    return ""

@@ -115,16 +115,18 @@ def span_splitter(params) -> SpanSplitter:
 
 # ---- the model of an index generation ------------------------------------------
 
-def generation_model(generation: Path, fresh: bool, paths: Iterable[Path], index_dir: Path) -> Callable:
+def generation_model(generation: Path, fresh: bool, paths: Iterable[Path], index_dir: Path,
+                     reaching: Callable[[Path], None] | None = None) -> Callable:
     """A function giving the Punkt parameters of `generation`.
 
     A fresh generation learns them now from the files in `paths` and keeps them
-    (once per generation, so unchanged documents keep their passages).  An
+    (once per generation, so unchanged documents keep their passages);
+    `reaching(path)` is called before each is read (the PDFs' read-ahead).  An
     existing one reads them on first use: an update whose files all fail to
     read costs no NLTK import.  IndexDamaged if they cannot be read.
     """
     if fresh:
-        trained = train_punkt(training_texts(paths))
+        trained = train_punkt(training_texts(paths, reaching))
         save_params(trained, generation / PUNKT_NAME)
         return lambda: trained
     return once(lambda: load_model(generation, index_dir))
@@ -142,11 +144,13 @@ def load_model(generation: Path, index_dir: Path):
         ) from None
 
 
-def training_texts(paths: Iterable[Path]) -> Iterator[str]:
+def training_texts(paths: Iterable[Path], reaching: Callable[[Path], None] | None = None) -> Iterator[str]:
     """The cleaned text of every document in `paths` (files that cannot be read are passed over)."""
     from corpus.clean import clean_text
 
     for path in paths:
+        if reaching is not None:
+            reaching(path)
         try:
             for item in read_file(path):
                 if isinstance(item, RawDocument):

@@ -173,9 +173,18 @@ class Indexer:
                 mf.save_sources(self.index_dir, manifest.sources)
                 mark_committed()
             return run.report(plan, manifest, removed_docs, str(self.index_dir))
-        params_of = generation_model(target, fresh, to_read.values(), self.index_dir)
+        ahead = PdfReadAhead(list(to_read.values()), jobs)
+        try:
+            params_of = generation_model(target, fresh, to_read.values(), self.index_dir, ahead.reached)
+        except BaseException:
+            ahead.close()
+            raise
         run.splitter = lazy_splitter(lambda: span_splitter(params_of()))
-        writer = new_writer(ix, WRITER_LIMITMB)
+        try:
+            writer = new_writer(ix, WRITER_LIMITMB)
+        except BaseException:
+            ahead.close()
+            raise
 
         # Until the commit, nothing of this run is visible.  Should anything
         # fail (or Ctrl-C come), the writer and its workers are cancelled and
@@ -194,10 +203,11 @@ class Indexer:
             sink = open_sink(writer, target, INDEX_NAME, params_of, run.splitter, jobs, text_size(to_read.values()),
                              self.budget)
         except BaseException:
+            ahead.close()
             abandon(writer.cancel)
             raise
         try:
-            with PdfReadAhead(list(to_read.values()), jobs) as ahead:
+            with ahead:
                 changes.write_plan(plan, manifest, to_read, sink, writer, run, progress, ahead, self.budget)
             # The commit (Whoosh renames its new table of contents into place)
             # is the moment the run's work becomes visible; the manifest follows.

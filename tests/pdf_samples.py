@@ -409,12 +409,13 @@ def _width(text: str, font: str, size: float) -> float:
 
 
 def make_report_pdf(path: Path, title: str, byline: str, sections: list[tuple[str, list[str]]], head: str,
-                    browser_pages: int = 0) -> int:
+                    browser_pages: int = 0, dateline: str = "") -> int:
     """One column of prose under section headings in bold, a running head and a page number at the foot.
 
     `sections` holds (heading, paragraphs); long words are hyphenated at line ends.  With
     `browser_pages`, the page is furnished as a browser prints a web page: the date and time and
-    the page's title at the top, its URL and `N/browser_pages` at the foot.  Returns the page count.
+    the page's title at the top, its URL and `N/browser_pages` at the foot.  A `dateline` is set
+    under the byline.  Returns the page count.
     """
     c = canvas.Canvas(str(path), pagesize=(WIDTH, HEIGHT), invariant=1)
     width = WIDTH - 2 * MARGIN
@@ -452,6 +453,8 @@ def make_report_pdf(path: Path, title: str, byline: str, sections: list[tuple[st
     for line in _wrap_words(title.split(), "VeraBd", 18, width):
         draw(line.split(), "VeraBd", 18, 22)
     draw(byline.split(), "Vera", 11, 18)
+    if dateline:
+        draw(dateline.split(), "Vera", 9, 14)
     state["y"] -= 14
     for heading, paragraphs in sections:
         if heading:

@@ -63,8 +63,8 @@ def make_docx(path: Path) -> None:
     d.save(str(path))
 
 
-def _add_footnote(d, paragraph, number: int, text: str) -> None:
-    """A footnote part (python-docx writes none) and a reference to it at the paragraph's end."""
+def _add_footnote(d, paragraph, number: int, text: str, kind: str = "footnote") -> None:
+    """A footnote (or endnote) part (python-docx writes none) and a reference to it at the paragraph's end."""
     from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -72,18 +72,18 @@ def _add_footnote(d, paragraph, number: int, text: str) -> None:
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     xml = (
-        f'<w:footnotes {w}>'
-        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
-        '</w:footnote>'
-        f'<w:footnote w:id="{number}"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t>'
-        '</w:r></w:p></w:footnote></w:footnotes>'
+        f'<w:{kind}s {w}>'
+        f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+        f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+        f'</w:{kind}>'
+        f'<w:{kind} w:id="{number}"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t>'
+        f'</w:r></w:p></w:{kind}></w:{kind}s>'
     )
-    part = Part(PackURI("/word/footnotes.xml"),
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+    part = Part(PackURI(f"/word/{kind}s.xml"),
+                f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml",
                 xml.encode(), d.part.package)
-    d.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
-    paragraph._p.append(parse_xml(f'<w:r {w}><w:footnoteReference w:id="{number}"/></w:r>'))
+    d.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES if kind == "footnote" else RELATIONSHIP_TYPE.ENDNOTES)
+    paragraph._p.append(parse_xml(f'<w:r {w}><w:{kind}Reference w:id="{number}"/></w:r>'))
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +190,91 @@ def test_word_document_headings_tables_lists_and_tracked_deletions(indexed):
     assert "take most of the money." in text and "money.1" not in text
 
 
+def test_word_endnotes_tracked_insertions_and_a_meaningful_title_property(tmp_path):
+    """Endnotes are notes as footnotes are (Word numbers them i, ii, ... unless told otherwise); text a
+    reviewer inserted is the document's text; a title set in the properties wins over the Title style;
+    numbered list items keep their numbers."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    d.core_properties.title = "Talent Programs in Three Provinces"
+    d.core_properties.author = "Grace Hopper"
+    d.add_paragraph("Draft for comment", style="Title")
+    d.add_heading("Recruitment", level=1)
+    p = d.add_paragraph("Returning engineers receive housing. ")
+    inserted = p.add_run("Reviewers added that laboratories follow them.")
+    wrapper = OxmlElement("w:ins")
+    wrapper.set(qn("w:id"), "2")
+    wrapper.set(qn("w:author"), "Reviewer")
+    inserted._r.addprevious(wrapper)
+    wrapper.append(inserted._r)
+    cited = d.add_paragraph("Municipal grants matter most.")
+    _add_footnote(d, cited, 1, "Municipal budget reports for 2021.", kind="endnote")
+    for step in ("Fund the laboratories.", "Train the engineers."):
+        d.add_paragraph(step, style="List Number")
+    d.add_paragraph("Housing comes first.", style="List Bullet")
+    d.add_paragraph("Build the housing.", style="List Number")
+    d.save(str(tmp_path / "talent.docx"))
+    Indexer(tmp_path / "ix").update([tmp_path / "talent.docx"])
+    hits = passages(tmp_path / "ix", "talent")
+    assert {h.title for h in hits} == {"Talent Programs in Three Provinces"}
+    assert all(h.authors == ("Grace Hopper",) for h in hits)
+    text = " ".join(h.text for h in hits if h.kind != "notes")
+    assert "Returning engineers receive housing. Reviewers added that laboratories follow them." in text
+    assert [h.text for h in hits if h.kind == "notes"] == ["i Municipal budget reports for 2021."]
+    assert "most." in text and "most.i" not in text
+    assert " ".join(text.split()).endswith(  # numbered as Word prints them, the bullet a list item as it is
+        "1. Fund the laboratories. 2. Train the engineers. Housing comes first. 3. Build the housing.")
+    with Searcher(tmp_path / "ix") as s:
+        assert [h.kind for h in s.search('"municipal budget reports"')] == ["notes"]
+
+
+def _text_box(paragraph, text: str) -> None:
+    """A drawing holding a text box, in the paragraph, as Word writes it (with its VML fallback copy)."""
+    from docx.oxml import parse_xml
+
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    content = f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+    paragraph._p.append(parse_xml(
+        f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>'
+        f'<a:graphicData><wps:wsp><wps:txbx>{content}</wps:txbx></wps:wsp></a:graphicData></a:graphic>'
+        f'</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{content}</v:textbox>'
+        f'</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+
+
+def test_word_text_boxes_are_sidebars_or_dropped_pull_quotes_and_content_controls_are_read(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.add_paragraph("Provincial Funds", style="Title")
+    d.add_heading("Why the provinces compete", level=1)
+    first = d.add_paragraph("Provinces court chip makers with grants. ")
+    _text_box(first, SIDEBAR_TEXT)
+    first.add_run(PULL_QUOTE_SENTENCE)
+    second = d.add_paragraph("Housing follows the laboratories.")
+    _text_box(second, PULL_QUOTE_SENTENCE)
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d.element.body.insert(len(d.element.body) - 1, parse_xml(
+        f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>Talent programs pay for returning engineers.</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>'))
+    d.save(str(tmp_path / "boxes.docx"))
+    Indexer(tmp_path / "ix").update([tmp_path / "boxes.docx"])
+    hits = passages(tmp_path / "ix", "boxes")
+    body = " ".join(" ".join(h.text for h in hits if h.kind == "body").split())
+    assert f"Provinces court chip makers with grants. {PULL_QUOTE_SENTENCE}" in body
+    assert "Housing follows the laboratories. Talent programs pay for returning engineers." in body
+    assert [h.text for h in hits if h.kind == "sidebar"] == [SIDEBAR_TEXT]  # once, out of the sentence it sat in
+    assert sum(h.text.count(PULL_QUOTE_SENTENCE) for h in hits) == 1  # the boxed copy dropped
+
+
 @pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name)
 def test_real_pdfs_on_this_machine_read_like_pdftotext(path, tmp_path):
     """Every word poppler's pdftotext finds is found (running heads and page numbers aside)."""
@@ -265,11 +350,21 @@ def test_every_block_knows_its_printed_page(tmp_path, labelled):
 
 
 def test_pdf_over_the_time_bound_is_skipped_and_the_rest_indexed(reports, tmp_path, monkeypatch):
+    """The bound is CORPUS_SEARCH_PDF_SECONDS for each 100 pages (at least once): a long report is no hang."""
+    from pypdf import PdfReader, PdfWriter
+
     folder, _ = reports
+    writer = PdfWriter()
+    for _ in range(100):
+        for page in PdfReader(str(folder / "provinces.pdf")).pages:
+            writer.add_page(page)
+    with open(tmp_path / "long.pdf", "wb") as fh:
+        writer.write(fh)
     monkeypatch.setenv("CORPUS_SEARCH_PDF_SECONDS", "0.000001")
-    report = Indexer(tmp_path / "ix").update([folder / "provinces.pdf", folder / "draft.docx"])
-    assert [(Path(s.path).name, s.reason) for s in report.skipped] == [
-        ("provinces.pdf", "took longer than 1e-06 s (CORPUS_SEARCH_PDF_SECONDS)")
+    report = Indexer(tmp_path / "ix").update([folder / "provinces.pdf", folder / "draft.docx", tmp_path / "long.pdf"])
+    assert sorted((Path(s.path).name, s.reason) for s in report.skipped) == [
+        ("long.pdf", "took longer than 3e-06 s (CORPUS_SEARCH_PDF_SECONDS: 1e-06 s for each 100 pages)"),
+        ("provinces.pdf", "took longer than 1e-06 s (CORPUS_SEARCH_PDF_SECONDS: 1e-06 s for each 100 pages)"),
     ]
     assert report.added == 1
 
@@ -348,6 +443,43 @@ def test_a_web_page_printed_by_a_browser_loses_its_date_title_url_and_page_count
     doc = build_document(raw)
     assert doc.title == "Provinces Court Investment" and doc.authors == ("Ada Lovelace",)
     assert [(b.section, b.text) for b in doc.blocks] == [(h, p) for h, paragraphs in sections for p in paragraphs]
+
+
+def test_bold_headings_in_body_type_are_sections_and_a_large_unboxed_pull_quote_is_dropped(tmp_path):
+    """Headings found by weight alone (bold, the body's size); a pull quote found by its size alone (no box)."""
+    from reportlab.pdfgen import canvas
+
+    from corpus.readers import read_file
+    from corpus.structure import build_document
+    from tests.pdf_samples import HEIGHT, MARGIN, WIDTH, _wrap_words, prose
+
+    headings = ["Budgets and grants", "Engineers and housing"]
+    paragraphs = [" ".join(prose(k, 5, ligatures=False)) for k in range(4)]
+    paragraphs[1] += " " + PULL_QUOTE_SENTENCE
+    c = canvas.Canvas(str(tmp_path / "weight.pdf"), pagesize=(WIDTH, HEIGHT))
+    y = HEIGHT - 72
+
+    def draw(text: str, font: str, size: float, leading: float, after: float = 0.0) -> None:
+        nonlocal y
+        for line in _wrap_words(text.split(), font, size, WIDTH - 2 * MARGIN):
+            y -= leading
+            c.setFont(font, size)
+            c.drawString(MARGIN, y, line)
+        y -= after
+
+    draw("Provinces at Work", "VeraBd", 20, 24, 10)
+    for h, heading in enumerate(headings):
+        draw(heading, "VeraBd", 10, 21, 3)
+        for paragraph in paragraphs[2 * h : 2 * h + 2]:
+            draw(paragraph, "Vera", 10, 13, 6)
+        if h == 0:
+            draw(PULL_QUOTE_SENTENCE, "VeraIt", 14, 27, 10)
+    c.showPage()
+    c.save()
+    doc = build_document(next(iter(read_file(tmp_path / "weight.pdf"))))
+    assert doc.title == "Provinces at Work"
+    assert [(b.section, b.text) for b in doc.blocks] == [
+        (headings[k // 2], paragraph) for k, paragraph in enumerate(paragraphs)]
 
 
 def test_hits_show_their_page_in_the_library_json_terminal_and_show(indexed):
@@ -433,6 +565,53 @@ def test_meaningful_document_properties_win_over_the_first_page(tmp_path):
     assert (plain.title, plain.authors) == (TITLE, AUTHORS)
 
 
+def test_xmp_metadata_fills_in_what_the_document_information_does_not_say(tmp_path):
+    """A placeholder title and a login in the document information, the real ones in the XMP packet."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    from corpus.readers import read_file
+
+    make_journal_pdf(tmp_path / "plain.pdf")  # information: 'Microsoft Word - draft3.docx' by 'jsmith'
+    writer = PdfWriter(clone_from=PdfReader(str(tmp_path / "plain.pdf")))
+    packet = StreamObject()
+    packet.set_data(
+        b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        b'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Provinces &amp; Chips</rdf:li></rdf:Alt></dc:title>'
+        b'<dc:creator><rdf:Seq><rdf:li>Ada Lovelace</rdf:li><rdf:li>Grace Hopper</rdf:li></rdf:Seq></dc:creator>'
+        b'</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    )
+    packet[NameObject("/Type")] = NameObject("/Metadata")
+    packet[NameObject("/Subtype")] = NameObject("/XML")
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(packet)
+    with open(tmp_path / "xmp.pdf", "wb") as fh:
+        writer.write(fh)
+    raw = next(iter(read_file(tmp_path / "xmp.pdf")))
+    assert (raw.title, raw.authors) == ("Provinces & Chips", ("Ada Lovelace", "Grace Hopper"))
+
+
+def test_a_date_printed_under_the_byline_is_the_date_when_the_properties_give_none(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    from corpus.readers import read_file
+    from corpus.structure import build_document
+    from tests.pdf_samples import make_report_pdf, prose
+
+    sections = [("Why the provinces compete", [" ".join(prose(40 + k, 6, ligatures=False)) for k in range(12)])]
+    make_report_pdf(tmp_path / "dated.pdf", "Provinces Court Investment", "By Ada Lovelace", sections,
+                    "Provinces Report", dateline="Published 10 February 2019")
+    writer = PdfWriter(clone_from=PdfReader(str(tmp_path / "dated.pdf")))
+    writer.metadata = None  # no document information: no CreationDate
+    with open(tmp_path / "undated.pdf", "wb") as fh:
+        writer.write(fh)
+    raw = next(iter(read_file(tmp_path / "undated.pdf")))
+    assert (raw.title, raw.authors, raw.date) == ("Provinces Court Investment", ("Ada Lovelace",), "2019-02-10")
+    doc = build_document(raw)
+    assert [(b.section, b.text) for b in doc.blocks] == [(h, p) for h, paragraphs in sections for p in paragraphs]
+
+
 def test_index_command_on_a_folder_of_reports(reports, tmp_path):
     """`corpus-search index reports/`: the readable files added, each bad PDF skipped with its reason."""
     import json
@@ -454,9 +633,20 @@ def test_index_command_on_a_folder_of_reports(reports, tmp_path):
     assert found.exit_code == 0 and "provinces:" in found.stdout and "draft:" in found.stdout
 
 
-def test_with_jobs_pdfs_are_read_ahead_in_parallel_and_give_the_same_passages(tmp_path):
+def test_with_jobs_pdfs_are_read_ahead_in_parallel_and_give_the_same_passages(tmp_path, monkeypatch):
     """--jobs 2 keeps two PDFs being read at once; the index holds what one process makes."""
     import multiprocessing
+
+    import corpus.pdf
+
+    at_once: dict[int, list[int]] = {1: [], 2: []}
+    collect = corpus.pdf._read_in_child
+
+    def counting(path, doc_id):  # how many reader processes are going when a PDF's text is collected
+        at_once[jobs].append(corpus.pdf.reading_ahead())
+        return collect(path, doc_id)
+
+    monkeypatch.setattr(corpus.pdf, "_read_in_child", counting)
 
     folder = tmp_path / "many"
     folder.mkdir()
@@ -471,3 +661,5 @@ def test_with_jobs_pdfs_are_read_ahead_in_parallel_and_give_the_same_passages(tm
         assert not [p for p in multiprocessing.active_children() if p.name.startswith("Process")]
     assert found[2] == found[1]
     assert {page for _, _, page in found[2]} >= {"1", "11", "21", "31"}
+    assert at_once[1] == [0, 0, 0, 0]  # one process: each PDF read when its turn comes
+    assert at_once[2][:3] == [2, 2, 2] and len(at_once[2]) == 4  # this one and the next, read at once
