@@ -635,7 +635,7 @@ def bench_memory(jobs: int, sizes=MEMORY_SIZES_MB, kinds=MEMORY_KINDS) -> list[d
 
 
 def render_memory(command: str, rows: list[dict], jobs: int, when: str, where: str) -> str:
-    lines = [MEMORY_HEADING, "",
+    lines = [MEMORY_HEADING if jobs > 1 else MEMORY_HEADING + ", one process", "",
              f"`{command}` ({when}; {where}; `corpus-search index DOCUMENT --jobs {jobs}`, one document per run). "
              "Peak resident set of the indexing process and its workers summed (sampled every 20 ms from /proc); "
              "the bound is 500 MB.", "",
@@ -657,8 +657,8 @@ def memory_main(opts, args: list[str]) -> None:
     command = "python benchmarks/speed.py " + " ".join(args)
     section = render_memory(command, rows, jobs, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), machine())
     print(section)
-    if not opts.no_write:
-        write_results(section, MEMORY_HEADING)
+    if not opts.no_write:  # one table per number of processes
+        write_results(section, MEMORY_HEADING if jobs > 1 else MEMORY_HEADING + ", one process")
         print(f"written to {RESULTS.relative_to(ROOT)}", file=sys.stderr)
 
 
