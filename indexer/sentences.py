@@ -36,9 +36,9 @@ SpanSplitter = Callable[[str], list[tuple[int, int]]]
 
 def train_punkt(texts: Iterable[str]):
     """Punkt parameters learnt from up to TRAINING_CHARS of `texts`."""
-    from .nltk_internals import FastLanguageVars, FastToken, load_punkt
+    from .nltk_internals import FastTrainer
 
-    trainer = load_punkt().PunktTrainer(lang_vars=FastLanguageVars(), token_cls=FastToken)
+    trainer = FastTrainer()
     seen = 0
     for text in texts:
         text = text[: TRAINING_CHARS - seen]  # a single huge file must not be learnt whole
