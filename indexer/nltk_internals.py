@@ -24,7 +24,8 @@ import os
 import re
 import sys
 from collections import Counter
-from itertools import compress
+from itertools import compress, repeat
+from typing import Iterator
 
 
 _loaded = None
@@ -401,6 +402,154 @@ class FastTrainer(_punkt.PunktTrainer):
             if ((all_collocs or (abbrev_collocs and abbr) or (sentbreak and number_or_initial))
                     and _NON_PUNCT.search(first_type) and _NON_PUNCT.search(second_type)):
                 self._collocation_fdist[(first_no_period, ortho_type[second])] += 1
+
+
+_WHITESPACE = " \t\n\r\x0b\x0c"  # (string.whitespace, as Punkt's last-whitespace search has it)
+
+
+class FastSentenceTokenizer(_punkt.PunktSentenceTokenizer):
+    """NLTK's PunktSentenceTokenizer deciding each candidate break without token objects: the same spans.
+
+    `span_tokenize` asks `text_contains_sentbreak` of every "word. Next"
+    context around a period, question or exclamation mark.  Here that
+    question is answered as NLTK's first and second annotation passes do
+    (the orthographic, collocation and sentence-starter heuristics), from
+    what each word alone gives, worked out once per word.  tests/test_chunk.py
+    compares the spans with NLTK's tokenizer.
+    """
+
+    _MAX_WORDS = 200_000  # words remembered (then forgotten at once): a bound on memory, not a tuning
+
+    def __init__(self, params):
+        super().__init__(params, lang_vars=FastLanguageVars(), token_cls=FastToken)
+        self._find_words = self._lang_vars._word_tokenizer_re().findall
+        self._words: dict[str, tuple] = {}
+        self._ortho_lc, self._ortho_uc = _punkt._ORTHO_LC, _punkt._ORTHO_UC
+        self._ortho_mid_uc, self._ortho_beg_lc = _punkt._ORTHO_MID_UC, _punkt._ORTHO_BEG_LC
+
+    def span_tokenize(self, text: str, realign_boundaries: bool = True) -> Iterator[tuple[int, int]]:
+        """The (start, end) of each sentence of `text`: NLTK's `span_tokenize`, its generators made one loop."""
+        if not realign_boundaries:
+            return super().span_tokenize(text, realign_boundaries)
+        return iter(self._realigned(text, self._slices(text)))
+
+    def _slices(self, text: str) -> list[tuple[int, int]]:
+        """NLTK's `_slices_from_text` over its `_match_potential_end_contexts`."""
+        slices = []
+        last_break = 0
+        contains_sentbreak = self.text_contains_sentbreak
+
+        def consider(match, word_start: int, word_end: int) -> None:
+            nonlocal last_break
+            if contains_sentbreak(text[word_start:word_end] + match.group() + match.group("after_tok")):
+                slices.append((last_break, match.end()))
+                last_break = match.start("next_tok") if match.group("next_tok") else match.end()
+
+        previous_match = None
+        previous_start = previous_stop = 0
+        for match in self._lang_vars.period_context_re().finditer(text):
+            start = match.start()
+            # The word before the match: from the last whitespace since the previous word.
+            space = max(map(text.rfind, _WHITESPACE, repeat(previous_stop), repeat(start)))
+            word_start = space + 1 if space > previous_stop else previous_start
+            if previous_match and previous_stop <= word_start:  # (overlapping matches: the last one counts)
+                consider(previous_match, previous_start, previous_stop)
+            previous_match, previous_start, previous_stop = match, word_start, start
+        if previous_match:
+            consider(previous_match, previous_start, previous_stop)
+        slices.append((last_break, len(text.rstrip())))
+        return slices
+
+    def _realigned(self, text: str, slices: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """NLTK's `_realign_boundaries`: closing punctuation after a break goes with the sentence before."""
+        realign_match = self._lang_vars.re_boundary_realignment.match
+        spans = []
+        realign = 0
+        for (start, stop), following in zip(slices, slices[1:] + [None]):
+            start += realign
+            if following is None:
+                if text[start:stop]:
+                    spans.append((start, stop))
+                continue
+            m = realign_match(text[following[0]:following[1]])
+            if m:
+                spans.append((start, following[0] + len(m.group(0).rstrip())))
+                realign = m.end()
+            else:
+                realign = 0
+                if text[start:stop]:
+                    spans.append((start, stop))
+        return spans
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        """Whether a word of `text` other than its last ends a sentence (as NLTK's method decides)."""
+        words = []
+        for line in text.split("\n"):
+            words += self._find_words(line)
+        known = self._words
+        if len(known) > self._MAX_WORDS:
+            known.clear()
+        infos = []
+        for word in words:
+            info = known.get(word)
+            if info is None:
+                info = known[word] = self._first_pass_of(word)
+            infos.append(info)
+        return any(self._breaks_after(infos[n], infos[n + 1]) for n in range(len(infos) - 1))
+
+    def _first_pass_of(self, word: str) -> tuple:
+        """What Punkt's token and first pass give `word`: (type without period, type without sentence
+        period, period final, sentence break, abbreviation or ellipsis, initial, number, first upper,
+        first lower, punctuation)."""
+        typ = _NUMERIC.sub("##number##", word.lower())
+        no_period = typ[:-1] if len(typ) > 1 and typ[-1] == "." else typ
+        sentbreak = abbr_or_ellipsis = False
+        if word in self._lang_vars.sent_end_chars:
+            sentbreak = True
+        elif _ELLIPSIS.match(word):
+            abbr_or_ellipsis = True
+        elif word.endswith(".") and not word.endswith(".."):
+            stem = word[:-1].lower()
+            abbrev_types = self._params.abbrev_types
+            abbr_or_ellipsis = stem in abbrev_types or stem.split("-")[-1] in abbrev_types
+            sentbreak = not abbr_or_ellipsis
+        return (no_period, no_period if sentbreak else typ, word.endswith("."), sentbreak, abbr_or_ellipsis,
+                bool(_INITIAL.match(word)), typ.startswith("##number##"), word[0].isupper(), word[0].islower(),
+                word in self.PUNCTUATION)
+
+    def _breaks_after(self, first: tuple, second: tuple) -> bool:
+        """NLTK's second pass on a pair of words: whether the first ends a sentence."""
+        no_period, _, period_final, sentbreak, abbr_or_ellipsis, initial, _, _, _, _ = first
+        if not period_final:
+            return sentbreak
+        next_type, first_upper = second[1], second[7]
+        params = self._params
+        if (no_period, next_type) in params.collocations:  # the collocation heuristic
+            return False
+        if abbr_or_ellipsis and not initial:  # an abbreviation that also ends a sentence?
+            if self._starts_sentence(second) is True:
+                return True
+            if first_upper and next_type in params.sent_starters:
+                return True
+        if initial or no_period == "##number##":  # an initial or ordinal that does not?
+            starts = self._starts_sentence(second)
+            if starts is False:
+                return False
+            if (starts == "unknown" and initial and first_upper
+                    and not params.ortho_context.get(next_type, 0) & self._ortho_lc):
+                return False
+        return sentbreak
+
+    def _starts_sentence(self, word: tuple) -> bool | str:
+        """NLTK's orthographic heuristic: True, False or "unknown"."""
+        if word[9]:
+            return False
+        context = self._params.ortho_context.get(word[1], 0)
+        if word[7] and context & self._ortho_lc and not context & self._ortho_mid_uc:
+            return True
+        if word[8] and (context & self._ortho_uc or not context & self._ortho_beg_lc):
+            return False
+        return "unknown"
 
 
 # What FastToken sets on a token: Punkt's token must have a slot for each.

@@ -103,9 +103,9 @@ class _ParamsUnpickler(pickle.Unpickler):
 
 def span_splitter(params) -> SpanSplitter:
     """A function giving the (start, end) character spans of the sentences of a text."""
-    from .nltk_internals import FastLanguageVars, FastToken, load_punkt
+    from .nltk_internals import FastSentenceTokenizer
 
-    tokenizer = load_punkt().PunktSentenceTokenizer(params, lang_vars=FastLanguageVars(), token_cls=FastToken)
+    tokenizer = FastSentenceTokenizer(params)
 
     def spans(text: str) -> list[tuple[int, int]]:
         return list(tokenizer.span_tokenize(text))

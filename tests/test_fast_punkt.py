@@ -1,9 +1,10 @@
-"""Our Punkt trainer (indexer.nltk_internals.FastTrainer) learns exactly the parameters NLTK's PunktTrainer learns.
+"""Our Punkt (indexer.nltk_internals.FastTrainer, FastSentenceTokenizer) learns NLTK's parameters and finds its spans.
 
-The reference is NLTK's own trainer from the same copy of Punkt's module
-(with the `re` patterns that tests/test_chunk.py's slow test proves equal
-to NLTK's whole), fed the same texts one `train(text, finalize=False)` at a
-time, as `indexer.sentences.train_punkt` feeds them.
+The reference is NLTK's own trainer and tokenizer from the same copy of
+Punkt's module (with the `re` patterns that tests/test_chunk.py's slow test
+proves equal to NLTK's whole), fed the same texts: one
+`train(text, finalize=False)` at a time, as `indexer.sentences.train_punkt`
+feeds them, and `span_tokenize` on each text.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from hypothesis import strategies as st
 
 from corpus.catalog import bundled_corpus_dir
 from corpus.clean import clean_text
-from indexer.nltk_internals import FastLanguageVars, FastToken, FastTrainer, load_punkt, params_to_data
+from indexer.nltk_internals import (FastLanguageVars, FastSentenceTokenizer, FastToken, FastTrainer, load_punkt,
+                                   params_to_data)
 
 REPO = Path(__file__).resolve().parent.parent
 SCIFACT = Path(os.environ.get("CORPUS_SEARCH_EVAL") or REPO.parent / "shared" / "eval") / "scifact" / "corpus.jsonl.gz"
@@ -48,10 +50,27 @@ def assert_same_parameters(texts: list[str]) -> dict:
     return theirs
 
 
-def test_same_parameters_on_the_bundled_corpus():
-    texts = [clean_text(p.read_text(encoding="utf-8")) for p in sorted(bundled_corpus_dir().glob("*.txt"))]
-    learnt = assert_same_parameters(texts)
+def assert_same_spans(params, texts: list[str]) -> None:
+    theirs = load_punkt().PunktSentenceTokenizer(params, lang_vars=FastLanguageVars(), token_cls=FastToken)
+    ours = FastSentenceTokenizer(params)
+    for text in texts:
+        assert list(ours.span_tokenize(text)) == list(theirs.span_tokenize(text)), text[:200]
+
+
+BUNDLED = [clean_text(p.read_text(encoding="utf-8")) for p in sorted(bundled_corpus_dir().glob("*.txt"))]
+
+
+def trained(texts: list[str]):
+    trainer = FastTrainer()
+    for text in texts:
+        trainer.train(text, finalize=False)
+    return trainer.get_params()
+
+
+def test_same_parameters_and_spans_on_the_bundled_corpus():
+    learnt = assert_same_parameters(BUNDLED)
     assert learnt["abbrev_types"] and learnt["ortho_context"] and learnt["sent_starters"]
+    assert_same_spans(trained(BUNDLED), BUNDLED)
 
 
 def test_same_parameters_on_scifact():
@@ -67,6 +86,7 @@ def test_same_parameters_on_scifact():
                 break
     learnt = assert_same_parameters(texts)
     assert learnt["collocations"] and learnt["sent_starters"]
+    assert_same_spans(trained(texts), texts)
 
 
 # Words that exercise every rule: abbreviations known and rare, initials,
@@ -93,9 +113,11 @@ def scifact_like(seed: int, count: int) -> list[str]:
     return texts
 
 
-def test_same_parameters_on_abstract_like_text():
+def test_same_parameters_and_spans_on_abstract_like_text():
     for seed in range(5):
-        assert_same_parameters(scifact_like(seed, 150))
+        texts = scifact_like(seed, 150)
+        assert_same_parameters(texts)
+        assert_same_spans(trained(texts), texts)
 
 
 TEXTS = st.lists(
@@ -116,3 +138,20 @@ def test_same_parameters_on_generated_text(texts):
 @given(st.lists(st.text(max_size=80), max_size=6))
 def test_same_parameters_on_any_text(texts):
     assert_same_parameters(texts)
+
+
+# Parameters with abbreviations, collocations, sentence starters and
+# orthographic contexts to split generated text with.
+LEARNT = trained(BUNDLED + scifact_like(7, 300))
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS)
+def test_same_spans_on_generated_text(texts):
+    assert_same_spans(LEARNT, texts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_same_spans_on_any_text(text):
+    assert_same_spans(LEARNT, [text])
