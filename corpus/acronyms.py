@@ -40,6 +40,10 @@ _PAREN = re.compile(r"\(([^()]{1,120})\)")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 # Where a sentence or clause ends before a long form: the long form starts after it.
 _BREAK = re.compile(r"[.;:!?()\[\]{}]\s|[;:()\[\]{}]")
+# The last of them: whether a break starts at a place depends on that place
+# alone, so the last match of `_BREAK` is the one starting furthest right,
+# found by backing off from the end (a few characters, not the whole text).
+_LAST_BREAK = re.compile(r"(?s:.*)(?:" + _BREAK.pattern + ")")
 
 
 @dataclass(frozen=True)
@@ -99,11 +103,11 @@ def find_definitions(text: str) -> list[Definition]:
     """Every acronym definition in `text`, in order: `long form (SF)` and `SF (long form)`."""
     found = []
     for match in _PAREN.finditer(text):
-        inside = " ".join(unicodedata.normalize("NFKC", match.group(1)).split())
+        inside = " ".join(_nfkc(match.group(1)).split())
         start = match.start()
-        before = unicodedata.normalize("NFKC", text[max(0, start - 400):start])  # (ligatures: "ﬁ")
-        breaks = list(_BREAK.finditer(before))
-        clause = before[breaks[-1].end():] if breaks else before
+        before = _nfkc(text[max(0, start - 400):start])  # (ligatures: "ﬁ")
+        last_break = _LAST_BREAK.match(before)
+        clause = before[last_break.end():] if last_break else before
         candidate = re.split(r"[;,]\s", inside)[0].strip()
         if is_short_form(candidate) and clause.strip():
             long = long_form_for(candidate, clause)
@@ -118,6 +122,10 @@ def find_definitions(text: str) -> list[Definition]:
             if long and long == " ".join(_WORD.findall(inside)):
                 found.append(Definition(previous[-1], long))
     return found
+
+
+def _nfkc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)  # (ASCII is its own NFKC)
 
 
 def long_form_key(long: str) -> str:

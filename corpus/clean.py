@@ -40,9 +40,14 @@ _BLANKS = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]{2,}|[\t\u00a0\u2002-\u200b
 _TRAILING_BLANKS = re.compile(r" +\n")
 
 
+# (A text with neither two spaces in a row nor any other blank has nothing for _BLANKS.)
+_ODD_BLANK = re.compile(r"[\t\u00a0\u2002-\u200b\u3000]")
+
+
 def collapse_spaces(text: str) -> str:
     """Tabs and runs of spaces become one space; a line keeps at most one leading blank."""
-    text = _BLANKS.sub(" ", text)
+    if "  " in text or "\t" in text or not text.isascii() and _ODD_BLANK.search(text):
+        text = _BLANKS.sub(" ", text)
     if " \n" in text:
         text = _TRAILING_BLANKS.sub("\n", text)
     return text.rstrip(" ")
@@ -112,11 +117,14 @@ def drop_footnote_markers(text: str) -> str:
     Only for text exported from a PDF (structure decides): elsewhere a digit
     after a word is part of it ('httplib2', 'IPv6').
     """
-    notes = {int(m.group().strip("[]")) for m in _BRACKET_NOTE.finditer(text)} if "[" in text else set()
-    notes.update(int(m.group()) for m in _GLUED_NOTE.finditer(text))
-    if "[" in text:
+    brackets = "[" in text
+    notes = {int(m.group().strip("[]")) for m in _BRACKET_NOTE.finditer(text)} if brackets else set()
+    glued = [int(m.group()) for m in _GLUED_NOTE.finditer(text)]
+    notes.update(glued)
+    if brackets:
         text = _BRACKET_NOTE.sub("", text)
-    text = _GLUED_NOTE.sub("", text)
+    if glued or brackets:  # (none found, and no bracket taken out to glue one: nothing to take out)
+        text = _GLUED_NOTE.sub("", text)
     text = _drop_numbers_glued_to_words(text, notes)
     text = _LOOSE_NOTE.sub("", text)
     return _ASIDE_MARK.sub("", text) if "*" in text else text

@@ -54,6 +54,8 @@ def drop_title_lines(lines: list[str], title: str) -> list[str]:
         return lines
     kept = list(lines)
     while kept:
+        if _words_longer_than(kept[0], len(title_words)):  # (an abstract on one line: not its title)
+            break
         first = " ".join(words_of(kept[0]))
         if len(first.split()) >= 2 and f" {first} " in f" {title_words} ":
             kept.pop(0)
@@ -62,6 +64,15 @@ def drop_title_lines(lines: list[str], title: str) -> list[str]:
         else:
             break
     return kept
+
+
+def _words_longer_than(line: str, size: int) -> bool:
+    """Whether `" ".join(words_of(line))` is longer than `size`, told from the line's start.
+
+    The words of a start of the line are its first words (the last perhaps
+    cut short): if they are longer, so are all.
+    """
+    return len(" ".join(words_of(line[: 2 * size + 64]))) > size
 
 
 def _section_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> list[Block]:

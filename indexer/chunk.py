@@ -62,11 +62,52 @@ class Passage:
     def sentence_keys(self) -> tuple[str, ...]:
         return sentence_keys(self.text, self.sentences)
 
+    def fingerprints(self) -> tuple[str, tuple[str, ...]]:
+        """(`text_hash`, `sentence_keys`), the text's words found once where they can be."""
+        words_of = [_words(self.text[s:e]) for s, e in self.sentences]
+        if _sentences_hold_every_word(self.text, self.sentences):
+            words = list(itertools.chain.from_iterable(words_of))
+        else:
+            words = _words(self.text)
+        return _fingerprint(words), _keys(words_of)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _fingerprint(words: list[str]) -> str:
+    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:16]
+
 
 def text_fingerprint(text: str) -> str:
     """The same words in the same order give the same fingerprint (case and spacing aside)."""
-    normal = " ".join(re.findall(r"\w+", text.lower()))
-    return hashlib.sha1(normal.encode("utf-8")).hexdigest()[:16]
+    return _fingerprint(_words(text))
+
+
+def _sentences_hold_every_word(text: str, spans) -> bool:
+    """Whether the words of `text` are those of its sentences one after the other.
+
+    So when the sentences are in order, cut no word, and leave out no word
+    character, and lowercasing changes no length and depends on no
+    neighbour (ASCII text): a sentence's lowercased words are then the
+    whole text's, between its ends.
+    """
+    if not text.isascii():
+        return False
+    at = 0
+    for s, e in spans:
+        if s < at or e < s or _WORD.search(text, at, s) or _cuts_a_word(text, s) or _cuts_a_word(text, e):
+            return False
+        at = e
+    return not _WORD.search(text, at)
+
+
+def _cuts_a_word(text: str, at: int) -> bool:
+    return 0 < at < len(text) and _WORD.fullmatch(text, at - 1, at + 1) is not None
 
 
 # Sentences shorter than this are too common ("Thank you.") to identify a passage.
@@ -79,11 +120,12 @@ def sentence_keys(text: str, spans: tuple[tuple[int, int], ...] | list) -> tuple
     Two extractions of one article chunk differently, but their sentences are
     the same words: passages that share most sentence keys are one passage.
     """
-    keys = []
-    for s, e in spans:
-        words = re.findall(r"\w+", text[s:e].lower())
-        if len(words) >= MIN_KEY_WORDS:
-            keys.append(hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:12])
+    return _keys([_words(text[s:e]) for s, e in spans])
+
+
+def _keys(words_of: list[list[str]]) -> tuple[str, ...]:
+    keys = [hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:12]
+            for words in words_of if len(words) >= MIN_KEY_WORDS]
     return tuple(dict.fromkeys(keys))
 
 

@@ -6,7 +6,7 @@ deleted with the document's passages by the same Whoosh commits.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 
 from corpus.model import ANSWER, BIO, Document
 
@@ -41,7 +41,9 @@ def article_bylines(doc: Document) -> dict[str, list[str]]:
 
 def document_meta(doc: Document, key: str, fmt: str) -> dict:
     """The stored record of `doc`, read from the file recorded as `key` in format `fmt`."""
-    publication = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(doc.publication).items() if v}
+    # (Its fields are strings and tuples of strings: read one by one, not deep-copied by `asdict`.)
+    publication = {f.name: (list(v) if isinstance(v, tuple) else v)
+                   for f in fields(doc.publication) if (v := getattr(doc.publication, f.name))}
     meta = {
         "title": doc.title,
         "authors": list(doc.authors),

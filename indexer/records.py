@@ -67,6 +67,7 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
 def passage_record(p: Passage, key: str) -> dict:
     """The Whoosh fields of passage `p` of the file recorded as `key` (see `indexer.schema`)."""
     names = [a for a in p.authors if a]
+    text_hash, sentence_keys = p.fingerprints()
     return {
         "id": p.id,
         "document": p.document,
@@ -85,8 +86,8 @@ def passage_record(p: Passage, key: str) -> dict:
         "start": p.start,
         "end": p.end,
         "sentences": [list(s) for s in p.sentences],
-        "text_hash": p.text_hash,
-        "sentence_keys": " ".join(p.sentence_keys),
+        "text_hash": text_hash,
+        "sentence_keys": " ".join(sentence_keys),
     }
 
 

@@ -7,6 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from corpus.acronyms import consistent_table, count_definitions, find_definitions
@@ -239,3 +241,14 @@ def test_a_json_lines_file_keeps_the_definitions_of_its_records_as_they_change(t
     Indexer(index_dir).update()
     with Searcher(index_dir) as s:
         assert {h.document for h in s.search("NDRC")} == {"b"} and s.expansions("NDRC") == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab.;:!?()[]{} \n\t\u3000")), max_size=40))
+def test_the_clause_before_a_parenthesis_starts_after_the_last_break(text):
+    """find_definitions finds the last break by backing off from the end: the last of all the breaks."""
+    from corpus import acronyms
+
+    breaks = list(acronyms._BREAK.finditer(text))
+    last = acronyms._LAST_BREAK.match(text)
+    assert (last.end() if last else None) == (breaks[-1].end() if breaks else None)

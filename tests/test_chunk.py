@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from corpus.catalog import bundled_corpus_dir
 from corpus.model import Block, Document
-from indexer.chunk import BLOCK_JOINER, MAX_WORDS, chunk_document, text_fingerprint
+from indexer.chunk import BLOCK_JOINER, MAX_WORDS, Passage, chunk_document, text_fingerprint
 from indexer.sentences import span_splitter, train_punkt
 from conftest import run_fresh_python
 
@@ -182,3 +182,51 @@ def test_words_are_cut_at_spaces_and_clauses_at_clause_marks():
     passages = list(chunk_document(_doc(Block(text=chinese, section="", kind="body")), SPLIT))
     assert all(p.text.endswith("，") for p in passages[:-1])
     assert max(len(p.text) for p in passages) <= MAX_PASSAGE_CHARS
+
+
+# ---- a passage's fingerprints, its words found once -------------------------------
+
+def _spans_within(text_cuts_tiled):
+    text, cuts, tiled = text_cuts_tiled
+    points = sorted(min(c, len(text)) for c in cuts)
+    if tiled:  # sentences end to end
+        return text, list(zip(points, points[1:]))
+    return text, list(zip(points[::2], points[1::2]))
+
+
+FINGERPRINTED = st.tuples(
+    st.text(alphabet=st.sampled_from(list("ab Z9_.,'\n\u00e9\u0130\u03a3")), max_size=60),
+    st.lists(st.integers(0, 60), max_size=12),
+    st.booleans(),
+).map(_spans_within)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FINGERPRINTED, st.booleans())
+@example(("ab cd", [(0, 1), (1, 5)]), False)  # a word cut in two
+@example(("\u0391\u03a3'\u0391 bb", [(0, 2), (2, 7)]), False)  # a final sigma only in the sentence
+def test_a_passages_fingerprints_are_those_of_its_text_and_sentences(text_and_spans, shuffled):
+    """`Passage.fingerprints` (one pass over the words where the sentences hold them all) as written out here."""
+    import hashlib
+
+    text, spans = text_and_spans
+    if shuffled:
+        spans = spans[::-1]  # (out of order: the words are found afresh)
+    passage = Passage(id="d:1", document="d", path="d.txt", ordinal=1, title="", authors=(), section="",
+                      kind="body", text=text, start=0, end=len(text), sentences=tuple(spans))
+    expected_hash = hashlib.sha1(" ".join(re.findall(r"\w+", text.lower())).encode("utf-8")).hexdigest()[:16]
+    keys = []
+    for s, e in spans:
+        words = re.findall(r"\w+", text[s:e].lower())
+        if len(words) >= 6:
+            keys.append(hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:12])
+    assert passage.fingerprints() == (expected_hash, tuple(dict.fromkeys(keys)))
+    assert passage.fingerprints() == (passage.text_hash, passage.sentence_keys)
+
+
+def test_the_fingerprints_of_seed_passages_take_the_short_way():
+    """(The sentences of ordinary ASCII prose hold all its words, so they are found once.)"""
+    from indexer.chunk import _sentences_hold_every_word
+
+    text = "Export controls tightened in 2022. Firms in the U.K. and Japan followed, said Dr. Smith."
+    assert _sentences_hold_every_word(text, SPLIT(text))

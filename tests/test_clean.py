@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from corpus.clean import (
@@ -188,3 +188,40 @@ def test_in_text_that_is_no_export_only_a_number_at_a_page_break_is_a_page_numbe
     assert drop_page_numbers_at_breaks(text) == "ends here.\n\fThe answer is\n42\nand more.\n\fiv\nLast page."
     assert clean_text("The answer is\n42\nand the co-\noperation.", exported=False) == (
         "The answer is\n42\nand the co-\noperation.")
+
+
+# ---- the shortcuts change nothing ------------------------------------------------
+# collapse_spaces skips its pattern on a text with nothing for it, and
+# drop_footnote_markers skips taking out glued notes when it found none: the
+# results are those of always applying the patterns (written out here).
+
+BLANKY = st.text(alphabet=st.sampled_from(list("ab. ,;:\n\t\u00a0\u2003\u200b\u3000\u00e9[]12*”’)\"")), max_size=60)
+
+
+def _collapse_always(text: str) -> str:
+    text = re.sub(r"[ \t\u00a0\u2002-\u200b\u3000]{2,}|[\t\u00a0\u2002-\u200b\u3000]", " ", text)
+    return re.sub(r" +\n", "\n", text).rstrip(" ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(BLANKY)
+def test_collapse_spaces_is_its_pattern_applied_everywhere(text):
+    assert collapse_spaces(text) == _collapse_always(text)
+
+
+NOTEY = st.lists(st.sampled_from(["word", "china", ".", ",", ";", "”", "’", ")", "]", "[3]", "[12]", "2", "94",
+                                  "1,000", " ", " ", "\n", "two3", "two", "*", "A2"]), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NOTEY)
+@example("China.[3]2 said")  # (taking out "[3]" glues "2" to "China.")
+def test_footnote_markers_go_as_if_every_pattern_ran(text):
+    from corpus import clean
+
+    notes = {int(m.group().strip("[]")) for m in clean._BRACKET_NOTE.finditer(text)}
+    notes.update(int(m.group()) for m in clean._GLUED_NOTE.finditer(text))
+    expected = clean._GLUED_NOTE.sub("", clean._BRACKET_NOTE.sub("", text))
+    expected = clean._drop_numbers_glued_to_words(expected, notes)
+    expected = clean._ASIDE_MARK.sub("", clean._LOOSE_NOTE.sub("", expected))
+    assert drop_footnote_markers(text) == expected

@@ -11,7 +11,7 @@ from corpus.asides import drop_pull_quotes, find_pull_quote_lines
 from corpus.catalog import bundled_corpus_dir
 from corpus.clean import drop_web_boilerplate
 from corpus.model import ANSWER, BIO, BODY, KINDS, NOTES, QUESTION, SIDEBAR, RawDocument
-from corpus.structure import build_document
+from corpus.structure import build_document, drop_title_lines
 
 VOLUME, LOCAL, CNAS, SELF_RELIANCE, MEASURING = (
     "000_5c84af78ccbbd290",
@@ -463,3 +463,24 @@ def test_corpus_package_keeps_to_its_side_of_the_arrows():
         assert not imported & {"nltk", "whoosh", "click"}, module.name
         if module.name != "html.py":
             assert "bs4" not in imported, module.name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Z-'’.\u0130\u03a3")), max_size=40),
+       st.text(alphabet=st.sampled_from(list("ab Z-'’.\u0130\u03a3")), max_size=200), st.integers(0, 40))
+def test_title_lines_go_as_when_every_line_is_read_whole(title, line, cut):
+    """drop_title_lines stops at a line whose start already has more words than the title: the same lines go."""
+    from corpus.lines import words_of
+
+    title_words = " ".join(words_of(title))
+    lines = [title[cut:], title[:cut], "", line, line + " more", "Body text."]
+    kept = list(lines)
+    while title_words and kept:  # (the rule, each line read whole)
+        first = " ".join(words_of(kept[0]))
+        if len(first.split()) >= 2 and f" {first} " in f" {title_words} ":
+            kept.pop(0)
+        elif not kept[0].strip():
+            kept.pop(0)
+        else:
+            break
+    assert drop_title_lines(lines, title) == kept
