@@ -148,7 +148,7 @@ class QueryReader:
     def _parse(self, cleaned: str, typed: str, parser):
         try:
             parsed = parser.parse(cleaned)
-            parsed = _limit_fuzziness(_exclude_negations(parsed))
+            parsed = _phrases_as_words(_limit_fuzziness(_exclude_negations(parsed)), parser.schema)
         except Exception as exc:  # Whoosh's parser fails in many ways on odd input
             raise BadQuery(
                 f"cannot understand the query {_shown(typed)} ({exc.__class__.__name__}); "
@@ -250,6 +250,22 @@ def _limit_fuzziness(node):
         return node
     if not node.is_leaf():
         return node.apply(_limit_fuzziness)
+    return node
+
+
+def _phrases_as_words(node, schema):
+    """A phrase on a field that keeps no word positions (`author:"Ada Lovelace"`) as all of its words
+    (Whoosh would refuse it: "Phrase search: 'author' field has no positions")."""
+    from whoosh import query as q
+
+    if isinstance(node, q.Phrase):
+        field = schema[node.fieldname] if node.fieldname in schema else None
+        if field is not None and not field.format.supports("positions"):
+            words = [q.Term(node.fieldname, word) for word in node.words]
+            return q.And(words, boost=node.boost) if len(words) > 1 else words[0] if words else q.NullQuery
+        return node
+    if not node.is_leaf():
+        return node.apply(lambda child: _phrases_as_words(child, schema))
     return node
 
 

@@ -244,6 +244,16 @@ def test_flipped_bits_in_any_whoosh_file_are_reported_as_damage_by_every_command
         assert_damaged(run_cli(*COMMANDS[command], "--index", index_dir), index_dir)
 
 
+def test_serve_refuses_a_damaged_index_before_it_listens(pristine, tmp_path):
+    pytest.importorskip("starlette")
+    rng = random.Random("flip-serve")
+    for trial in range(20):
+        index_dir = tmp_path / f"ix{trial}"
+        shutil.copytree(pristine, index_dir)
+        _flip_bits(rng.choice(sorted(p for p in generation(index_dir).iterdir() if p.name != "passages_WRITELOCK")), rng)
+        assert_damaged(run_cli("serve", "--port", "0", "--index", index_dir), index_dir)
+
+
 @pytest.mark.parametrize("name", ["manifest.json", "punkt.json", "acronyms.json", "checksums.json"])
 def test_flipped_bits_in_any_other_file_are_reported_as_damage_by_every_command(pristine, tmp_path, name):
     for command in sorted(COMMANDS):

@@ -166,3 +166,14 @@ def test_a_document_with_text_but_no_passages_is_reported_not_added(tmp_path):
     assert report.added == 1
     assert [s.reason for s in report.skipped] == ["document 'r1' has text but gave no passages "
                                                   "(its cleaning left nothing)"]
+
+
+def test_a_phrase_on_a_field_without_positions_is_its_words_not_a_whoosh_error(tiny_index):
+    """`author:"Ada Lovelace"` gave "cannot run the query ...: Phrase search: 'author' field has no positions",
+    after a note that `author:` had no term."""
+    for query in ('author:"Ada Lovelace"', 'robots author:"ada lovelace"'):
+        result = run_cli("search", query, "--index", tiny_index)
+        assert result.exit_code == 0 and result.stderr == "", (query, result.output)
+        assert "robots-1:1" in result.stdout
+    result = run_cli("search", 'author:"Ada Babbage"', "--index", tiny_index)
+    assert result.exit_code == 1 and "error" not in result.stderr and "no term" not in result.stderr, result.stderr
