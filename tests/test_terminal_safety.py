@@ -103,7 +103,7 @@ def test_documents_outlines_context_and_citations_show_escapes_not_obey_them(hos
 @pytest.mark.parametrize("args", [
     ["search", "tractors", "--author", "\x1b]0;t\x07"], ["search", "tractors", "--document", "\x1b]0;t\x07"],
     ["search", "tractors", "--after", "\x1b]0;t\x07"], ["search", "nothingq\x1b]1337;zzqq\x07here"],
-    ["search", "zz\x1b]1337;qqzz\x07:tractors"], ["show", "\x1b]0;t\x07"], ["show", "evil:\x1b]0;t\x07"],
+    ["search", "qqzz:tractors\x1b]1337;t\x07"], ["show", "\x1b]0;t\x07"], ["show", "evil:\x1b]0;t\x07"],
     ["similar", "\x1b]0;t\x07:1"], ["cite", "\x1b]52;c;ZXZpbA==\x07"], ["documents", "--before", "\x1b]0;t\x07"],
     ["index", "/no/such/\x1b]0;t\x07"]])
 def test_error_messages_echoing_what_was_typed_are_inert(hostile_index, args):
