@@ -105,6 +105,62 @@ def test_a_json_lines_file_with_a_byte_order_mark_keeps_its_first_record(tmp_pat
     assert texts(tmp_path / "ix", "balers") == ["Balers bind the straw."]
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+def _four_formats(ending: str) -> dict[str, str]:
+    """A text, Markdown, HTML and JSON Lines file, each with its own word, lines ended by `ending`."""
+    e = ending
+    return {
+        "report.txt": e.join(["Field Report", "", "Tractors work the fields in the north.", "Harvest comes in autumn.",
+                              "", "Weather", "", "Rain fell on the wheat near the tractors."]) + e,
+        "notes.md": e.join(["# Notes", "", "Combines work the fields in the north.", "Harvest comes in autumn.", "",
+                            "## Weather", "", "Rain fell on the wheat near the combines."]) + e,
+        "page.html": e.join(["<!DOCTYPE html>", "<html><head><title>Page</title></head><body>", "<h1>Page</h1>",
+                             "<p>Balers work the fields", "in the north.</p>", "<h2>Weather</h2>",
+                             "<p>Rain fell on the wheat near the balers.</p>", "</body></html>"]) + e,
+        "records.jsonl": e.join([json.dumps({"_id": "j1", "title": "Drones", "text": "Drones work the fields."}),
+                                 json.dumps({"_id": "j2", "title": "Sprayers", "text": "Sprayers work the fields."})]) + e,
+    }
+
+
+@pytest.mark.parametrize("bom", [False, True], ids=["", "bom"])
+@pytest.mark.parametrize("ending", ["\n", "\r", "\r\n"], ids=["lf", "cr", "crlf"])
+def test_every_format_reads_whole_with_any_line_end_and_a_byte_order_mark(tmp_path, ending, bom):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in _four_formats(ending).items():
+        (docs / name).write_bytes((BOM if bom else b"") + text.encode())
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 5 and not report.skipped and not report.notes, report
+    with Searcher(tmp_path / "ix") as searcher:
+        assert sorted(d.title for d in searcher.documents()) == ["Drones", "Field Report", "Notes", "Page", "Sprayers"]
+        for word in ("tractors", "combines", "balers", "drones", "sprayers"):
+            hits = searcher.search(word)
+            assert hits and all("\r" not in h.text and "\ufeff" not in h.text + h.title for h in hits), (word, hits)
+        for word in ("tractors", "combines", "balers"):  # the second section, after the line ends, too
+            assert any(f"near the {word}." in h.text for h in searcher.search(word)), word
+
+
+@pytest.mark.parametrize("name, content", [
+    ("report.txt.meta.json", '{"authors": ["Ada Lovelace"]}'),
+    ("catalog.json", '{"report.txt": {"authors": ["Ada Lovelace"]}}'),
+    ("catalog.toml", '["report.txt"]\r\nauthors = ["Ada Lovelace"]\r\n'),
+    ("catalog.toml", '["report.txt"]\rauthors = ["Ada Lovelace"]\r'),
+])
+def test_a_sidecar_with_a_byte_order_mark_or_cr_line_ends_is_read(tmp_path, name, content):
+    if name.endswith(".toml"):
+        pytest.importorskip("tomllib")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "report.txt").write_text("Field Report\n\nTractors work the fields.\n")
+    (docs / name).write_bytes(BOM + content.encode())
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 1 and not report.skipped and not report.notes, report
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.search("tractors")[0].authors == ("Ada Lovelace",)
+
+
 @pytest.mark.parametrize("ending", ["\r", "\r\n"])
 def test_cr_and_crlf_line_ends_read_everywhere(tmp_path, ending):
     docs = tmp_path / "docs"
