@@ -178,13 +178,20 @@ def test_cr_and_crlf_line_ends_read_everywhere(tmp_path, ending):
         assert all("\r" not in t for t in found)
 
 
-@pytest.mark.parametrize("name", ["chorus.txt", "chorus.md"])
+@pytest.mark.parametrize("name", ["chorus.txt", "chorus.md", "chorus.html", "chorus.jsonl"])
 def test_a_repeated_short_line_is_kept(tmp_path, name):
     docs = tmp_path / "docs"
     docs.mkdir()
     lines = ["We shall overcome.", "The river runs deep.", "We shall overcome.", "The night is long.",
              "We shall overcome."]
-    (docs / name).write_text(("# Song" if name.endswith(".md") else "Song") + "\n\n" + "\n".join(lines) + "\n")
+    if name.endswith(".html"):
+        body = "".join(f"<p>{line}</p>\n" for line in lines)
+        text = f"<html><head><title>Song</title></head><body><h1>Song</h1>\n{body}</body></html>\n"
+    elif name.endswith(".jsonl"):
+        text = json.dumps({"_id": "song", "title": "Song", "text": "\n".join(lines)}) + "\n"
+    else:
+        text = ("# Song" if name.endswith(".md") else "Song") + "\n\n" + "\n".join(lines) + "\n"
+    (docs / name).write_text(text)
     Indexer(tmp_path / "ix").update([docs])
     assert sum(t.count("We shall overcome.") for t in texts(tmp_path / "ix", "overcome")) == 3
 
@@ -233,3 +240,32 @@ def test_a_phrase_on_a_field_without_positions_is_its_words_not_a_whoosh_error(t
         assert "robots-1:1" in result.stdout
     result = run_cli("search", 'author:"Ada Babbage"', "--index", tiny_index)
     assert result.exit_code == 1 and "error" not in result.stderr and "no term" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_a_repeated_line_of_body_type_is_kept_in_laid_out_documents(tmp_path, kind):
+    """A pull quote in a PDF is a box or large type repeating the body; a chorus in body type is content."""
+    lines = ["We shall overcome.", "The river runs deep and the water is cold today.", "We shall overcome.",
+             "The night is long and the stars are out again.", "We shall overcome."]
+    intro = "This is a song that people sang in the valley for many years, written here as it was sung. " * 3
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    if kind == "pdf":
+        from reportlab.lib.styles import getSampleStyleSheet
+        from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+        styles = getSampleStyleSheet()
+        story = [Paragraph("Song of the River", styles["Title"]), Paragraph(intro, styles["BodyText"])]
+        story += [Paragraph(line, styles["BodyText"]) for line in lines] + [Paragraph(intro, styles["BodyText"])]
+        SimpleDocTemplate(str(docs / "song.pdf")).build(story)
+    else:
+        from docx import Document as WordDocument
+
+        word = WordDocument()
+        word.add_heading("Song of the River", 0)
+        for paragraph in [intro, *lines, intro]:
+            word.add_paragraph(paragraph)
+        word.save(str(docs / "song.docx"))
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 1 and not report.skipped, report
+    assert sum(t.count("We shall overcome.") for t in texts(tmp_path / "ix", "overcome")) == 3
