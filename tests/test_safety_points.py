@@ -220,6 +220,7 @@ def test_a_full_disk_during_the_commit_leaves_no_partial_files(tmp_path, tiny_co
     assert Indexer(index_dir).update().added == 1
 
 
+@pytest.mark.loses_text
 def test_a_document_with_text_but_no_passages_is_reported_not_added(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -269,3 +270,31 @@ def test_a_repeated_line_of_body_type_is_kept_in_laid_out_documents(tmp_path, ki
     report = Indexer(tmp_path / "ix").update([docs])
     assert report.added == 1 and not report.skipped, report
     assert sum(t.count("We shall overcome.") for t in texts(tmp_path / "ix", "overcome")) == 3
+
+
+@pytest.mark.parametrize("pages_between, copies", [(1, 1), (5, 2)])
+def test_a_sentence_in_large_type_is_a_pull_quote_only_near_its_copy_in_the_body(tmp_path, pages_between, copies):
+    """Large type repeating the body on its page or within two pages of it is a pull quote (dropped);
+    the same words five pages on are not provably one, and are kept."""
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    large = ParagraphStyle("quote", parent=styles["BodyText"], fontSize=16, leading=20)
+    sentence = "Provinces that fund young engineers keep them longer than provinces that only build laboratories."
+
+    def filler(n: int) -> str:
+        return f"Page {n} talks about its own matters, such as rivers number {n} and bridges number {n}. " * 6
+
+    story = [Paragraph("Funding Engineers", styles["Title"]),
+             Paragraph(f"{filler(0)} {sentence} {filler(0)}", styles["BodyText"])]
+    for n in range(1, pages_between + 1):
+        story += [PageBreak(), Paragraph(filler(n), styles["BodyText"]), Paragraph(filler(n + 100), styles["BodyText"])]
+    story += [Paragraph(sentence, large), Paragraph(filler(999), styles["BodyText"])]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    SimpleDocTemplate(str(docs / "funds.pdf")).build(story)
+    assert Indexer(tmp_path / "ix").update([docs]).added == 1
+    with Searcher(tmp_path / "ix") as searcher:
+        hits = searcher.search('"fund young engineers"', limit=20)
+        assert sum(h.text.count(sentence) + h.section.count(sentence) for h in hits) == copies
