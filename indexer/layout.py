@@ -79,7 +79,7 @@ def expand_user(path, what: str = "path") -> Path:
     """`path` with a leading `~` or `~user` expanded; BadPath when empty or the user is unknown."""
     text = os.fspath(path)
     if text == "":
-        raise BadPath(f"the {what} is empty; give a file or folder")
+        raise BadPath(f"the {what} is empty; give " + ("a folder" if "folder" in what else "a file or folder"))
     try:
         return Path(text).expanduser()
     except RuntimeError:  # (pathlib's error for an unknown ~user)

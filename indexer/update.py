@@ -39,7 +39,8 @@ class Indexer:
     def __init__(self, index_dir: str | Path | None = None, *, lock_timeout: float = 5.0,
                  document_seconds: float | None = None, document_memory_mb: float | None = None):
         """`document_seconds`, `document_memory_mb`: the per-document budget (indexer.budget.Budget.configured)."""
-        self.index_dir = layout.expand_user(index_dir, "index folder") if index_dir else layout.default_index_dir()
+        self.index_dir = (layout.expand_user(index_dir, "index folder") if index_dir is not None  # ("": BadPath)
+                          else layout.default_index_dir())
         self.budget = Budget.configured(document_seconds, document_memory_mb)
         # The default index (per-user folder or $CORPUS_SEARCH_INDEX) starts out
         # tracking the bundled corpus; any other starts out empty.

@@ -53,7 +53,8 @@ class Searcher:
         few seconds, once), as the command line does; `build_default=False`
         raises IndexMissing instead.  Any other missing index is an error.
         """
-        self.index_dir = layout.expand_user(index_dir, "index folder") if index_dir else layout.default_index_dir()
+        self.index_dir = (layout.expand_user(index_dir, "index folder") if index_dir is not None  # ("": BadPath)
+                          else layout.default_index_dir())
         self._searcher = None
         opened = open_index(self.index_dir, build_default)
         self._ix, self._searcher, self.generation = opened.ix, opened.searcher, opened.generation

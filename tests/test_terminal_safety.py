@@ -232,6 +232,24 @@ def test_an_empty_path_is_an_error_not_the_current_folder(tmp_path, monkeypatch)
     assert not (tmp_path / "ix").exists()
 
 
+def test_an_empty_index_folder_is_an_error_never_the_default_index(tmp_path, monkeypatch, tiny_corpus):
+    """`--index ''` once meant the default index (a typo could add files to it), as did `Indexer("")`."""
+    from indexer import Indexer
+    from indexer.layout import BadPath
+
+    default = tmp_path / "default-index"
+    monkeypatch.setenv("CORPUS_SEARCH_INDEX", str(default))
+    for args in (["index", tiny_corpus], ["search", "robots"], ["stats"], ["documents"]):
+        result = run_cli(*args, "--index", "")
+        assert result.exit_code == 2 and "the index folder is empty" in result.stderr, (args, result.output)
+    for make in (lambda: Indexer("").update([tiny_corpus]), lambda: Searcher("")):
+        with pytest.raises(BadPath, match="the index folder is empty"):
+            make()
+    assert not default.exists()
+    monkeypatch.setenv("CORPUS_SEARCH_INDEX", "")  # an empty variable is unset, as ever
+    assert Indexer().index_dir != Path("")
+
+
 def test_a_named_path_that_does_not_exist_exits_2_after_the_rest_is_indexed(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
