@@ -61,6 +61,19 @@ class IndexDamaged(CorpusSearchError):
     """The index exists but cannot be used (damaged, or made by another version)."""
 
 
+class IndexWriteFailed(CorpusSearchError, OSError):
+    """The system refused a write to the index (a full disk, a read-only folder); an OSError too, with its errno."""
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
+
+
+def write_failed(index_dir: Path, exc: OSError) -> IndexWriteFailed:
+    """`exc`, met while writing the index at `index_dir`, as the package's error."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return IndexWriteFailed(exc.errno, f"cannot write the index at {index_dir}: {exc.strerror or exc}{where}")
+
+
 class BadPath(CorpusSearchError):
     """A path that names nothing: empty, or `~user` for a user this machine does not have."""
 

@@ -67,10 +67,12 @@ class Indexer:
                 with interrupts_deferred():  # the run is complete: a late Ctrl-C does not undo it
                     layout.make_private_as_folder(self.index_dir)
                 return report
-            except BaseException:  # (an error, a full disk, Ctrl-C)
+            except BaseException as exc:  # (an error, a full disk, Ctrl-C)
                 if created and layout.current_generation_name(self.index_dir) == "":
                     with suppress(OSError):
                         layout.remove_new_index_folder(self.index_dir)  # leave no empty index behind
+                if isinstance(exc, OSError) and not isinstance(exc, CorpusSearchError):
+                    raise layout.write_failed(self.index_dir, exc) from exc
                 raise
 
     # -- the steps ---------------------------------------------------------

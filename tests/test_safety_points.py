@@ -214,7 +214,16 @@ def test_a_full_disk_during_the_commit_leaves_no_partial_files(tmp_path, tiny_co
     monkeypatch.setattr(TOC, "write", disk_full)
     result = run_cli("index", "--index", index_dir)
     assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"corpus-search: error: cannot write the index at {index_dir}: No space left on device")  # (after "Indexing")
     assert sorted(p.name for p in generation.iterdir()) == before  # the new segment and the partial TOC gone
+    # The library's error is the package's, and an OSError with its errno still.
+    from corpus.errors import CorpusSearchError
+
+    with pytest.raises(CorpusSearchError, match="No space left on device") as raised:
+        Indexer(index_dir).update()
+    assert isinstance(raised.value, OSError) and raised.value.errno == errno.ENOSPC
+    assert sorted(p.name for p in generation.iterdir()) == before
     monkeypatch.undo()
     assert run_cli("check", "--index", index_dir).exit_code == 0
     assert Indexer(index_dir).update().added == 1
