@@ -266,7 +266,7 @@ def test_flipped_bits_in_any_other_file_are_reported_as_damage_by_every_command(
 @pytest.mark.parametrize("harm", ["delete", "truncate", "empty"])
 def test_deleted_or_truncated_files_give_one_line_never_a_traceback(pristine, tmp_path, harm):
     for victim in sorted(p.name for p in generation(pristine).iterdir()):
-        for command in ("search", "stats", "index", "check"):
+        for command in sorted(COMMANDS):
             index_dir = tmp_path / f"{victim}-{command}"
             shutil.copytree(pristine, index_dir)
             path = generation(index_dir) / victim

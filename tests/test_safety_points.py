@@ -307,3 +307,32 @@ def test_a_sentence_in_large_type_is_a_pull_quote_only_near_its_copy_in_the_body
     with Searcher(tmp_path / "ix") as searcher:
         hits = searcher.search('"fund young engineers"', limit=20)
         assert sum(h.text.count(sentence) + h.section.count(sentence) for h in hits) == copies
+
+
+@pytest.mark.parametrize("rebuild", [False, True], ids=["update", "rebuild"])
+@pytest.mark.parametrize("writes", [5, 200])
+def test_a_full_disk_while_segments_are_written_leaves_nothing_behind(tmp_path, tiny_corpus, monkeypatch,
+                                                                      rebuild, writes):
+    import errno
+
+    import whoosh.filedb.structfile
+
+    index_dir = tmp_path / "ix"
+    Indexer(index_dir).update([tiny_corpus])
+    before = sorted(p.relative_to(index_dir) for p in index_dir.rglob("*"))
+    (tiny_corpus / "farm.txt").write_text("Farm Report\n\n" + "Tractors plough the fields. " * 2000 + "\n")
+    real, count = whoosh.filedb.structfile.StructFile.write, [0]
+
+    def write(self, data):
+        count[0] += 1
+        if count[0] > writes:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(whoosh.filedb.structfile.StructFile, "write", write)
+    result = run_cli("index", *(["--rebuild"] if rebuild else []), "--index", index_dir)
+    assert result.exit_code == 2 and "No space left on device" in result.stderr, result.output
+    assert count[0] > writes  # (the disk did fill)
+    assert sorted(p.relative_to(index_dir) for p in index_dir.rglob("*")) == before
+    monkeypatch.undo()
+    assert run_cli("check", "--index", index_dir).exit_code == 0
