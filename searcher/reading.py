@@ -115,7 +115,11 @@ def neighbours(ws, given: str, n: int) -> tuple[list[dict], int]:
     fields = passage_fields(ws, given)
     doc, number = split_passage_id(fields["id"])
     before = [ws.document(id=f"{doc}:{k}") for k in range(max(1, number - n), number)]
-    after = [ws.document(id=f"{doc}:{k}") for k in range(number + 1, number + n + 1)]
     before = [f for f in before if f is not None]
-    after = [f for f in after if f is not None]
+    after = []
+    for k in range(number + 1, number + n + 1):  # (a document's passages are numbered from 1 without gaps:
+        following = ws.document(id=f"{doc}:{k}")  # the first missing one is past its end, however large n is)
+        if following is None:
+            break
+        after.append(following)
     return before + [fields] + after, len(before)

@@ -336,3 +336,24 @@ def test_a_full_disk_while_segments_are_written_leaves_nothing_behind(tmp_path, 
     assert sorted(p.relative_to(index_dir) for p in index_dir.rglob("*")) == before
     monkeypatch.undo()
     assert run_cli("check", "--index", index_dir).exit_code == 0
+
+
+def test_a_huge_context_gives_the_whole_document_and_reads_no_further(tiny_index, monkeypatch):
+    """`show ID --context 1000000000000` looked up every number up to a trillion (it never ended)."""
+    import whoosh.searching
+
+    looked_up = [0]
+    document = whoosh.searching.Searcher.document
+
+    def counted(self, **kw):
+        looked_up[0] += 1
+        return document(self, **kw)
+
+    monkeypatch.setattr(whoosh.searching.Searcher, "document", counted)
+    with Searcher(tiny_index) as searcher:
+        context = searcher.context("tariffs:1", 10**12)
+    assert [p.id for p in context.passages] == ["tariffs:1", "tariffs:2"] and context.focus == 0
+    assert looked_up[0] <= 5  # (the passage, its neighbour, the first number past the end)
+    monkeypatch.undo()
+    result = run_cli("show", "tariffs:2", "--context", str(10**12), "--index", tiny_index)
+    assert result.exit_code == 0 and "tariffs:1" in result.stdout
