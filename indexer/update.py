@@ -26,7 +26,7 @@ from .readahead import PdfReadAhead
 from .report import IndexReport, Run
 from .safety import interrupts_checked, interrupts_deferred, mark_committed, raise_pending
 from .schema import build_schema
-from .whoosh_internals import UnsafeIndexData, open_index, remove_orphan_segments
+from .whoosh_internals import DAMAGED_DATA, UnsafeIndexData, open_index, remove_orphan_segments
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
@@ -73,6 +73,9 @@ class Indexer:
                         layout.remove_new_index_folder(self.index_dir)  # leave no empty index behind
                 if isinstance(exc, OSError) and not isinstance(exc, CorpusSearchError):
                     raise layout.write_failed(self.index_dir, exc) from exc
+                if isinstance(exc, DAMAGED_DATA):  # (met when a commit merges segments: a crafted or
+                    # damaged value that the checksums, sealed with it, cannot tell)
+                    raise layout.damaged(self.index_dir, f"its data cannot be read: {exc}") from None
                 raise
 
     # -- the steps ---------------------------------------------------------
