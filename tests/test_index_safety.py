@@ -168,16 +168,20 @@ def test_a_crafted_stored_field_runs_nothing(index_copy, tmp_path, args):
     assert "not index data" in result.stderr
 
 
-def test_a_crafted_stored_field_met_when_an_update_merges_segments_is_damage(tmp_path):
-    """An update reads stored fields only when its commit merges small segments: that read raised
-    UnsafeIndexData out of `index` (a traceback, status 1) instead of the damaged-index message."""
+@pytest.mark.parametrize("what", ["stored field", "posting lists"])
+def test_a_crafted_pickle_met_when_an_update_merges_segments_is_damage(tmp_path, what):
+    """An update reads stored fields and postings only when its commit merges small segments: that
+    read raised UnsafeIndexData out of `index` (a traceback, status 1) instead of the damaged-index message."""
     from conftest import write_tiny_corpus
 
     docs = write_tiny_corpus(tmp_path / "docs")
     index_dir = tmp_path / "ix"
     Indexer(index_dir).update([docs])
     marker = tmp_path / "ran"
-    _plant_stored_field(index_dir, marker)
+    if what == "stored field":
+        _plant_stored_field(index_dir, marker)
+    else:
+        _plant_postings(index_dir, marker, "lists")
     for n in range(12):  # each run commits a segment; Whoosh merges the small ones after a few
         (docs / f"farm{n}.txt").write_text(f"Farm {n}\n\nCombines reap wheat in field {n}.\n")
         result = run_cli("index", "--index", index_dir)
