@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Sequence
 
+from indexer.whoosh_internals import DAMAGED_DATA
+
 from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit, Results
@@ -206,6 +208,8 @@ class Explorer:
             window = distinct([every[n] for n in range(min(len(every), 2 * (first + limit) + 10))], first + limit)
             page_hits = window[first:first + limit]
             docnums = [docnum for _, docnum in every.top_n]
+        except DAMAGED_DATA:
+            raise  # (the Searcher's guard: a damaged index, not a bad query)
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
         self.facet_table()
@@ -251,6 +255,8 @@ class Explorer:
         """Document numbers of every passage that matches (copies collapsed, as in `search`)."""
         try:
             return [doc.docnum for doc in ranked(self._searcher, parsed, where)]
+        except DAMAGED_DATA:
+            raise  # (the Searcher's guard: a damaged index, not a bad query)
         except Exception as exc:
             raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
 

@@ -240,10 +240,13 @@ def test_crafted_postings_run_nothing(index_copy, tmp_path, what, args):
 def test_crafted_posting_lists_are_damage_for_a_plain_search_too(index_copy, tmp_path):
     marker = tmp_path / "ran"
     _plant_postings(index_copy, marker, "lists")
-    for args in (["search", "tractors"], ["search", "tractors", "--json"], ["show", "evil:1"]):
+    for args in (["search", "tractors"], ["search", "tractors", "--json"], ["search", "tractors", "--facets"],
+                 ["show", "evil:1"]):
         assert_damaged(run_cli(*args, "--index", index_copy), index_copy)
-    with Searcher(index_copy) as searcher, pytest.raises(IndexDamaged, match="not index data"):
-        searcher.search("tractors")
+    with Searcher(index_copy) as searcher:  # (count, facets and results said "cannot run the query")
+        for call in (searcher.search, searcher.count, searcher.facets, searcher.results):
+            with pytest.raises(IndexDamaged, match="not index data"):
+                call("tractors")
     assert not marker.exists()
 
 
