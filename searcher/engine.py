@@ -29,7 +29,7 @@ from .shelf import Shelf
 from .shortfall import Shortfall
 from . import tables
 from .tables import IndexTables
-from .query import BadQuery, QueryReader
+from .query import BadQuery, QueryFailed, QueryReader
 from .results import HitMaker, distinct, ranked
 
 
@@ -60,7 +60,7 @@ class Searcher:
         self._ix, self._searcher, self.generation = opened.ix, opened.searcher, opened.generation
         self._queries = QueryReader(self._searcher, Acronyms(opened.acronyms))
         self._filters = Filters(self._searcher)
-        self._hits = HitMaker(self._searcher, self._queries.tokens)
+        self._hits = HitMaker(self._searcher, self._queries.tokens, self.index_dir)
         self._tables = IndexTables(self._searcher)
         self._explorer = Explorer(self._searcher, self._queries, self._filters, self._hits, self.index_dir)
         self._shelf = Shelf(self._searcher, self._hits, self.index_dir, self.generation)
@@ -132,7 +132,7 @@ class Searcher:
         except DAMAGED_DATA:
             raise
         except Exception as exc:
-            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
+            raise QueryFailed(f"cannot run the query {query!r}: {exc}") from None
         terms = self._queries.match_terms(parsed) if snippets else MatchTerms(frozenset())
         if cite is not None:
             cited = self._shelf.citations([doc.fields() for doc in page_hits], cite)

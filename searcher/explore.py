@@ -14,7 +14,7 @@ from indexer.whoosh_internals import DAMAGED_DATA
 from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit, Results
-from .query import BadQuery, QueryReader, as_text
+from .query import BadQuery, QueryFailed, QueryReader, as_text
 from .results import HitMaker, distinct, ranked, settled
 from .shortfall import Shortfall, filters_as_typed
 from .suggest import Lexicon, correct_query, surface_forms
@@ -211,7 +211,7 @@ class Explorer:
         except DAMAGED_DATA:
             raise  # (the Searcher's guard: a damaged index, not a bad query)
         except Exception as exc:
-            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
+            raise QueryFailed(f"cannot run the query {query!r}: {exc}") from None
         self.facet_table()
         terms = self._queries.match_terms(parsed)
         stored = [doc.fields() for doc in page_hits]
@@ -258,7 +258,7 @@ class Explorer:
         except DAMAGED_DATA:
             raise  # (the Searcher's guard: a damaged index, not a bad query)
         except Exception as exc:
-            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
+            raise QueryFailed(f"cannot run the query {query!r}: {exc}") from None
 
     def _lexicon(self) -> Lexicon:
         """The text field's vocabulary, for spelling suggestions."""

@@ -78,8 +78,5 @@ def _open(generation: Path, index_dir: Path) -> OpenIndex:
         raise layout.damaged(index_dir, str(exc)) from None
     except Exception as exc:  # whoosh raises many kinds on damaged files
         layout.verify(generation, index_dir)
-        raise IndexDamaged(
-            f"the index at {index_dir} cannot be opened ({exc.__class__.__name__}); "
-            "run `corpus-search index --rebuild`"
-        ) from None
+        raise layout.damaged(index_dir, f"its Whoosh files cannot be read: {exc.__class__.__name__}") from None
     return OpenIndex(ix, searcher, generation, acronyms)

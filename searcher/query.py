@@ -37,6 +37,11 @@ class BadQuery(CorpusSearchError):
     """A query that cannot be parsed or run."""
 
 
+class QueryFailed(BadQuery):
+    """A parsed query that Whoosh failed to run: a query it refuses, or index data it cannot read
+    (the Searcher's guard tells which by checking the index)."""
+
+
 @dataclass(frozen=True)
 class Reading:
     """How a query was read: the Whoosh query to rank by, what every hit must match, and notes for the user."""

@@ -9,6 +9,8 @@ import re
 from dataclasses import replace
 from typing import Iterator
 
+from indexer.whoosh_internals import InconsistentIndex
+
 from .dates import parse_bound, within
 from .documents import DocumentInfo, document_info, outline_of
 from .ids import UnknownDocument, resolve_document, split_passage_id
@@ -70,6 +72,8 @@ def passage_fields(ws, given: str) -> dict:
     if fields is None:
         doc_id = pid.rpartition(":")[0]
         count = _passages_of(ws, doc_id, count_only=True)
+        if 1 <= split_passage_id(pid)[1] <= count:  # (numbered from 1 without gaps)
+            raise InconsistentIndex(f"passage {pid!r} is counted in its document but cannot be found")
         raise PassageNotFound(f"no passage {pid!r}; its document has passages 1 to {count} "
                               f"(`corpus-search show {doc_id}` lists them)")
     return fields

@@ -282,6 +282,29 @@ def test_serve_refuses_a_damaged_index_before_it_listens(pristine, tmp_path):
         assert_damaged(run_cli("serve", "--port", "0", "--index", index_dir), index_dir)
 
 
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_damage_sealed_into_the_checksums_is_never_a_traceback(pristine, tmp_path, command):
+    """Bits flipped before the seal (or a folder made so on purpose): the checksums match, and
+    Whoosh fails in its own ways (TypeError, UnicodeDecodeError, MemoryError...); `cite` gave a traceback."""
+    rng = random.Random(f"sealed-{command}")
+    damaged = 0
+    for trial in range(20):
+        index_dir = tmp_path / f"ix{trial}"
+        shutil.copytree(pristine, index_dir)
+        gen = generation(index_dir)
+        _flip_bits(rng.choice(sorted(p for p in gen.iterdir() if p.name.endswith((".seg", ".toc")))), rng, bits=20)
+        layout.seal(gen)
+        result = run_cli(*COMMANDS[command], "--index", index_dir)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (trial, result.exception)
+        assert result.exit_code in (0, 1, 2)
+        if "damaged" in result.stderr:  # (else it read nothing damaged, or the damage hid a passage or a document)
+            last = result.stderr.strip().splitlines()[-1]
+            assert f"the index at {index_dir} is damaged" in last and "--rebuild" in last, result.stderr
+            damaged += 1
+        shutil.rmtree(index_dir)
+    assert damaged >= 5  # (most trials: the test does damage what the command reads)
+
+
 @pytest.mark.parametrize("name", ["manifest.json", "punkt.json", "acronyms.json", "checksums.json"])
 def test_flipped_bits_in_any_other_file_are_reported_as_damage_by_every_command(pristine, tmp_path, name):
     for command in sorted(COMMANDS):
