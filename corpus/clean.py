@@ -19,6 +19,7 @@ __all__ = [
     "collapse_spaces",
     "drop_footnote_markers",
     "drop_page_numbers",
+    "drop_page_numbers_at_breaks",
     "drop_rule_lines",
     "drop_web_boilerplate",
     "fold_unicode",
@@ -55,6 +56,14 @@ def drop_rule_lines(text: str) -> str:
 def drop_page_numbers(text: str) -> str:
     """Lines that hold nothing but a page number (or a run of stray note numbers)."""
     return re.sub(r"(?m)^ ?\d{1,3}(?: \d{1,3})*$\n?", "", text)
+
+
+_NUMBER_AT_BREAK = re.compile(r"(?m)(?:^[ \t]*\d{1,4}[ \t]*\n?(?=\f))|(?:(?<=\f)[ \t]*\d{1,4}[ \t]*$)")
+
+
+def drop_page_numbers_at_breaks(text: str) -> str:
+    """A line holding only a number just before or after a form feed (a page break): a page number."""
+    return _NUMBER_AT_BREAK.sub("", text) if "\f" in text else text
 
 
 # A footnote number glued to the word it annotates, in text exported from a
@@ -163,17 +172,18 @@ def clean_text(text: str, *, exported: bool = True) -> str:
     """Every cleaning step in order; line breaks survive for the structure step.
 
     `exported`: the text was exported from a PDF or scraped from a web page
-    (the bundled reports, PDF files), so footnote numbers glued to words and
-    lines of page furniture ("Download PDF", "Share") come out.  In any other
-    text a number after a word is part of it and every line is content.
+    (the bundled reports, PDF files), so footnote numbers glued to words,
+    lines of page furniture ("Download PDF", "Share"), lines holding only a
+    page number and words hyphenated at line ends ("inter-\\nnational") are
+    mended.  In any other text (a user's .txt or JSON Lines record) a number
+    after a word is part of it, a number alone on a line is content (a page
+    number is provable only at a form feed: `drop_page_numbers_at_breaks`),
+    and a hyphen at a line end is the writer's ("well-\\nknown"): every
+    character stays.
     """
     steps = [fold_unicode, collapse_spaces, drop_rule_lines]
     if exported:
-        steps.append(drop_web_boilerplate)
-    steps.append(drop_page_numbers)
-    if exported:
-        steps.append(drop_footnote_markers)
-    steps.append(rejoin_hyphenated_words)
+        steps += [drop_web_boilerplate, drop_page_numbers, drop_footnote_markers, rejoin_hyphenated_words]
     for step in steps:
         text = step(text)
     return text.strip("\n")

@@ -10,6 +10,7 @@ Imported only when a .docx is read (corpus.readers).
 """
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import docx
@@ -23,6 +24,9 @@ from .pdf_meta import meaningful_authors, meaningful_title
 __all__ = ["read_docx"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The creation date in python-docx's blank template (UTC): a file written with python-docx keeps it
+# unless the writer sets its own, so it says nothing about when that file was written.
+PYTHON_DOCX_TEMPLATE_CREATED = datetime(2013, 12, 23, 23, 15)
 _SKIPPED = {f"{_W}del", f"{_W}moveFrom", f"{_W}footnoteReference", f"{_W}endnoteReference", f"{_W}instrText"}
 
 
@@ -132,6 +136,8 @@ def read_docx(path: str | Path, doc_id: str) -> RawDocument:
     props = document.core_properties
     title = meaningful_title(props.title or "", str(path)) or styled_title
     created = props.created
+    if created is not None and created.replace(tzinfo=None) == PYTHON_DOCX_TEMPLATE_CREATED:
+        created = None  # python-docx's blank template's date, kept by files it wrote: not when this one was
     return RawDocument(
         id=doc_id,
         path=str(path),

@@ -2,7 +2,8 @@
 
 The main content is the page's <main> (or role="main") if it has one that
 holds a third of the text or more, else its largest <article> if that holds
-half, else the whole body.
+half, else the whole body.  A <pre> (code) is one paragraph that keeps its
+line breaks.
 What goes, anywhere:
 
 - page furniture by structure: scripts, styles, form controls, <nav>,
@@ -278,6 +279,39 @@ def _is_byline(tag: Tag, stats: _Stats, authors: frozenset[str]) -> bool:
     return bool(names) and all(n in authors for n in names)
 
 
+# The pages a documentation generator makes for every project (Sphinx's general
+# index, module index and search page), which its quick-start template links to.
+_GENERATED_PAGES = frozenset({"genindex.html", "py-modindex.html", "modindex.html", "search.html"})
+
+
+def _links_to_generated_pages(tag: Tag) -> bool:
+    """A list whose every item is one link to a page the generator makes (Sphinx's
+    "Index / Module Index / Search Page"), and nothing else: navigation, not content."""
+    items = tag.find_all("li", recursive=False)
+    if not items:
+        return False
+    for item in items:
+        links = item.find_all("a")
+        if len(links) != 1 or links[0].get_text(" ", strip=True) != item.get_text(" ", strip=True):
+            return False
+        href = _attr(links[0], "href").split("#")[0].split("?")[0]
+        if href.rsplit("/", 1)[-1] not in _GENERATED_PAGES:
+            return False
+    return True
+
+
+def _generated_pages_section(tag: Tag) -> bool:
+    """Such a list, or a section holding only a heading and such a list ("Indices and tables")."""
+    if tag.name in ("ul", "ol"):
+        return _links_to_generated_pages(tag)
+    if tag.name not in ("section", "div"):
+        return False
+    children = [c for c in tag.children if isinstance(c, Tag) or str(c).strip()]
+    return (len(children) == 2 and isinstance(children[0], Tag) and children[0].name in _HEADINGS
+            and isinstance(children[1], Tag) and children[1].name in ("ul", "ol")
+            and _links_to_generated_pages(children[1]))
+
+
 def walk_content(main: Tag, stats: dict[int, _Stats], marked: bool, out: OutlineBuilder,
                  authors: frozenset[str]) -> None:
     """Tell `out` what the reader sees under `main`, furniture left out (one loop, no recursion)."""
@@ -315,6 +349,11 @@ def walk_content(main: Tag, stats: dict[int, _Stats], marked: bool, out: Outline
                 continue
             if _is_byline(tag, tag_stats, authors):
                 continue  # the byline's names are the document's authors
+        if text_depth == 0 and _generated_pages_section(tag):
+            continue
+        if tag.name == "pre" and not out.in_heading:  # code: its lines kept, read in one go
+            out.paragraph("".join(_visible_strings(tag, stats)), lines=True)
+            continue
         if tag.name in _HEADINGS:
             out.start_heading()
         elif tag.name in _BLOCKS:

@@ -4,12 +4,14 @@ markdown-it-py parses (CommonMark, plus tables and strikethrough; front
 matter and footnotes from mdit-py-plugins), so ATX and setext headings,
 lists whose items wrap over lines, autolinks and escapes read as a browser
 shows them.  Headings start sections; the front matter's `title`, else the
-first top-level heading, is the title; its `author(s)`, `date`, `publisher` and `url` are
-metadata, never text.  Every paragraph, list item, table row, block quote
-and code block is a paragraph of plain text: links keep their text,
-autolinks their URL, images their alt text, footnotes go under
-"Footnotes"; a MyST directive (```{note}) is read as the Markdown it holds.  What goes: markup, HTML comments, footnote reference marks,
-badge images (build status, chat links) and MyST role names (`{ref}`).
+first top-level heading, is the title; its `author(s)`, `date`,
+`description` (or `abstract`), `publisher` and `url` are metadata, never
+text.  Every paragraph, list item, table row, block quote and code block is
+a paragraph of plain text (a code block keeps its line breaks): links keep
+their text, autolinks their URL, images their alt text, footnotes go under
+"Footnotes"; a MyST directive (```{note}) is read as the Markdown it holds.
+What goes: markup, HTML comments, footnote reference marks, badge images
+(build status, chat links) and MyST role names (`{ref}`).
 """
 from __future__ import annotations
 
@@ -149,13 +151,13 @@ def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
         elif kind == "fence" and _MYST_DIRECTIVE.match(token.info) and len(streams) < 20:
             name, argument = _MYST_DIRECTIVE.match(token.info).groups()
             if name in _CODE_DIRECTIVES:  # its argument names a language
-                out.paragraph(token.content)
+                out.paragraph(token.content, lines=True)
             else:
                 out.paragraph(argument)  # an admonition's title
                 body = _DIRECTIVE_OPTIONS.sub("", token.content)
                 streams.append(iter(_MARKDOWN.parse(body)))
         elif kind in ("fence", "code_block"):
-            out.paragraph(token.content)
+            out.paragraph(token.content, lines=True)
         elif kind == "html_block":
             _html_block(token.content, out)
         elif kind in ("th_close", "td_close"):
@@ -179,6 +181,7 @@ def read_markdown(path: str, text: str, doc_id: str) -> RawDocument:
         date=_iso(meta.get("date")),
         publisher=_text(meta.get("publisher")),
         url=_text(meta.get("url")),
+        description=_text(meta.get("description") or meta.get("abstract")),
         sections=sections,
     )
 

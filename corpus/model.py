@@ -54,6 +54,7 @@ class RawDocument:
     publisher: str = ""
     url: str = ""  # where the document was published, when the file says (or a sidecar does)
     publication: Publication = Publication()
+    description: str = ""  # what the document says it is about (Markdown front matter's `description`)
     # Paged formats (PDF): the printed label of each page, in order, and `text`
     # separates pages with a form feed ("\f").  Empty for formats without pages.
     page_labels: tuple[str, ...] = ()
@@ -87,3 +88,4 @@ class Document:
     url: str = ""
     publication: Publication = Publication()
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    description: str = ""

@@ -7,7 +7,7 @@ document becomes a paragraph of its own, so no heading's words are lost.
 """
 from __future__ import annotations
 
-__all__ = ["OutlineBuilder", "without_title"]
+__all__ = ["OutlineBuilder", "lines_of", "without_title"]
 
 
 def without_title(pairs: tuple[tuple[str, str], ...], title: str) -> tuple[tuple[str, str], ...]:
@@ -32,6 +32,10 @@ class OutlineBuilder:
     def text(self, value: str) -> None:
         (self._heading_words if self._heading_words is not None else self._words).append(value)
 
+    @property
+    def in_heading(self) -> bool:
+        return self._heading_words is not None
+
     def start_heading(self) -> None:
         self.flush()
         self._heading_words = []
@@ -53,10 +57,14 @@ class OutlineBuilder:
             self.pairs.append((self.heading, text))
             self._pending = ""
 
-    def paragraph(self, text: str, heading: str | None = None) -> None:
-        """A whole paragraph at once (under `heading` if given, else the current one)."""
+    def paragraph(self, text: str, heading: str | None = None, lines: bool = False) -> None:
+        """A whole paragraph at once (under `heading` if given, else the current one).
+
+        `lines`: a code block, whose line breaks are kept (each line's blanks
+        collapsed, empty lines left out: a blank line would read as a paragraph break).
+        """
         self.flush()
-        text = " ".join(text.split())
+        text = lines_of(text) if lines else " ".join(text.split())
         if text:
             self.pairs.append((self.heading if heading is None else heading, text))
             if heading is None:
@@ -78,6 +86,11 @@ class OutlineBuilder:
             self.pairs.append((self.heading, self._pending))
             self._pending = ""
         return tuple(self.pairs)
+
+
+def lines_of(text: str) -> str:
+    """Text whose line breaks are its own (code): each line's blanks collapsed, empty lines left out."""
+    return "\n".join(line for line in (" ".join(raw.split()) for raw in text.split("\n")) if line)
 
 
 def sections_text(pairs: tuple[tuple[str, str], ...]) -> str:

@@ -35,6 +35,9 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A character a reader sees: neither a blank nor an invisible one (soft hyphen,
+# zero-width spaces and joiners, word joiner, byte order mark).
+_VISIBLE = re.compile(r"[^\s\u00ad\u200b-\u200f\u2060\ufeff]")
 
 
 def without_surrogates(text: str) -> str:
@@ -265,7 +268,7 @@ def read_file(path: Path, doc_id: str | None = None) -> Iterator[RawDocument | S
     doc_id = doc_id or document_id(path)
     if fmt in ("html", "markdown"):
         raw = _read_html(path, text, doc_id) if fmt == "html" else _read_markdown(path, text, doc_id)
-        if not raw.sections:
+        if not any(_VISIBLE.search(paragraph) for _, paragraph in raw.sections):  # (a title alone is no text)
             raise UnreadableDocument(f"{path}: no text (nothing but markup, scripts or page chrome)")
     else:
         raw = RawDocument(id=doc_id, path=str(path), format=fmt, text=text)

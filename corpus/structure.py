@@ -31,9 +31,10 @@ from dataclasses import replace
 
 from .asides import drop_pull_quotes, take_out_sidebars
 from .catalog import lookup
-from .clean import clean_markup_text, clean_text
+from .clean import clean_markup_text, clean_text, drop_page_numbers_at_breaks
 from .lines import words_of
 from .model import Block, Document, Publication, RawDocument
+from .outline import lines_of
 from .paging import assign_pages, clean_laid_out_text, note_blocks, take_out_notes
 from .sections import article_blocks, kind_of_section, split_sections
 from .volume import is_edited_volume, volume_blocks
@@ -66,7 +67,7 @@ def drop_title_lines(lines: list[str], title: str) -> list[str]:
 def _section_blocks(raw: RawDocument, title: str, authors: tuple[str, ...]) -> list[Block]:
     blocks = []
     for heading, paragraph in raw.sections:
-        text = re.sub(r"\s+", " ", clean_markup_text(paragraph)).strip()
+        text = lines_of(clean_markup_text(paragraph))  # (only a code block's paragraph has line breaks)
         if text:
             kind = kind_of_section(heading)
             blocks.append(Block(text=text, kind=kind, section=heading.strip(), title=title, authors=authors))
@@ -99,7 +100,8 @@ def _text_blocks(
     else:
         def clean(text: str) -> str:
             return clean_text(text, exported=exported)
-    text, notes = take_out_notes(raw.text.replace("\f", "\n"))  # notes at page feet, for paged documents
+    text = raw.text if exported or raw.format in READ_BY_LAYOUT else drop_page_numbers_at_breaks(raw.text)
+    text, notes = take_out_notes(text.replace("\f", "\n"))  # notes at page feet, for paged documents
     lines = clean(text).split("\n")
     lines = take_out_sidebars(lines)
     if exported and raw.format not in READ_BY_LAYOUT:  # a line printed twice is a pull quote only on a printed page
@@ -111,6 +113,12 @@ def _text_blocks(
     else:
         title, lines = take_opening_title(lines)
     return title, article_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean)
+
+
+def _mostly_letters(text: str) -> bool:
+    """Text with more letters than other visible characters (prose or code, not a drawing in symbols)."""
+    letters = sum(ch.isalpha() for ch in text)
+    return letters * 2 > len(text) - text.count(" ")
 
 
 def document_authors(known: tuple[str, ...], blocks: list[Block]) -> tuple[str, ...]:
@@ -150,9 +158,11 @@ def build_document(raw: RawDocument) -> Document:
     if raw.page_labels:
         blocks = assign_pages(blocks, raw.text, raw.page_labels)
     if not title and blocks:
+        # Its first words; a banner drawn in symbols (a README's ASCII-art logo) is no title.
+        first = next((b for b in blocks if _mostly_letters(b.text[:1000])), blocks[0])
         # (of its start: shortening splits the text into words, and a block may be a whole document)
-        head = blocks[0].text[:1000]
-        title = textwrap.shorten(head if len(blocks[0].text) <= 1000 else head + " …", 80, placeholder=" …")
+        head = first.text[:1000]
+        title = textwrap.shorten(head if len(first.text) <= 1000 else head + " …", 80, placeholder=" …")
     return Document(
         id=raw.id,
         path=raw.path,
@@ -163,4 +173,5 @@ def build_document(raw: RawDocument) -> Document:
         url=raw.url or (entry.url if entry else ""),
         publication=_publication(raw, entry),
         blocks=tuple(blocks),
+        description=raw.description,
     )

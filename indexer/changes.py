@@ -1,4 +1,4 @@
-"""One file's changes: its documents read, their ids made unique, old passages replaced, its manifest record.
+"""Each file's changes: its documents read, their ids made unique, old passages replaced, its manifest record.
 
 The record holds the acronyms the file's documents define (corpus.acronyms),
 found here in the parent process whatever the sink, so the table made from
@@ -15,14 +15,43 @@ from typing import Iterator
 from corpus.acronyms import add_definitions, merge_counts
 from corpus.errors import UnreadableDocument
 from corpus.model import RawDocument
-from corpus.readers import Note, Skip, file_digest, read_file
+from corpus.readers import Note, Skip, file_digest, format_of, read_file
 from corpus.sidecar import sidecar_signature
 
 from . import manifest as mf
 from .budget import Budget, DocumentOverBudget, OverBudget, within
-from .plan import file_size
+from .plan import Plan, file_size, text_size
 from .records import NO_BUDGET, path_term
 from .report import Run
+from .safety import raise_pending
+
+
+def write_plan(plan: Plan, manifest: mf.Manifest, to_read: dict[str, Path], sink, writer, run: Run,
+               progress, ahead, budget: Budget | None = None) -> None:
+    """Delete the passages of removed files, then read each new or changed file into the sink (`index_file`).
+
+    `progress(bytes done, bytes in all)` after each file; `ahead` (indexer.readahead) is told where the run is.
+    """
+    for key in plan.removed:
+        writer.delete_by_term("path", path_term(key))
+        del manifest.files[key]
+        run.wrote = True
+    total_bytes = sum(file_size(p) for p in to_read.values()) or 1
+    done_bytes = 0
+    for key, path in to_read.items():
+        raise_pending()
+        ahead.reached(path)
+        if key not in manifest.files or format_of(path) != "jsonl":  # (else only changed records are)
+            sink.expect(text_size([path]))
+        record = index_file(sink, writer, key, path, manifest.files.get(key), run, budget)
+        if record is None:
+            if key in manifest.files:
+                plan.unchanged[key] = path  # keep the version already indexed
+        else:
+            manifest.files[key] = record
+        done_bytes += file_size(path)
+        if progress:
+            progress(min(done_bytes, total_bytes), total_bytes)
 
 
 def index_file(sink, writer, key: str, path: Path, old: mf.FileRecord | None, run: Run,
@@ -148,6 +177,8 @@ def document_digest(raw: RawDocument) -> str:
     """What a document's passages are made from, hashed: the same digest, the same passages."""
     parts = (raw.text, raw.title, "\x1e".join(raw.authors), raw.date, raw.publisher, raw.url,
              repr(raw.publication), repr(raw.sections))
+    if raw.description:  # (only when there is one: the digests of documents without one stay as they were)
+        parts += (raw.description,)
     digest = hashlib.sha1()
     for n, part in enumerate(parts):  # (as of the parts joined by \x1f, without copying a long text twice)
         if n:

@@ -48,6 +48,7 @@ def document_meta(doc: Document, key: str, fmt: str) -> dict:
         "date": doc.date,
         "publisher": doc.publisher,
         "url": doc.url,
+        "description": doc.description,
         "source": key,
         "source_type": source_type(key, fmt),
         "publication": publication,

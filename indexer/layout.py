@@ -88,6 +88,11 @@ def default_index_dir() -> Path:
     return user_data_dir() / "index"
 
 
+def index_folder(index_dir) -> Path:
+    """The index folder a caller names (None: the default one; "" is BadPath, never the default)."""
+    return expand_user(index_dir, "index folder") if index_dir is not None else default_index_dir()
+
+
 def expand_user(path, what: str = "path") -> Path:
     """`path` with a leading `~` or `~user` expanded; BadPath when empty or the user is unknown."""
     text = os.fspath(path)

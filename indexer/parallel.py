@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import queue as queue_module
 import sys
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from corpus.errors import CorpusSearchError
 from corpus.model import RawDocument
@@ -28,7 +28,8 @@ from corpus.model import RawDocument
 from . import records
 from .budget import Budget, install_in_worker
 from .safety import raise_pending
-from .whoosh_internals import commit_with_segments, finish_worker_segment, memoize_stems, new_writer, open_index
+from .whoosh_internals import (commit_with_segments, finish_worker_segment, memoize_stems, new_writer, open_index,
+                               set_posting_buffer)
 
 # Below this much text to read, starting workers costs more than it saves.
 MIN_PARALLEL_CHARS = 1_000_000
@@ -40,6 +41,12 @@ QUEUE_BATCHES = 3
 # every posting back from disk, which costs a third more time.  The workers
 # share one budget, so memory stays bounded whatever the number of jobs.
 WRITER_LIMITMB = 256
+# Beside a large document (held whole while it is cleaned and chunked, with
+# its passages), the parent's own buffer shrinks by this many MB per MB of the
+# document's text, down to MIN_SERIAL_LIMITMB: a 64 MB text leaves 32 MB of
+# buffer, so the process stays under 500 MB (benchmarks/speed.py --memory --jobs 1).
+LARGE_DOCUMENT_SHARE = 4
+MIN_SERIAL_LIMITMB = 32
 WORKERS_LIMITMB = 256
 MIN_WORKER_LIMITMB = 64
 POLL_SECONDS = 0.5
@@ -59,6 +66,11 @@ def default_jobs() -> int:
     return min(available_cores(), 4)
 
 
+def serial_buffer_mb(chars: int) -> int:
+    """The parent writer's posting buffer (MB) while it writes a document of `chars` characters."""
+    return min(WRITER_LIMITMB, max(MIN_SERIAL_LIMITMB, WRITER_LIMITMB - LARGE_DOCUMENT_SHARE * (chars >> 20)))
+
+
 class SerialSink:
     """Passages written by the parent's own writer."""
 
@@ -74,8 +86,14 @@ class SerialSink:
         """Nothing to prepare."""
 
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
-        self.passages += records.write_documents(self.writer, key, documents, self.splitter, self.problems,
-                                                 self.budget)
+        self.passages += records.write_documents(self.writer, key, self._buffered(documents), self.splitter,
+                                                 self.problems, self.budget)
+
+    def _buffered(self, documents: Iterable[RawDocument]) -> Iterator[RawDocument]:
+        """`documents`, the writer's posting buffer set for each: smaller beside a large one."""
+        for raw in documents:
+            set_posting_buffer(self.writer, serial_buffer_mb(len(raw.text)))
+            yield raw
 
     def finish(self) -> None:
         """Nothing to wait for: every passage is in the writer already."""

@@ -47,9 +47,12 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
             passages = doc = None  # (let go of what it built before the next document)
             problems.append(Skip(raw.path, f"document {raw.id!r} {exc.reason}", raw.id))
             continue
-        if not passages and any(ch.isalnum() for ch in raw.text):  # never a silent "added" with nothing in it
-            problems.append(Skip(raw.path, f"document {raw.id!r} has text but gave no passages "
-                                           "(its cleaning left nothing)", raw.id))
+        if not passages:  # never a silent "added" with nothing in it
+            if any(ch.isalnum() for ch in raw.text):
+                reason = f"document {raw.id!r} has text but gave no passages (its cleaning left nothing)"
+            else:  # (zero-width spaces, no-break spaces, soft hyphens: a reader keeps them, cleaning does not)
+                reason = f"document {raw.id!r}: no text (nothing but blanks or invisible characters)"
+            problems.append(Skip(raw.path, reason, raw.id))
             continue
         for n, passage in enumerate(passages):
             passages[n] = None  # (each let go of once written, as the writer's postings grow)

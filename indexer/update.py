@@ -14,17 +14,16 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from corpus.errors import CorpusSearchError
-from corpus.readers import format_of
 
 from . import changes, layout
 from . import manifest as mf
 from .budget import Budget, budget_handler
 from .layout import INDEX_NAME, IndexDamaged
 from .lock import writer_lock
-from .plan import Plan, file_size, plan_update, text_size, track_sources
+from .plan import Plan, plan_update, text_size, track_sources
 from .readahead import PdfReadAhead
 from .report import IndexReport, Run
-from .safety import interrupts_checked, interrupts_deferred, mark_committed, raise_pending
+from .safety import interrupts_checked, interrupts_deferred, mark_committed
 from .schema import build_schema
 from .whoosh_internals import DAMAGED_DATA, UnsafeIndexData, open_index, remove_orphan_segments
 
@@ -39,8 +38,7 @@ class Indexer:
     def __init__(self, index_dir: str | Path | None = None, *, lock_timeout: float = 5.0,
                  document_seconds: float | None = None, document_memory_mb: float | None = None):
         """`document_seconds`, `document_memory_mb`: the per-document budget (indexer.budget.Budget.configured)."""
-        self.index_dir = (layout.expand_user(index_dir, "index folder") if index_dir is not None  # ("": BadPath)
-                          else layout.default_index_dir())
+        self.index_dir = layout.index_folder(index_dir)
         self.budget = Budget.configured(document_seconds, document_memory_mb)
         # The default index (per-user folder or $CORPUS_SEARCH_INDEX) starts out
         # tracking the bundled corpus; any other starts out empty.
@@ -205,7 +203,7 @@ class Indexer:
             raise
         try:
             with PdfReadAhead(list(to_read.values()), jobs) as ahead:
-                self._write(plan, manifest, to_read, sink, writer, run, progress, ahead, self.budget)
+                changes.write_plan(plan, manifest, to_read, sink, writer, run, progress, ahead, self.budget)
             # The commit (Whoosh renames its new table of contents into place)
             # is the moment the run's work becomes visible; the manifest follows.
             # A kill between the two is harmless: the next run reads the same
@@ -239,30 +237,3 @@ class Indexer:
                         remove_orphan_segments(ix)
                         layout.remove_leftovers(self.index_dir, target)
             raise
-
-    @staticmethod
-    def _write(plan: Plan, manifest: mf.Manifest, to_read: dict[str, Path], sink, writer, run: Run,
-               progress: Progress | None, ahead: PdfReadAhead, budget: Budget | None = None) -> None:
-        """Delete the passages of removed files, then read each new or changed file into the sink."""
-        from .records import path_term
-
-        for key in plan.removed:
-            writer.delete_by_term("path", path_term(key))
-            del manifest.files[key]
-            run.wrote = True
-        total_bytes = sum(file_size(p) for p in to_read.values()) or 1
-        done_bytes = 0
-        for key, path in to_read.items():
-            raise_pending()
-            ahead.reached(path)
-            if key not in manifest.files or format_of(path) != "jsonl":  # (else only changed records are)
-                sink.expect(text_size([path]))
-            record = changes.index_file(sink, writer, key, path, manifest.files.get(key), run, budget)
-            if record is None:
-                if key in manifest.files:
-                    plan.unchanged[key] = path  # keep the version already indexed
-            else:
-                manifest.files[key] = record
-            done_bytes += file_size(path)
-            if progress:
-                progress(min(done_bytes, total_bytes), total_bytes)

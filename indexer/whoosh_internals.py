@@ -354,6 +354,12 @@ def new_writer(ix, limitmb: int, **kwargs):
     return writer
 
 
+def set_posting_buffer(writer, limitmb: float) -> None:
+    """Let `writer` buffer at most `limitmb` MB of postings before it sorts them into a run on disk
+    (from the next posting added; what is buffered beyond it goes to disk then)."""
+    writer.pool.limit = int(limitmb * 1024 * 1024)
+
+
 def _lean_pool_class():
     """Whoosh's PostingPool with an `add` that buffers the same postings and counts the same
     memory, without the per-posting type asserts (a posting is added for every word of every passage)."""

@@ -83,12 +83,25 @@ class RankedHit:
 def ranked_at_once(searcher, parsed, where, top: int) -> list[RankedHit] | None:
     """The top `top` passages for `parsed` kept to those matching `where`, copies folded, best first;
     None when the query is not of the shape handled here (the caller then asks Whoosh)."""
+    found = ranked_and_every_at_once(searcher, parsed, where, top, every=False)
+    return None if found is None else found[0]
+
+
+def ranked_and_every_at_once(searcher, parsed, where, top: int,
+                             every: bool = True) -> tuple[list[RankedHit], list[int]] | None:
+    """`ranked_at_once`'s top passages and, with `every`, the docnums of every passage that matches
+    (copies folded as Whoosh's collapse folds them, in no particular order), from one scoring pass.
+
+    Every match, for counts and facets, costs little more than the top ten: a
+    passage's exact score (with its proximity bonus) is worked out only where
+    it decides which of two copies is kept.
+    """
     plan = _Plan.of(parsed, searcher)
     if plan is None:
         return None
     allowed = set(searcher.docs_for_query(where)) if where is not None else None
     if allowed is not None and not allowed:
-        return []
+        return [], []
     kinds = ranking.kind_weights(searcher) if getattr(searcher.weighting, "use_final", False) else {}
     try:
         segments = [plan.score_segment(leaf.reader(), offset, allowed) for leaf, offset in searcher.leaf_searchers()]
@@ -105,9 +118,13 @@ def ranked_at_once(searcher, parsed, where, top: int) -> list[RankedHit] | None:
                     shared.add(key)
                 seen.add(key)
     collector = _Collector(max(1, top), kinds, shared)
+    members = _Members(shared) if every else None
     for segment in segments:
         collector.feed(segment)
-    return [RankedHit(searcher, docnum, score) for score, docnum in collector.results()]
+        if members is not None:
+            members.feed(segment)
+    hits = [RankedHit(searcher, docnum, score) for score, docnum in collector.results()]
+    return hits, (members.docnums() if members is not None else [])
 
 
 class _Word:
@@ -633,3 +650,46 @@ class _Collector:
 
     def results(self) -> list[tuple[float, int]]:
         return [(score, -negated) for score, negated in sorted(self.items, reverse=True)]
+
+
+class _Members:
+    """Every passage fed that Whoosh's CollapseCollector over an unlimited collector keeps: all of them,
+    but of passages sharing a text, the one with the best raw score (the earlier on a tie), as
+    `_Collector` decides it (its exact score worked out only when the bounds cannot settle it)."""
+
+    def __init__(self, shared: set):
+        self.shared = shared
+        self.alone: list[int] = []
+        self.best: dict = {}
+
+    def feed(self, segment: _Segment) -> None:
+        alone, shared, best = self.alone, self.shared, self.best
+        keys, offset, exact_of = segment.keys, segment.offset, segment.exact
+        base, most, factor = segment.base, segment.most, segment.factor
+        for docnum in segment.docs:
+            key = keys[docnum]
+            if not key or key not in shared:
+                alone.append(offset + docnum)
+                continue
+            low = base[docnum]
+            extra = most.get(docnum)
+            high = low if extra is None else low + extra
+            if factor is not None:
+                f = factor[docnum]
+                low, high = low * f, high * f
+            exact = low if extra is None else None
+            holder = best.get(key)
+            if holder is not None:
+                if high <= holder[0]:
+                    continue
+                if not low > holder[1]:
+                    if exact is None:
+                        exact = exact_of(docnum)
+                    if holder[2] is None:
+                        holder[2] = holder[3].exact(holder[4])
+                    if not exact > holder[2]:
+                        continue
+            best[key] = [low, high, exact, segment, docnum, offset + docnum]
+
+    def docnums(self) -> list[int]:
+        return self.alone + [holder[5] for holder in self.best.values()]

@@ -47,6 +47,7 @@ class DocumentInfo:
     publication: Publication = field(default_factory=Publication)
     articles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (article title, byline) in an edited volume
     outline: tuple[OutlineEntry, ...] = ()
+    description: str = ""  # what the document says it is about (a Markdown front matter's description)
 
     def as_dict(self) -> dict:
         """The `documents --json` object (with `outline` when it is known)."""
@@ -67,6 +68,8 @@ class DocumentInfo:
             out["editors"] = list(self.publication.editors)
         if self.publication.container_title:
             out["container_title"] = self.publication.container_title
+        if self.description:
+            out["description"] = self.description
         if self.outline:
             out["outline"] = [entry.as_dict() for entry in self.outline]
         return out
@@ -117,6 +120,7 @@ def document_info(doc_id: str, meta: dict | None, passages: int, fallback: dict 
         passages=passages,
         publication=publication,
         articles=tuple((title, tuple(byline)) for title, byline in (meta.get("articles") or {}).items()),
+        description=str(meta.get("description") or ""),
     )
 
 

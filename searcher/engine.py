@@ -17,7 +17,6 @@ from indexer.whoosh_internals import DAMAGED_DATA
 
 from .checking import IndexCheck, check_index
 from .documents import Context, DocumentInfo
-
 from .expansion import Acronyms, Expansion
 from .explore import Explorer, Names
 from .filters import Filters
@@ -27,15 +26,9 @@ from .guard import _reads_index
 from .opening import open_index
 from .shelf import Shelf
 from .shortfall import Shortfall
-from . import tables
-from .tables import IndexTables
-from .query import BadQuery, QueryFailed, QueryReader
-from .results import HitMaker, distinct, ranked
-
-
-def _check_page(limit, page) -> None:
-    if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
-        raise BadQuery("limit and page must be whole numbers, at least 1")
+from .tables import DEEP_PAGE, IndexTables
+from .query import BadQuery, QueryFailed, QueryReader, check_page
+from .results import HitMaker, one_page
 
 
 class Searcher:
@@ -49,12 +42,10 @@ class Searcher:
     def __init__(self, index_dir: str | Path | None = None, *, build_default: bool = True):
         """Open the index in `index_dir` (default: the per-user index).
 
-        The default index is built from the bundled corpus on first use (a
-        few seconds, once), as the command line does; `build_default=False`
-        raises IndexMissing instead.  Any other missing index is an error.
+        The default index is built from the bundled corpus on first use (a few seconds, once), as the
+        command line does; `build_default=False` raises IndexMissing instead.  Any other missing index is an error.
         """
-        self.index_dir = (layout.expand_user(index_dir, "index folder") if index_dir is not None  # ("": BadPath)
-                          else layout.default_index_dir())
+        self.index_dir = layout.index_folder(index_dir)
         self._searcher = None
         opened = open_index(self.index_dir, build_default)
         self._ix, self._searcher, self.generation = opened.ix, opened.searcher, opened.generation
@@ -104,40 +95,33 @@ class Searcher:
 
         `after` and `before` ("YYYY", "YYYY-MM" or "YYYY-MM-DD") keep passages
         whose document is dated on or after / on or before them, compared at
-        the precision both dates have (see `searcher.dates`).  `cite` (a
-        style: chicago, apa, ...) gives each hit its `citation`.  A hit's
-        stored fields, `matches` and `also_in` are read or worked out when
-        first used (those of hits still held when the Searcher closes, at
-        `close()`), so a deep page costs little more than a short one; `snippets=False` (ids and scores, for re-ranking
-        and evaluation) leaves `matches` and `also_in` empty, with the same ranking.
+        the precision both dates have (see `searcher.dates`).  `cite` (a style: chicago, apa, ...)
+        gives each hit its `citation`.  A hit's stored fields, `matches` and `also_in` are worked out
+        when first used (or at `close()`), so a deep page costs little more than a short one;
+        `snippets=False` (ids and scores, for re-ranking and evaluation) leaves `matches` and
+        `also_in` empty, with the same ranking.
 
         An acronym the indexed text defines ("Ministry of Industry and
         Information Technology (MIIT)") is also searched as its long form, and
         a long form as its acronym, ranked a little below the form typed
         (`expansions` says which were); `exact=True` searches only what is typed.
         """
-        _check_page(limit, page)
+        check_page(limit, page)
         if cite is not None:
             cite = check_style(cite)
         parsed, filters = self._explorer.prepare(query, author, document, section, after, before, exact)
         if filters is False:
             return []
         first = (page - 1) * limit
-        deep = first + limit >= tables.DEEP_PAGE
+        deep = first + limit >= DEEP_PAGE
         try:
-            # fetch more than the page: near-duplicates folded away leave room
-            window = ranked(self._searcher, parsed, filters, top=2 * (first + limit) + 10)
-            sharing = self._tables.sharing() if deep else None
-            page_hits = distinct(window, first + limit, sharing)[first:first + limit]
+            page_hits = one_page(self._searcher, parsed, filters, first, limit, self._tables.sharing() if deep else None)
         except DAMAGED_DATA:
             raise
         except Exception as exc:
             raise QueryFailed(f"cannot run the query {query!r}: {exc}") from None
         terms = self._queries.match_terms(parsed) if snippets else MatchTerms(frozenset())
-        if cite is not None:
-            cited = self._shelf.citations([doc.fields() for doc in page_hits], cite)
-        else:
-            cited = [""] * len(page_hits)
+        cited = self._shelf.citations([doc.fields() for doc in page_hits], cite)
         return self._hits.page(page_hits, terms, first, snippets, cited, self._tables.ids() if deep else None)
 
     @_reads_index
@@ -156,13 +140,11 @@ class Searcher:
     ) -> Results:
         """One page of hits and the facets of every match, from a single pass over the index.
 
-        The same hits as `search` and the same counts as `facets` with the
-        same arguments, for about the time of `search` alone: a result page in
-        the web view needs both, and scoring the query twice took 58 + 110 ms
-        on SciFact where this takes 67 ms.  The first call builds a table of
-        every passage's facet values (once per Searcher).
+        The same hits as `search` and the same counts as `facets` with the same arguments, for about
+        the time of `search` alone (a result page in the web view needs both).  The first call builds
+        a table of every passage's facet values (once per Searcher).
         """
-        _check_page(limit, page)
+        check_page(limit, page)
         return self._explorer.results(query, limit, page, author, document, section, after, before, exact)
 
     @_reads_index

@@ -7,6 +7,8 @@ filters, the hit maker) and returns plain values like the rest of the library.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
+from operator import itemgetter
 from typing import Sequence
 
 from indexer.whoosh_internals import DAMAGED_DATA
@@ -15,7 +17,7 @@ from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit, Results
 from .query import BadQuery, QueryFailed, QueryReader, as_text
-from .results import HitMaker, distinct, ranked, settled
+from .results import HitMaker, distinct, ranked, ranked_and_every, settled
 from .shortfall import Shortfall, filters_as_typed
 from .suggest import Lexicon, correct_query, surface_forms
 
@@ -34,7 +36,7 @@ class Explorer:
         self._filters = filters
         self._hits = hits
         self._index_dir = index_dir
-        self._facets_by_docnum: list | None = None  # see facet_table()
+        self._facets_by_docnum: FacetTable | None = None  # see facet_table()
 
     def prepare(self, query: str, author=None, document=None, section=None, after=None, before=None,
                 exact: bool = False):
@@ -203,11 +205,9 @@ class Explorer:
         if filters is False:
             return Results(hits=(), total=0, facets=self.count_facets([]))
         try:
-            every = ranked(self._searcher, parsed, filters)
             first = (page - 1) * limit
-            window = distinct([every[n] for n in range(min(len(every), 2 * (first + limit) + 10))], first + limit)
-            page_hits = window[first:first + limit]
-            docnums = [docnum for _, docnum in every.top_n]
+            top, docnums = ranked_and_every(self._searcher, parsed, filters, 2 * (first + limit) + 10)
+            page_hits = distinct(top, first + limit)[first:first + limit]
         except DAMAGED_DATA:
             raise  # (the Searcher's guard: a damaged index, not a bad query)
         except Exception as exc:
@@ -226,9 +226,8 @@ class Explorer:
         """Passages per author, document, section and year among `docnums`."""
         table = self._facets_by_docnum
         if table is not None:
-            rows = Counter(table[docnum] for docnum in docnums)  # passages share rows: count each once
-        else:
-            rows = Counter(_facet_row(self._searcher.stored_fields(docnum)) for docnum in docnums)
+            return table.count(docnums)
+        rows = Counter(_facet_row(self._searcher.stored_fields(docnum)) for docnum in docnums)
         counts = {key: Counter() for key in FACET_KEYS}
         for row, times in rows.items():
             for key, values in zip(FACET_KEYS, row):
@@ -236,7 +235,7 @@ class Explorer:
                     counts[key][value] += times
         return {"total": sum(rows.values()), **{key: _largest_first(counts[key]) for key in FACET_KEYS}}
 
-    def facet_table(self) -> list:
+    def facet_table(self) -> "FacetTable":
         """Every passage's facet values, by document number (built on first use, kept while open).
 
         Reading the stored fields of each match cost about 25 us a passage
@@ -245,16 +244,13 @@ class Explorer:
         table = self._facets_by_docnum
         if table is None:
             reader = self._searcher.reader()
-            table = [()] * reader.doc_count_all()
-            for docnum, fields in reader.iter_docs():
-                table[docnum] = _facet_row(fields)
-            self._facets_by_docnum = table
+            table = self._facets_by_docnum = FacetTable(reader.doc_count_all(), reader.iter_docs())
         return table
 
     def _everything(self, parsed, where, query: str) -> list[int]:
         """Document numbers of every passage that matches (copies collapsed, as in `search`)."""
         try:
-            return [doc.docnum for doc in ranked(self._searcher, parsed, where)]
+            return ranked_and_every(self._searcher, parsed, where, 1)[1]
         except DAMAGED_DATA:
             raise  # (the Searcher's guard: a damaged index, not a bad query)
         except Exception as exc:
@@ -316,4 +312,39 @@ def _facet_row(fields: dict) -> tuple:
 
 
 def _largest_first(counts: Counter) -> dict:
-    return {k: n for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if k}
+    # by name, then (a stable sort) by count, largest first: two sorts in C, no key function per item
+    return {k: n for k, n in sorted(sorted(counts.items()), key=itemgetter(1), reverse=True) if k}
+
+
+class FacetTable:
+    """Each passage's facet values as small numbers, one column per facet: a search's facets are then
+    counted by C loops (Counter over a map) instead of a Python loop per match (10 -> 1 ms for the
+    2,800 matches of a median SciFact query)."""
+
+    def __init__(self, size: int, docs):
+        self.names: list[list[str]] = [[""] for _ in FACET_KEYS]  # number -> value, per facet; 0 is ""
+        numbers: list[dict[str, int]] = [{"": 0} for _ in FACET_KEYS]
+        self.authors: list[tuple[int, ...]] = [()] * size  # (several per passage)
+        self.single: list[list[int]] = [[0] * size for _ in FACET_KEYS[1:]]
+
+        def number(k: int, value: str) -> int:
+            found = numbers[k].get(value)
+            if found is None:
+                found = numbers[k][value] = len(self.names[k])
+                self.names[k].append(value)
+            return found
+
+        for docnum, fields in docs:
+            row = _facet_row(fields)
+            self.authors[docnum] = tuple(number(0, name) for name in row[0])
+            for k, (value,) in enumerate(row[1:], start=1):
+                self.single[k - 1][docnum] = number(k, value)
+
+    def count(self, docnums) -> dict:
+        docnums = list(docnums)
+        counted = [Counter(chain.from_iterable(map(self.authors.__getitem__, docnums)))]
+        counted += [Counter(map(column.__getitem__, docnums)) for column in self.single]
+        facets = {"total": len(docnums)}
+        for key, names, counts in zip(FACET_KEYS, self.names, counted):
+            facets[key] = _largest_first(Counter({names[n]: c for n, c in counts.items()}))
+        return facets

@@ -42,6 +42,12 @@ class QueryFailed(BadQuery):
     (the Searcher's guard tells which by checking the index)."""
 
 
+def check_page(limit, page) -> None:
+    """BadQuery unless `limit` and `page` are whole numbers from 1 (as `search` takes them)."""
+    if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
+        raise BadQuery("limit and page must be whole numbers, at least 1")
+
+
 @dataclass(frozen=True)
 class Reading:
     """How a query was read: the Whoosh query to rank by, what every hit must match, and notes for the user."""

@@ -61,9 +61,12 @@ class Shelf:
         doc = reading.info(self._searcher, reading.resolve(self._searcher, id))
         return cite(doc, None, style)
 
-    def citations(self, stored: list[dict], style: str) -> list[str]:
-        """The bibliography entry citing each passage (stored fields); one rendering per article."""
+    def citations(self, stored: list[dict], style: str | None) -> list[str]:
+        """The bibliography entry citing each passage (stored fields); one rendering per article ("" without a style)."""
         from .citing import cite
+
+        if style is None:
+            return [""] * len(stored)
 
         docs: dict[str, DocumentInfo] = {}
         made: dict[tuple, str] = {}

@@ -120,6 +120,32 @@ def test_the_seed_corpus_ranks_the_same_both_ways(seed_index, query):
         assert _page(fast) == _page(slow)
 
 
+
+def _every_both_ways(s: Searcher, query: str, **options):
+    """count, facets and a results page with the fast path, then with Whoosh's matchers."""
+    def every():
+        found = s.results(query, limit=5, page=2, **options)
+        return s.count(query, **options), s.facets(query, **options), found.total, found.facets, _page(found.hits)
+
+    fast = every()
+    bulk_ranking.ENABLED = False
+    try:
+        slow = every()
+    finally:
+        bulk_ranking.ENABLED = True
+    return fast, slow
+
+
+@pytest.mark.parametrize("query", SEED_QUERIES + ACRONYM_QUERIES[:6])
+def test_counts_facets_and_results_pages_are_the_same_both_ways(seed_index, query):
+    """Every match (counts, facets, the web page's results) comes from one fast pass, as Whoosh finds it."""
+    with Searcher(seed_index) as s:
+        fast, slow = _every_both_ways(s, query)
+        assert fast == slow
+        assert fast[0] == fast[2] == fast[1]["total"] and fast[4] == _page(s.search(query, limit=5, page=2))
+        assert _every_both_ways(s, query, after="2019")[0] == _every_both_ways(s, query, after="2019")[1]
+
+
 @pytest.mark.parametrize("query", ACRONYM_QUERIES)
 def test_queries_with_acronyms_take_the_fast_path_and_rank_the_same(seed_index, query):
     """A typed acronym searched as its long form too, or a typed long form as its acronym: the
@@ -195,7 +221,7 @@ queries = st.lists(st.sampled_from(VOCAB + sorted(DEFINED) + sorted(DEFINED.valu
                    min_size=1, max_size=9).map(" ".join)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=queries, limit=st.sampled_from([1, 3, 10, 25]), page=st.sampled_from([1, 2, 3]),
        restrict=st.sampled_from(["", "title:{}", "documents"]), other=st.sampled_from(VOCAB),
        picks=st.lists(st.integers(0, 10_000), min_size=1, max_size=40))
@@ -211,6 +237,12 @@ def test_generated_corpora_rank_the_same_both_ways(generated_index, query, limit
         assert len(s._searcher.leaf_searchers()) > 1  # several segments
         fast, slow = _both_ways(s, query, limit=limit, page=page, **options)
         _same_page(fast, slow, query)
+        counted = s.count(query, **options)
+        bulk_ranking.ENABLED = False
+        try:
+            assert s.count(query, **options) == counted, query
+        finally:
+            bulk_ranking.ENABLED = True
         if not options:
             # (an expanded query falls back where Whoosh's coordination depends on when its collector
             # replaced a run-out phrase matcher: `bulk_ranking._Plan._held_through`)

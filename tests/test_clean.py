@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.clean import (
+    drop_page_numbers_at_breaks,
     clean_text,
     collapse_spaces,
     drop_footnote_markers,
@@ -180,3 +181,10 @@ def test_cleaning_loses_no_words(text):
 @given(plain_texts())
 def test_paragraphs_lose_no_words(text):
     assert words(" ".join(split_paragraphs(clean_text(text).split("\n")))) == words(text)
+
+
+def test_in_text_that_is_no_export_only_a_number_at_a_page_break_is_a_page_number():
+    text = "ends here.\n12\n\fThe answer is\n42\nand more.\n13\fiv\nLast page."
+    assert drop_page_numbers_at_breaks(text) == "ends here.\n\fThe answer is\n42\nand more.\n\fiv\nLast page."
+    assert clean_text("The answer is\n42\nand the co-\noperation.", exported=False) == (
+        "The answer is\n42\nand the co-\noperation.")

@@ -142,3 +142,77 @@ def test_a_record_with_no_text_is_skipped_with_that_reason(tmp_path):
     report = Indexer(tmp_path / "ix").update([docs])
     assert report.added == 1
     assert [s.reason for s in report.skipped] == ["line 2: record 'b' has no text"]
+
+
+MARKUP_ONLY = "no text (nothing but markup, scripts or page chrome)"
+INVISIBLE_ONLY = "document 'blank': no text (nothing but blanks or invisible characters)"
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("blank.html", "<html><head><title>A title</title></head><body><p>\u200b</p><p>&nbsp;</p><p>\u00ad</p>"
+                   "</body></html>", MARKUP_ONLY),
+    ("blank.md", "---\ntitle: A title\n---\n\u200b\u200b\n\n\u2060\n", MARKUP_ONLY),
+    ("blank.txt", "\u200b\n\u00a0\n", INVISIBLE_ONLY),
+    ("blank.jsonl", '{"_id": "blank", "text": "\\u200b \\u00a0"}\n', INVISIBLE_ONLY),
+])
+def test_a_document_whose_text_is_all_invisible_is_skipped_not_indexed_empty(tmp_path, name, content, reason):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / name).write_text(content, encoding="utf-8")
+    (docs / "real.txt").write_text("Chips matter.\n", encoding="utf-8")
+    report = Indexer(tmp_path / "ix").update([docs])
+    assert report.added == 1
+    assert [(s.path, s.reason) for s in report.skipped] == [(str(docs / name), reason)]
+    with Searcher(tmp_path / "ix") as s:
+        assert [d.id for d in s.documents()] == ["real"]
+
+
+def test_a_plain_text_keeps_its_line_end_hyphens_and_numbers_alone_on_a_line(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("Results\n\nThe answer is\n42\nand the co-\noperation of well-\n"
+                                    "known groups.\n\nServers: 3\n100\n", encoding="utf-8")
+    Indexer(tmp_path / "ix").update([docs])
+    with Searcher(tmp_path / "ix") as s:
+        text = " ".join(h.text for h in s.search("answer OR servers", limit=10))
+        assert s.search('"well-known groups"') and s.search('"co-operation"')
+    assert "The answer is 42 and the co- operation of well- known groups." in text
+    assert "Servers: 3 100" in text
+
+
+def test_the_word_rule_holds_for_the_made_up_page_beside_the_set_too(tmp_path):
+    """tests/data/page.html (made for tests/test_html.py, so not in the real set): its content's
+    words, less the chrome it was made with (named here as the set's pages name theirs), are kept."""
+    page = DOCS.parent / "page.html"
+    chrome = ["header.site-header", "nav", "aside", "footer", "p.byline", ".help-popup", ".share-links"]
+    reference = words(reference_text(page, {"chrome": chrome}))
+    Indexer(tmp_path / "ix").update([page])
+    kept = Counter()
+    with Searcher(tmp_path / "ix") as s:
+        n = 1
+        while True:
+            try:
+                hit = s.get(f"page:{n}")
+            except PassageNotFound:
+                break
+            kept.update(words(" ".join([hit.text, hit.section, hit.title, *hit.authors])))
+            n += 1
+    assert n > 1 and not [w for w in reference if w not in kept]
+    assert not {"Navword", "Asideword", "Footerword", "Shareword", "Helpword", "Hiddenword"} & set(kept)
+
+
+def test_code_blocks_keep_their_lines_in_what_show_prints(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "readme.md").write_text("# Usage\n\nA simple retrieval:\n\n```python\nimport httplib2\n"
+                                    "h = httplib2.Http(\".cache\")\n\n    (resp, content) = h.request(url)\n```\n",
+                                    encoding="utf-8")
+    (docs / "page.html").write_text("<html><body><h1>Usage</h1><p>A simple retrieval:</p>"
+                                    "<pre><code>import httplib2\n<span>h</span> = httplib2.Http(\".cache\")\n"
+                                    "</code></pre></body></html>", encoding="utf-8")
+    Indexer(tmp_path / "ix").update([docs])
+    shown = {doc_id: CliRunner().invoke(cli, ["show", f"{doc_id}:1", "--index", str(tmp_path / "ix")]).stdout
+             for doc_id in ("readme", "page")}
+    for text in shown.values():
+        assert 'A simple retrieval:\n\nimport httplib2\nh = httplib2.Http(".cache")' in text, text
+    assert 'h = httplib2.Http(".cache")\n(resp, content) = h.request(url)' in shown["readme"]

@@ -181,6 +181,26 @@ def test_a_sidecar_correction_changes_the_citation_after_index(tmp_path):
     assert Indexer(index).update().unchanged == 1  # and it stays unchanged afterwards
 
 
+def test_a_folder_catalog_correction_changes_the_citation_after_index(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "chips.md").write_text("# Chip Rules\n\nExport controls on chips tightened in 2022.\n", encoding="utf-8")
+    (folder / "catalog.json").write_text(json.dumps({"chips.md": {"publisher": "First Press", "date": "2021"}}),
+                                         encoding="utf-8")
+    index = tmp_path / "index"
+    Indexer(index).update([folder])
+    with Searcher(index) as s:
+        assert s.cite("chips", "apa").text == "Chip Rules. (2021). First Press."
+    (folder / "catalog.json").unlink()
+    (folder / "catalog.toml").write_text('[chips]\nauthors = ["Ada Lovelace"]\ndate = "2022"\n'
+                                         'publisher = "Second Press"\n', encoding="utf-8")
+    assert Indexer(index).update().updated == 1
+    with Searcher(index) as s:
+        assert s.cite("chips", "apa").text == "Lovelace, A. (2022). Chip Rules. Second Press."
+        assert [(d.publisher, d.date) for d in s.documents()] == [("Second Press", "2022")]
+    assert Indexer(index).update().unchanged == 1
+
+
 # ---- command line ------------------------------------------------------------------
 
 def test_cli_documents_lists_the_five_reports(run, seed_index):
@@ -223,7 +243,8 @@ def test_cli_show_prints_everything_known_about_a_passage(run, seed_index):
     out = run("show", LEHMANN_PASSAGE, "--index", seed_index).stdout
     for fact in ("Thomas Lehmann", "AI Policy and China: Realities of State-Led Development, edited by Graham Webster",
                  "2019-10-29", "Stanford-New America DigiChina Project", "Beijing Zhiyuan Action Plan", "body",
-                 "000_5c84af78ccbbd290.txt (bundled corpus)", "https://www.newamerica.org/"):
+                 "000_5c84af78ccbbd290.txt (bundled corpus)", "https://www.newamerica.org/",
+                 "000_5c84af78ccbbd290 (also in 001_e674280208101485)"):
         assert fact in out
 
 
@@ -265,3 +286,16 @@ def test_cli_search_cite_adds_citation_only_when_asked(run, seed_index):
     assert cited[0]["citation"] == EXPECTED["parts"]["lehmann_chapter"]["chicago"]
     text = run("search", "Zhiyuan scholars", "--limit", 1, "--cite", "apa", "--index", seed_index).stdout
     assert "cite: " + EXPECTED["parts"]["lehmann_chapter"]["apa"] in text
+
+
+def test_cli_documents_names_the_kind_of_source_of_files_and_json_lines_records(run, tiny_index, tiny_corpus):
+    text = run("documents", "--index", tiny_index).stdout
+    assert f"JSON Lines record: {tiny_corpus / 'robots.jsonl'} · 1 passage" in text
+    assert f"file: {tiny_corpus / 'tariffs.md'} · 2 passages" in text
+    rows = {d["id"]: d for d in map(json.loads, run("documents", "--json", "--index", tiny_index).stdout.splitlines())}
+    assert {k: (d["source_type"], d["source"]) for k, d in rows.items()} == {
+        "robots-1": ("jsonl", str(tiny_corpus / "robots.jsonl")),
+        "talent": ("file", str(tiny_corpus / "talent.txt")),
+        "tariffs": ("file", str(tiny_corpus / "tariffs.md")),
+    }
+    assert (rows["robots-1"]["authors"], rows["robots-1"]["date"]) == (["Ada Lovelace"], "2021-05-01")

@@ -128,6 +128,24 @@ def test_permalink_marks_and_texinfo_navigation_stay_out():
     )
 
 
+def test_links_to_the_generators_index_and_search_pages_stay_out_but_a_list_of_chapters_stays():
+    html = """<html><head><title>Policy</title></head><body><div role="main">
+      <section><h1>Abstract</h1><p>This policy describes the packaging of Python.</p>
+        <ul><li><a href="intro.html">Introduction</a></li><li><a href="search.html">Searching the archive</a> (by date)</li></ul>
+      </section>
+      <section><h1>Indices and tables<a class="headerlink" href="#i">¶</a></h1>
+        <ul class="simple"><li><p><a class="reference internal" href="genindex.html"><span>Index</span></a></p></li>
+          <li><p><a class="reference internal" href="py-modindex.html"><span>Module Index</span></a></p></li>
+          <li><p><a class="reference internal" href="search.html"><span>Search Page</span></a></p></li></ul>
+      </section></div></body></html>"""
+    raw = read_html("policy.html", html, "policy")
+    assert raw.sections == (
+        ("Abstract", "This policy describes the packaging of Python."),
+        ("Abstract", "Introduction"),
+        ("Abstract", "Searching the archive (by date)"),
+    )
+
+
 def test_class_names_inside_text_never_drop_it():
     # Inside the content, a name that sounds like furniture is just a name.
     html = """<html><body><main>

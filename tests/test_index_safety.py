@@ -441,3 +441,25 @@ def test_a_document_that_spills_the_posting_buffer_to_disk_is_indexed(tmp_path, 
     assert report.added == 1 and list(report.skipped) == []
     with Searcher(tmp_path / "ix") as s:
         assert [h.text.split()[-1] for h in s.search("code2999")] == ["code2999."]
+
+
+def test_beside_a_large_document_the_parents_posting_buffer_shrinks(tmp_path, monkeypatch):
+    """With one process, a large document and the postings buffered beside it share the memory:
+    the writer's buffer is set per document, smaller for a larger one (benchmarks/speed.py --memory)."""
+    import indexer.parallel
+    from indexer.parallel import LARGE_DOCUMENT_SHARE, MIN_SERIAL_LIMITMB, WRITER_LIMITMB, serial_buffer_mb
+
+    assert serial_buffer_mb(10_000) == WRITER_LIMITMB
+    assert serial_buffer_mb(64 << 20) == MIN_SERIAL_LIMITMB < serial_buffer_mb(20 << 20) < WRITER_LIMITMB
+    limits = []
+    real = indexer.parallel.set_posting_buffer
+    monkeypatch.setattr(indexer.parallel, "set_posting_buffer", lambda w, mb: (limits.append(mb), real(w, mb)))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "small.txt").write_text("Export controls on chips.\n")
+    large = "Talent programs grow. " * ((3 << 20) // 22 + 1)  # 3 MB of text
+    (docs / "large.txt").write_text(large)
+    report = Indexer(tmp_path / "ix").update([docs], jobs=1)
+    assert report.added == 2
+    assert sorted(limits) == [serial_buffer_mb(len(large)), WRITER_LIMITMB]
+    assert serial_buffer_mb(len(large)) == WRITER_LIMITMB - LARGE_DOCUMENT_SHARE * 3

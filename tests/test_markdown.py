@@ -52,6 +52,7 @@ def test_front_matter_is_metadata_never_text():
     assert raw.title == "Porting systemd To New Distributions"
     assert raw.authors == ("Lennart Poettering", "Zbigniew Jędrzejewski-Szmek")
     assert raw.date == "2021-03-04"
+    assert raw.description == "How to port it"
     assert "layout" not in raw.text and "How to port it" not in raw.text and "comment" not in raw.text
 
 
@@ -65,7 +66,7 @@ def test_setext_headings_lists_tables_quotes_code_and_footnotes():
         ("Short Tests", "name uid"),
         ("Short Tests", "www-data 33"),
         ("Short Tests", "A quoted remark about IPv6."),
-        ("Short Tests", 'import httplib2 h = httplib2.Http(".cache")'),
+        ("Short Tests", 'import httplib2\nh = httplib2.Http(".cache")'),  # a code block keeps its lines
         (FOOTNOTES, "The cache keeps GPT-4 answers on an H100."),
     )
 
@@ -94,3 +95,33 @@ def test_a_myst_directive_is_read_as_the_markdown_it_holds():
     raw = read_markdown("w.md", text, "w")
     assert raw.sections == (("Installs", "Pinning"), ("Installs", "See pip freeze <freeze> and pin it."),
                             ("Installs", "import httplib2"))
+
+
+def test_the_front_matter_description_is_the_documents_description_in_show_and_documents(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from indexer import Indexer
+    from searcher import Searcher
+    from searcher.cli import cli
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "porting.md").write_text(README, encoding="utf-8")
+    Indexer(tmp_path / "ix").update([docs])
+    with Searcher(tmp_path / "ix") as s:
+        assert s.document("porting").description == "How to port it"
+        assert all("How to port it" not in h.text for h in s.search("port", limit=50))  # metadata, never text
+    listed = CliRunner().invoke(cli, ["documents", "--json", "--index", str(tmp_path / "ix")])
+    assert json.loads(listed.stdout)["description"] == "How to port it"
+    shown = CliRunner().invoke(cli, ["show", "porting", "--index", str(tmp_path / "ix")])
+    assert "description: How to port it" in " ".join(shown.stdout.split())
+
+
+def test_a_document_without_a_heading_is_titled_by_its_first_words_not_a_banner_drawn_in_symbols():
+    text = ("       __\n      /\\ \\    __\n     _\\_\\ \\  /\\_\\\n    /\\___,_\\ \\/_/\n\n"
+            "Underscore.js is a utility-belt library for JavaScript.\n")
+    document = build_document(read_markdown("README.md", text, "r"))
+    assert document.title == "Underscore.js is a utility-belt library for JavaScript."
+    assert document.blocks[0].text == "__\n/\\ \\ __\n_\\_\\ \\ /\\_\\\n/\\___,_\\ \\/_/"  # the banner stays, line by line

@@ -377,6 +377,43 @@ def test_hits_show_their_page_in_the_library_json_terminal_and_show(indexed):
     assert "page" not in json.loads(word.stdout.splitlines()[0])
 
 
+
+def test_a_passage_with_a_page_is_cited_with_that_page(indexed, tmp_path):
+    from click.testing import CliRunner
+
+    from searcher.cli import cli
+
+    index, _, _ = indexed
+    with Searcher(index) as s:
+        hit = next(h for h in s.search("provinces", limit=10) if h.page)
+        apa = s.cite(hit.id, "apa")
+        assert apa.page == hit.page and apa.short == f"(Lovelace & Hopper, {hit.date[:4]}, p. {hit.page})"
+        assert hit.page not in apa.text.replace(hit.date, "")  # the reference entry names no page
+        assert f"SP  - {hit.page}" in s.cite(hit.id, "ris").text.splitlines()
+    shown = CliRunner().invoke(cli, ["cite", hit.id, "--style", "apa", "--index", str(index)])
+    assert shown.exit_code == 0 and shown.stdout == f"{apa.text}\n\n{apa.short}\n"
+    # Chicago leaves an unpublished document out of the bibliography (CMOS 14.114): the note alone, once
+    note = CliRunner().invoke(cli, ["cite", hit.id, "--index", str(index)]).stdout
+    assert note.count("Ada Lovelace and Grace Hopper") == 1 and note.rstrip().endswith(f", {hit.page}.")
+
+def test_word_properties_give_the_date_and_python_docx_templates_date_is_not_taken(tmp_path):
+    from datetime import datetime
+
+    import docx
+
+    from corpus.readers import read_file
+
+    make_docx(tmp_path / "draft.docx")  # python-docx, no date set: its template says 2013-12-23
+    assert next(iter(read_file(tmp_path / "draft.docx"))).date == ""
+    dated = docx.Document()
+    dated.core_properties.author = "Ada Lovelace"
+    dated.core_properties.created = datetime(2022, 3, 4, 10, 0)
+    dated.add_paragraph("Export controls on chips tightened in 2022.")
+    dated.save(tmp_path / "dated.docx")
+    raw = next(iter(read_file(tmp_path / "dated.docx")))
+    assert (raw.date, raw.authors) == ("2022-03-04", ("Ada Lovelace",))
+
+
 def test_meaningful_document_properties_win_over_the_first_page(tmp_path):
     """Title and authors from the PDF's document information when they mean something."""
     from pypdf import PdfReader, PdfWriter

@@ -239,6 +239,19 @@ def test_facets_in_the_tiny_corpus(tiny_index):
                       "sections": {"Export controls": 1, "Retaliation": 1}, "years": {"2021": 1}}
 
 
+
+@pytest.mark.parametrize("query, options", [("export controls", {}), ("talent", {"author": "ding"}),
+                                            ("china AI", {"after": "2020"}), ("Beijing Zhiyuan", {})])
+def test_facets_from_the_facet_table_are_those_read_from_the_passages(seed_index, query, options):
+    """`facets` reads each match's stored fields until a results page has built the table; both agree."""
+    with Searcher(seed_index) as s:
+        read = s.facets(query, **options)
+        with_table = s.results(query, **options).facets
+        assert with_table == read and list(with_table["documents"]) == list(read["documents"])
+        assert {key: list(values) for key, values in s.facets(query, **options).items() if key != "total"} == \
+            {key: list(values) for key, values in read.items() if key != "total"}
+        assert read["total"] > 0
+
 def test_cli_facets_follow_the_hits(run, tiny_index):
     result = run("search", "robots OR chips OR programs", "--facets", "-n", 1, "--index", tiny_index)
     assert result.exit_code == 0

@@ -5,12 +5,15 @@ cut: httplib2, sha256, IPv6, GPT-4, H100, AArch64) in random markup
 (headings of both Markdown kinds, wrapped paragraphs and list items, code,
 tables, quotes, footnotes, front matter; in HTML: nested sections,
 definition lists, mdBook and Sphinx heading links, page chrome around
-them).  Each is indexed with `Indexer` and read back with `Searcher`.
+them; in plain text: hard-wrapped lines, some ending in a hyphen, numbers
+alone on a line).  Each is indexed with `Indexer` and read back with `Searcher`.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -152,3 +155,50 @@ def test_every_word_of_a_web_page_is_indexed_as_written_and_no_chrome(tmp_path_f
     found = _indexed_words(tmp_path_factory.mktemp("html"), "doc.html", text)
     assert set(words(" ".join(content))) <= set(found)
     assert CHROME not in found and "¶" not in found
+
+
+@st.composite
+def text_documents(draw) -> str:
+    """Hard-wrapped plain text as people type it: a line may end in a hyphen ('well-' / 'known')
+    or hold a number alone (a count in a list, a value in a table)."""
+    paragraphs = []
+    for ws in draw(st.lists(st.lists(WORD, min_size=1, max_size=12), min_size=1, max_size=5)):
+        lines, line = [], []
+        for w in ws:
+            line.append(w)
+            if draw(st.integers(0, 3)) == 0:
+                lines.append(" ".join(line) + draw(st.sampled_from(["", "-"])))
+                line = []
+        lines.append(" ".join(line))
+        if draw(st.booleans()):
+            lines.insert(draw(st.integers(0, len(lines))), str(draw(st.integers(0, 999))))
+        paragraphs.append("\n".join(l for l in lines if l))
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def _indexed_text(tmp_path, name: str, text: str) -> str:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    Indexer(tmp_path / "ix").update([tmp_path / "docs"])
+    found = []
+    with Searcher(tmp_path / "ix") as s:
+        n = 1
+        while True:
+            try:
+                hit = s.get(f"{name.rsplit('.', 1)[0]}:{n}")
+            except PassageNotFound:
+                break
+            found += [hit.text, hit.section, hit.title]
+            n += 1
+    return " ".join(found)
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".jsonl"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=text_documents())
+def test_every_word_and_number_of_a_plain_text_is_indexed_as_written(tmp_path_factory, suffix, text):
+    content = json.dumps({"_id": "doc", "text": text}) + "\n" if suffix == ".jsonl" else text
+    found = _indexed_text(tmp_path_factory.mktemp("txt"), "doc" + suffix, content)
+    # Every token of the text as written (a line's last word with its hyphen, a number alone): none joined,
+    # cut or dropped.
+    assert found.split() and set(text.split()) <= set(found.split())

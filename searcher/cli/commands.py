@@ -389,7 +389,7 @@ def cite(ctx, item_id, style, index_dir, as_json):
                                "short": citation.short, "page": citation.page}))
         return
     write(citation.text)
-    if citation.page and citation.short:
+    if citation.page and citation.short and citation.short != citation.text:  # (a note-only item: once)
         write("\n" + citation.short)
 
 

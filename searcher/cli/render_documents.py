@@ -69,6 +69,7 @@ def document_rows(doc: DocumentInfo) -> list[tuple[str, str]]:
         ("url", doc.url),
         ("source", f"{shown_source(doc)} ({SOURCE_TYPES.get(doc.source_type, doc.source_type)})"
          if doc.source_type else doc.source),
+        ("description", doc.description),
     ]
 
 

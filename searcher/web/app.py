@@ -73,7 +73,8 @@ def create_app(index_dir: str | Path) -> Starlette:
 
 
 class SecurityHeaders:
-    """ASGI middleware: the security headers on every response (pages, API, assets and errors alike)."""
+    """ASGI middleware: the security headers on every response (pages, API, assets and errors alike),
+    and a Server-Timing header saying how long the server took to make it (`app;dur=` milliseconds)."""
 
     def __init__(self, app: Starlette):
         self.app = app
@@ -82,11 +83,13 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        started = time.perf_counter()
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
+                took = f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS + [(b"server-timing", took)]
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -73,7 +73,8 @@ def hit_view(hit, context: int = 320) -> dict:
     return {
         "id": hit.id, "rank": hit.rank, "score": hit.score, "document": hit.document,
         "title": hit.title or hit.document, "authors": list(hit.authors), "section": hit.section,
-        "page": getattr(hit, "page", "") or "",  # (documents with pages: the PDF reader) "date": hit.date, "kind": hit.kind,
+        "page": getattr(hit, "page", "") or "",  # (documents with pages: the PDF reader)
+        "date": hit.date, "kind": hit.kind,
         "also_in": list(hit.also_in),
         "snippet": pieces(text.replace("\n\n", " ¶ ").replace("\n", " "), spans),
     }
