@@ -3,7 +3,8 @@
 A pull quote repeats a sentence of its own article in large type beside the
 body; extraction prints its short lines between the body's lines.  It is
 found by that repetition: most of a short line's word triples occur again
-elsewhere in the document.  Such a line counts when it has company (another
+within a page or two of it (PULL_QUOTE_REACH lines either side: a list that
+repeats words of a page far off is content).  Such a line counts when it has company (another
 within a few lines, or a blank-delimited block of narrow lines around it) or
 when it plainly breaks into a sentence; the quote then grows along the lines
 that continue it in the body's copy.  Pull quotes are duplicates and are
@@ -22,6 +23,8 @@ from .lines import ends_sentence, is_upper_heading, looks_like_heading, starts_l
 
 SIDEBAR_MARK = "\u2063sidebar\u2063 "
 PULL_QUOTE_WIDTH = 45  # pull quotes are set in a narrow column
+# How far (in lines of exported text, about two printed pages) the body's copy of a pull quote may be.
+PULL_QUOTE_REACH = 100
 _REPEATED_SHARE = 0.6
 
 
@@ -77,8 +80,16 @@ class _PullQuoteFinder:
         return 0 < len(line) <= PULL_QUOTE_WIDTH and not is_sidebar(line) and not is_upper_heading(line)
 
     def repeated_share(self, i: int) -> float:
+        """The share of line i's word triples said again within PULL_QUOTE_REACH lines of it."""
         grams = _trigrams(self.words[i])
-        return sum(self.counts[g] >= 2 for g in grams) / len(grams) if grams else 0.0
+        if not grams or not any(self.counts[g] >= 2 for g in grams):
+            return 0.0
+        near = self.lines_near(i)
+        return sum(near[g] >= 2 for g in grams) / len(grams)
+
+    def lines_near(self, i: int) -> Counter:
+        lo, hi = max(0, i - PULL_QUOTE_REACH), min(len(self.lines), i + PULL_QUOTE_REACH + 1)
+        return Counter(_trigrams([w for ws in self.words[lo:hi] for w in ws]))
 
     def said_twice(self, i: int) -> bool:
         if not self.narrow(i) or _stands_as_heading(self.lines, i):

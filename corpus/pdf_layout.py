@@ -14,7 +14,8 @@ size) and this module decides, the way a reader's eye does,
   number or a mark; each note becomes one NOTE_MARK line (corpus.paging);
 - headings: larger type, or a short line all in bold, becomes a HEADING_MARK line;
 - boxes: text inside a drawn rectangle, and runs of larger type that are not
-  headings.  A box whose words repeat the body's is a pull quote (dropped); any
+  headings.  A box whose words repeat the body's on its own page or within
+  PULL_QUOTE_PAGES pages of it is a pull quote (dropped); any
   other box is a sidebar, written the way the bundled reports flag theirs (a
   lone "*" line before it), so corpus.asides keeps it as a sidebar block.
 
@@ -338,14 +339,21 @@ def lay_out_pages(pages: list[Page]) -> tuple[list[str], list[str]]:
     head_keys = find_running_heads(pages)
     title = title_lines(pages)
     items = [_page_items(page, p, size, head_keys, title) for p, page in enumerate(pages)]
-    body_grams: set[int] = set()
-    for page_items in items:
-        for item in page_items:
-            if item.kind == "line":
-                body_grams |= word_triples(item.text)
+    page_grams = [set().union(*(word_triples(item.text) for item in page_items if item.kind == "line"))
+                  for page_items in items]
     pitch = line_pitch(items, size)
-    texts = [_page_text(page_items, size, body_grams, pitch) for page_items in items]
+    texts = [_page_text(page_items, size, _grams_near(page_grams, p), pitch) for p, page_items in enumerate(items)]
     return texts, printed_page_numbers(pages, head_keys)
+
+
+# How many pages before or after its own a pull quote's copy in the body may be.
+PULL_QUOTE_PAGES = 2
+
+
+def _grams_near(page_grams: list[set[int]], p: int) -> set[int]:
+    """The body's word triples (hashed, as word_triples gives them) on page p and the
+    PULL_QUOTE_PAGES pages either side."""
+    return set().union(*page_grams[max(0, p - PULL_QUOTE_PAGES): p + PULL_QUOTE_PAGES + 1])
 
 
 def line_pitch(items: list[list[_Item]], size: float) -> float:

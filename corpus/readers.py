@@ -413,17 +413,31 @@ def read_jsonl(path: Path) -> Iterator[RawDocument | Skip]:
 
 
 def _lines(fh) -> Iterator[bytes | None]:
-    """The file's lines; None for a line longer than MAX_LINE_BYTES (its bytes are skipped)."""
+    """The file's lines, ended by LF, CRLF or CR; None for a line longer than MAX_LINE_BYTES
+    (its bytes are skipped)."""
     while True:
         line = fh.readline(MAX_LINE_BYTES)
         if not line:
             return
         if len(line) < MAX_LINE_BYTES or line.endswith(b"\n"):
-            yield line
+            yield from _cr_lines(line)
             continue
         while line and not line.endswith(b"\n"):  # drain the rest of the long line
             line = fh.readline(1 << 20)
         yield None
+
+
+def _cr_lines(line: bytes) -> list[bytes]:
+    """`line` as the records it holds when they are ended by CR alone (old Mac files): a JSON value
+    never holds a raw CR, so a CR inside a line that is not one record ends a record."""
+    body = line.rstrip(b"\r\n")
+    if b"\r" not in body:
+        return [line]
+    try:
+        json.loads(body)  # one record with CRs as white space between its parts
+        return [line]
+    except (ValueError, RecursionError):
+        return body.split(b"\r")
 
 
 def _record_to_document(record: object, path: Path) -> RawDocument:

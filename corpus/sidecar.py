@@ -83,9 +83,10 @@ def _load(sidecar: Path) -> object:
     except OSError as exc:
         raise BadMetadata(f"{sidecar}: cannot read ({exc.strerror or exc})") from None
     try:
+        text = data.decode("utf-8-sig")  # (a byte-order mark, as Windows editors write, is no content)
         if sidecar.suffix == ".toml":
-            return _toml(data.decode("utf-8"))
-        return json.loads(data.decode("utf-8"))
+            return _toml(text.replace("\r\n", "\n").replace("\r", "\n"))  # CR line ends too
+        return json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadMetadata(f"{sidecar}: not valid {sidecar.suffix[1:].upper()} ({str(exc).splitlines()[0][:100]})") from None
 

@@ -7,10 +7,10 @@ not pay for the indexing machinery.
 """
 from corpus.errors import UnreadableDocument
 
-from .layout import IndexDamaged, IndexMissing
+from .layout import IndexDamaged, IndexMissing, IndexWriteFailed
 from .lock import IndexLocked
 
-__all__ = ["IndexDamaged", "IndexLocked", "IndexMissing", "Indexer", "IndexReport", "UnreadableDocument",
+__all__ = ["IndexDamaged", "IndexLocked", "IndexMissing", "IndexWriteFailed", "Indexer", "IndexReport", "UnreadableDocument",
            "WorkerFailed", "default_jobs"]
 
 _LAZY = {"Indexer": ".update", "IndexReport": ".report", "WorkerFailed": ".parallel", "default_jobs": ".parallel"}

@@ -61,6 +61,19 @@ class IndexDamaged(CorpusSearchError):
     """The index exists but cannot be used (damaged, or made by another version)."""
 
 
+class IndexWriteFailed(CorpusSearchError, OSError):
+    """The system refused a write to the index (a full disk, a read-only folder); an OSError too, with its errno."""
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
+
+
+def write_failed(index_dir: Path, exc: OSError) -> IndexWriteFailed:
+    """`exc`, met while writing the index at `index_dir`, as the package's error."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return IndexWriteFailed(exc.errno, f"cannot write the index at {index_dir}: {exc.strerror or exc}{where}")
+
+
 class BadPath(CorpusSearchError):
     """A path that names nothing: empty, or `~user` for a user this machine does not have."""
 
@@ -75,11 +88,16 @@ def default_index_dir() -> Path:
     return user_data_dir() / "index"
 
 
+def index_folder(index_dir) -> Path:
+    """The index folder a caller names (None: the default one; "" is BadPath, never the default)."""
+    return expand_user(index_dir, "index folder") if index_dir is not None else default_index_dir()
+
+
 def expand_user(path, what: str = "path") -> Path:
     """`path` with a leading `~` or `~user` expanded; BadPath when empty or the user is unknown."""
     text = os.fspath(path)
     if text == "":
-        raise BadPath(f"the {what} is empty; give a file or folder")
+        raise BadPath(f"the {what} is empty; give " + ("a folder" if "folder" in what else "a file or folder"))
     try:
         return Path(text).expanduser()
     except RuntimeError:  # (pathlib's error for an unknown ~user)

@@ -25,7 +25,7 @@ from .readahead import PdfReadAhead
 from .report import IndexReport, Run
 from .safety import interrupts_checked, interrupts_deferred, mark_committed
 from .schema import build_schema
-from .whoosh_internals import UnsafeIndexData, open_index, remove_orphan_segments
+from .whoosh_internals import DAMAGED_DATA, UnsafeIndexData, open_index, remove_orphan_segments
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
 
@@ -38,7 +38,7 @@ class Indexer:
     def __init__(self, index_dir: str | Path | None = None, *, lock_timeout: float = 5.0,
                  document_seconds: float | None = None, document_memory_mb: float | None = None):
         """`document_seconds`, `document_memory_mb`: the per-document budget (indexer.budget.Budget.configured)."""
-        self.index_dir = layout.expand_user(index_dir, "index folder") if index_dir else layout.default_index_dir()
+        self.index_dir = layout.index_folder(index_dir)
         self.budget = Budget.configured(document_seconds, document_memory_mb)
         # The default index (per-user folder or $CORPUS_SEARCH_INDEX) starts out
         # tracking the bundled corpus; any other starts out empty.
@@ -65,10 +65,15 @@ class Indexer:
                 with interrupts_deferred():  # the run is complete: a late Ctrl-C does not undo it
                     layout.make_private_as_folder(self.index_dir)
                 return report
-            except BaseException:  # (an error, a full disk, Ctrl-C)
+            except BaseException as exc:  # (an error, a full disk, Ctrl-C)
                 if created and layout.current_generation_name(self.index_dir) == "":
                     with suppress(OSError):
                         layout.remove_new_index_folder(self.index_dir)  # leave no empty index behind
+                if isinstance(exc, OSError) and not isinstance(exc, CorpusSearchError):
+                    raise layout.write_failed(self.index_dir, exc) from exc
+                if isinstance(exc, DAMAGED_DATA):  # (met when a commit merges segments: a crafted or
+                    # damaged value that the checksums, sealed with it, cannot tell)
+                    raise layout.damaged(self.index_dir, f"its data cannot be read: {exc}") from None
                 raise
 
     # -- the steps ---------------------------------------------------------

@@ -164,8 +164,12 @@ class DataOnlyUnpickler(pickle.Unpickler):
         raise UnsafeIndexData("the index holds a persistent reference, which is not index data")
 
 
+class InconsistentIndex(Exception):
+    """The index contradicts itself (a passage its document counts cannot be found): damaged data."""
+
+
 # What decoding damaged or foreign index data raises (beyond Whoosh's own assertions).
-DAMAGED_DATA = (pickle.UnpicklingError, zlib.error, struct.error, EOFError)
+DAMAGED_DATA = (pickle.UnpicklingError, zlib.error, struct.error, EOFError, InconsistentIndex)
 
 
 def data_only_loads(data: bytes, **_ignored):

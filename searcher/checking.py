@@ -28,11 +28,16 @@ def check_index(searcher, generation: Path, index_dir: Path) -> IndexCheck:
     verified = layout.verify(generation, index_dir)
     reader = searcher.reader()
     passages = sum(1 for _ in reader.all_stored_fields())
+    positional = {name for name, field in reader.schema.items()
+                  if field.format is not None and field.format.supports("positions")}
     terms = 0
     for fieldname, text in reader.all_terms():
         postings = reader.postings(fieldname, text)
+        # A posting's value is kept encoded (a pickle, for positions) until a phrase
+        # or proximity needs it: decoded here, so that every pickle is read.
+        decode = (lambda: postings.value_as("positions")) if fieldname in positional else postings.value
         while postings.is_active():
-            postings.value()
+            decode()
             postings.next()
         terms += 1
     return IndexCheck(index=str(index_dir), generation=generation.name, files=verified.files,

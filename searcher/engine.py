@@ -27,7 +27,7 @@ from .opening import open_index
 from .shelf import Shelf
 from .shortfall import Shortfall
 from .tables import DEEP_PAGE, IndexTables
-from .query import BadQuery, QueryReader, check_page
+from .query import BadQuery, QueryFailed, QueryReader, check_page
 from .results import HitMaker, one_page
 
 
@@ -45,13 +45,13 @@ class Searcher:
         The default index is built from the bundled corpus on first use (a few seconds, once), as the
         command line does; `build_default=False` raises IndexMissing instead.  Any other missing index is an error.
         """
-        self.index_dir = layout.expand_user(index_dir, "index folder") if index_dir else layout.default_index_dir()
+        self.index_dir = layout.index_folder(index_dir)
         self._searcher = None
         opened = open_index(self.index_dir, build_default)
         self._ix, self._searcher, self.generation = opened.ix, opened.searcher, opened.generation
         self._queries = QueryReader(self._searcher, Acronyms(opened.acronyms))
         self._filters = Filters(self._searcher)
-        self._hits = HitMaker(self._searcher, self._queries.tokens)
+        self._hits = HitMaker(self._searcher, self._queries.tokens, self.index_dir)
         self._tables = IndexTables(self._searcher)
         self._explorer = Explorer(self._searcher, self._queries, self._filters, self._hits, self.index_dir)
         self._shelf = Shelf(self._searcher, self._hits, self.index_dir, self.generation)
@@ -119,7 +119,7 @@ class Searcher:
         except DAMAGED_DATA:
             raise
         except Exception as exc:
-            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
+            raise QueryFailed(f"cannot run the query {query!r}: {exc}") from None
         terms = self._queries.match_terms(parsed) if snippets else MatchTerms(frozenset())
         cited = self._shelf.citations([doc.fields() for doc in page_hits], cite)
         return self._hits.page(page_hits, terms, first, snippets, cited, self._tables.ids() if deep else None)

@@ -11,10 +11,12 @@ from itertools import chain
 from operator import itemgetter
 from typing import Sequence
 
+from indexer.whoosh_internals import DAMAGED_DATA
+
 from .filters import Filters
 from .highlight import MatchTerms
 from .hits import Hit, Results
-from .query import BadQuery, QueryReader, as_text
+from .query import BadQuery, QueryFailed, QueryReader, as_text
 from .results import HitMaker, distinct, ranked, ranked_and_every, settled
 from .shortfall import Shortfall, filters_as_typed
 from .suggest import Lexicon, correct_query, surface_forms
@@ -206,8 +208,10 @@ class Explorer:
             first = (page - 1) * limit
             top, docnums = ranked_and_every(self._searcher, parsed, filters, 2 * (first + limit) + 10)
             page_hits = distinct(top, first + limit)[first:first + limit]
+        except DAMAGED_DATA:
+            raise  # (the Searcher's guard: a damaged index, not a bad query)
         except Exception as exc:
-            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
+            raise QueryFailed(f"cannot run the query {query!r}: {exc}") from None
         self.facet_table()
         terms = self._queries.match_terms(parsed)
         stored = [doc.fields() for doc in page_hits]
@@ -247,8 +251,10 @@ class Explorer:
         """Document numbers of every passage that matches (copies collapsed, as in `search`)."""
         try:
             return ranked_and_every(self._searcher, parsed, where, 1)[1]
+        except DAMAGED_DATA:
+            raise  # (the Searcher's guard: a damaged index, not a bad query)
         except Exception as exc:
-            raise BadQuery(f"cannot run the query {query!r}: {exc}") from None
+            raise QueryFailed(f"cannot run the query {query!r}: {exc}") from None
 
     def _lexicon(self) -> Lexicon:
         """The text field's vocabulary, for spelling suggestions."""

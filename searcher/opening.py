@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import layout, whoosh_internals
-from indexer.layout import INDEX_NAME, PUNKT_NAME, IndexDamaged, IndexMissing
+from indexer.layout import INDEX_NAME, IndexDamaged, IndexMissing
 from indexer.lock import writer_active
 
 from . import ranking
@@ -66,19 +66,17 @@ WRITER_WAIT = 10.0
 def _open(generation: Path, index_dir: Path) -> OpenIndex:
     # Files whose size and time are as sealed are not read here (layout.verify);
     # if Whoosh then fails on one, every byte is checked to name the damaged file.
-    skip = (PUNKT_NAME,)  # (searching needs no sentence model)
-    layout.check_generation(generation, index_dir, skip=skip)
+    # Every file, the sentence model too (searching does not read it, but a flipped
+    # bit anywhere is damage that every command reports).
+    layout.check_generation(generation, index_dir)
     acronyms = layout.read_acronyms(generation, index_dir)
     try:
         ix = whoosh_internals.open_index(generation, INDEX_NAME)
         searcher = ix.searcher(weighting=ranking.weighting())
     except whoosh_internals.UnsafeIndexData as exc:
-        layout.verify(generation, index_dir, skip=skip)
+        layout.verify(generation, index_dir)
         raise layout.damaged(index_dir, str(exc)) from None
     except Exception as exc:  # whoosh raises many kinds on damaged files
-        layout.verify(generation, index_dir, skip=skip)
-        raise IndexDamaged(
-            f"the index at {index_dir} cannot be opened ({exc.__class__.__name__}); "
-            "run `corpus-search index --rebuild`"
-        ) from None
+        layout.verify(generation, index_dir)
+        raise layout.damaged(index_dir, f"its Whoosh files cannot be read: {exc.__class__.__name__}") from None
     return OpenIndex(ix, searcher, generation, acronyms)

@@ -37,6 +37,11 @@ class BadQuery(CorpusSearchError):
     """A query that cannot be parsed or run."""
 
 
+class QueryFailed(BadQuery):
+    """A parsed query that Whoosh failed to run: a query it refuses, or index data it cannot read
+    (the Searcher's guard tells which by checking the index)."""
+
+
 def check_page(limit, page) -> None:
     """BadQuery unless `limit` and `page` are whole numbers from 1 (as `search` takes them)."""
     if not isinstance(limit, int) or not isinstance(page, int) or limit < 1 or page < 1:
@@ -154,7 +159,7 @@ class QueryReader:
     def _parse(self, cleaned: str, typed: str, parser):
         try:
             parsed = parser.parse(cleaned)
-            parsed = _limit_fuzziness(_exclude_negations(parsed))
+            parsed = _phrases_as_words(_limit_fuzziness(_exclude_negations(parsed)), parser.schema)
         except Exception as exc:  # Whoosh's parser fails in many ways on odd input
             raise BadQuery(
                 f"cannot understand the query {_shown(typed)} ({exc.__class__.__name__}); "
@@ -256,6 +261,22 @@ def _limit_fuzziness(node):
         return node
     if not node.is_leaf():
         return node.apply(_limit_fuzziness)
+    return node
+
+
+def _phrases_as_words(node, schema):
+    """A phrase on a field that keeps no word positions (`author:"Ada Lovelace"`) as all of its words
+    (Whoosh would refuse it: "Phrase search: 'author' field has no positions")."""
+    from whoosh import query as q
+
+    if isinstance(node, q.Phrase):
+        field = schema[node.fieldname] if node.fieldname in schema else None
+        if field is not None and not field.format.supports("positions"):
+            words = [q.Term(node.fieldname, word) for word in node.words]
+            return q.And(words, boost=node.boost) if len(words) > 1 else words[0] if words else q.NullQuery
+        return node
+    if not node.is_leaf():
+        return node.apply(lambda child: _phrases_as_words(child, schema))
     return node
 
 

@@ -102,7 +102,7 @@ def repair(text: str, known: dict[str, str] | None = None) -> tuple[str, list[st
     text, bracket_notes = _balance_brackets(text)
     notes += bracket_notes
     if known:
-        for m in _EMPTY_FIELD.finditer(_outside_quotes(text)):
+        for m in _EMPTY_FIELD.finditer(_outside_quotes(text, fill='"')):  # (`author:"Ada Lovelace"` has its term)
             if m.group(1).lower() in known:
                 notes.append(f"'{m.group(0)}' has no term after it: read as the word '{m.group(1)}' "
                              f"(write {m.group(1)}:term, with no space)")
@@ -111,9 +111,9 @@ def repair(text: str, known: dict[str, str] | None = None) -> tuple[str, list[st
     return text, notes
 
 
-def _outside_quotes(text: str) -> str:
-    """`text` with quoted phrases blanked out (same length)."""
-    return re.sub(r'"[^"]*"?', lambda m: " " * len(m.group()), text)
+def _outside_quotes(text: str, fill: str = " ") -> str:
+    """`text` with quoted phrases blanked out (same length; `fill` stands for each of their characters)."""
+    return re.sub(r'"[^"]*"?', lambda m: fill * len(m.group()), text)
 
 
 def _balance_brackets(text: str) -> tuple[str, list[str]]:

@@ -9,6 +9,8 @@ import re
 from dataclasses import replace
 from typing import Iterator
 
+from indexer.whoosh_internals import InconsistentIndex
+
 from .dates import parse_bound, within
 from .documents import DocumentInfo, document_info, outline_of
 from .ids import UnknownDocument, resolve_document, split_passage_id
@@ -70,6 +72,8 @@ def passage_fields(ws, given: str) -> dict:
     if fields is None:
         doc_id = pid.rpartition(":")[0]
         count = _passages_of(ws, doc_id, count_only=True)
+        if 1 <= split_passage_id(pid)[1] <= count:  # (numbered from 1 without gaps)
+            raise InconsistentIndex(f"passage {pid!r} is counted in its document but cannot be found")
         raise PassageNotFound(f"no passage {pid!r}; its document has passages 1 to {count} "
                               f"(`corpus-search show {doc_id}` lists them)")
     return fields
@@ -115,7 +119,11 @@ def neighbours(ws, given: str, n: int) -> tuple[list[dict], int]:
     fields = passage_fields(ws, given)
     doc, number = split_passage_id(fields["id"])
     before = [ws.document(id=f"{doc}:{k}") for k in range(max(1, number - n), number)]
-    after = [ws.document(id=f"{doc}:{k}") for k in range(number + 1, number + n + 1)]
     before = [f for f in before if f is not None]
-    after = [f for f in after if f is not None]
+    after = []
+    for k in range(number + 1, number + n + 1):  # (a document's passages are numbered from 1 without gaps:
+        following = ws.document(id=f"{doc}:{k}")  # the first missing one is past its end, however large n is)
+        if following is None:
+            break
+        after.append(following)
     return before + [fields] + after, len(before)

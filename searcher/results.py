@@ -6,10 +6,13 @@ part: the text analysed again) are worked out when first read.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import partial
 from typing import Callable, Iterable
 
 from corpus.errors import CorpusSearchError
+from indexer import layout
+from indexer.whoosh_internals import DAMAGED_DATA
 
 from . import bulk_ranking
 from .duplicates import collapse, same_passage
@@ -93,11 +96,12 @@ def distinct(results, wanted: int | None = None, sharing: set[int] | None = None
 class HitMaker:
     """Turns stored passages of one open Whoosh searcher into `Hit`s (matches found with `tokens`)."""
 
-    def __init__(self, searcher, tokens: Tokens):
+    def __init__(self, searcher, tokens: Tokens, index_dir=None):
         import weakref
 
         self._searcher = searcher
         self._tokens = tokens
+        self._index_dir = index_dir  # (named by the damaged-index error of what hits read later)
         self._pending: weakref.WeakSet = weakref.WeakSet()  # AlsoIn of hits still held somewhere
 
     def page(self, docs: list, terms: MatchTerms, first: int, snippets: bool, cited: list[str],
@@ -110,7 +114,7 @@ class HitMaker:
         given.  Records still unread when the Searcher closes are read then
         (`settle`), so a hit reads the same after `close()`.
         """
-        page = Page(docs)
+        page = Page(docs, self._index_dir)
         self._pending.add(page)
         also = None
         if snippets:
@@ -253,7 +257,8 @@ class AlsoIn:
     def _work_out(self, which: list[int]) -> None:
         if not which:
             return
-        values = self._maker.also_in_all([self._fields_of(i) for i in which], [self._docnums[i] for i in which])
+        with read_later(self._maker._index_dir):
+            values = self._maker.also_in_all([self._fields_of(i) for i in which], [self._docnums[i] for i in which])
         for i, value in zip(which, values):
             self._found[i] = value
         if all(value is not None for value in self._found):
@@ -267,15 +272,28 @@ ALSO_IN_BATCH = 10
 class Page:
     """The ranked Whoosh hits of one page, whose stored records are read when first asked for."""
 
-    def __init__(self, docs: list):
+    def __init__(self, docs: list, index_dir=None):
         self._docs = docs
+        self._index_dir = index_dir
 
     def fields(self, n: int) -> dict:
-        return self._docs[n].fields()  # (Whoosh's hits and bulk_ranking's keep the record once read)
+        with read_later(self._index_dir):
+            return self._docs[n].fields()  # (Whoosh's hits and bulk_ranking's keep the record once read)
 
     def settle(self) -> None:
-        for doc in self._docs:
-            doc.fields()
+        with read_later(self._index_dir):
+            for doc in self._docs:
+                doc.fields()
+
+
+@contextmanager
+def read_later(index_dir):
+    """A hit's field read after its Searcher method returned (outside its guard): index data that
+    cannot be decoded is the damaged-index error there too."""
+    try:
+        yield
+    except DAMAGED_DATA as exc:
+        raise layout.damaged(index_dir, f"its data cannot be read: {exc}") from None
 
 
 def _marks(terms: MatchTerms, tokens: Tokens, text: str) -> tuple:

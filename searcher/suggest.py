@@ -24,6 +24,10 @@ OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 MIN_LENGTH = 4  # shorter words are too ambiguous to respell
 RARE = 2  # a word found in at most this many passages may be a typo...
 DOMINANCE = 20  # ...when a neighbour is found this many times more often
+# The cost of respelling grows with each word (an automaton over the term table):
+# past this many words, or a word this long, the rest is left as typed.
+MAX_RESPELT_WORDS = 16
+MAX_WORD_LENGTH = 40
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,9 @@ def correct_query(query: str, lexicon: Lexicon) -> str | None:
     out: list[str] = []
     pos = 0
     changed = False
-    for start, end, word in correctable_words(query):
+    for n, (start, end, word) in enumerate(correctable_words(query)):
+        if n >= MAX_RESPELT_WORDS:
+            break
         better = correct_word(word, lexicon)
         if better is not None:
             out.append(query[pos:start])
@@ -60,7 +66,7 @@ def correct_query(query: str, lexicon: Lexicon) -> str | None:
 def correct_word(word: str, lexicon: Lexicon) -> str | None:
     """The respelling of one word, in the word's own case pattern, or None."""
     typed = word.casefold()
-    if len(typed) < MIN_LENGTH:
+    if not MIN_LENGTH <= len(typed) <= MAX_WORD_LENGTH:
         return None
     stems = lexicon.stems(word)
     if len(stems) != 1:

@@ -58,8 +58,39 @@ def tiny_index(tmp_path: Path, tiny_corpus: Path) -> Path:
 def seed_index(tmp_path_factory) -> Path:
     """An index of the bundled seed corpus, built once per test session."""
     index_dir = tmp_path_factory.mktemp("seed") / "index"
-    Indexer(index_dir).update([bundled_corpus_dir()])
+    report = Indexer(index_dir).update([bundled_corpus_dir()])
+    assert not _lost_text(report), _lost_text(report)
     return index_dir
+
+
+# How the indexer reports a document whose text gave no passages (indexer.records).
+LOST_TEXT = "has text but gave no passages"
+
+
+def _lost_text(report) -> list:
+    return [skip for skip in report.skipped if LOST_TEXT in skip.reason]
+
+
+@pytest.fixture(autouse=True)
+def _no_document_loses_its_text(request, monkeypatch):
+    """A document with text that gives no passages is an error in any test that indexes it
+    (through `Indexer.update` or the `index` command in this process), unless the test is
+    marked `loses_text` (it checks that such a document is reported)."""
+    if request.node.get_closest_marker("loses_text"):
+        yield
+        return
+    lost: list = []
+    update = Indexer.update
+
+    def checked_update(self, *args, **kwargs):
+        report = update(self, *args, **kwargs)
+        lost.extend(_lost_text(report))
+        return report
+
+    monkeypatch.setattr(Indexer, "update", checked_update)
+    yield
+    if lost:
+        pytest.fail(f"a document with text gave no passages: {lost}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -131,3 +131,25 @@ def test_ctrl_c_while_modules_load_is_one_line_and_status_130(where, tmp_path, m
     assert stop.value.code == 130
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err
+
+
+def test_the_fast_path_shows_escapes_in_documents_inert_as_click_does(tmp_path, capsys):
+    """(tests/test_terminal_safety.py checks the click path; a plain search in a terminal takes this one.)"""
+    import json
+
+    from indexer import Indexer
+    from tests.test_terminal_safety import HOSTILE, assert_inert
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "evil.jsonl").write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    Indexer(tmp_path / "ix").update([docs])
+    for extra in ([], ["--color", "always"], ["--json"]):
+        fast, slow = both(["search", "tractors", *extra, "--index", str(tmp_path / "ix")], capsys)
+        assert fast == slow and fast[0] == 0
+        assert_inert(fast[1], colour="always" in extra)
+
+
+def test_an_empty_index_folder_goes_to_click_which_refuses_it():
+    assert fastpath.run_fast(["search", "chips", "--index", ""]) is None
+    assert fastpath.run_fast(["search", "chips", "--index="]) is None

@@ -229,6 +229,24 @@ def test_correct_query_prefers_close_then_frequent_surface_words():
     assert correct_query("zzzzzz", lexicon) is None
 
 
+def test_respelling_looks_up_a_bounded_number_of_words_of_bounded_length():
+    """Each look-up builds an automaton over the term table: a 4,000-character query of misspelt
+    words took 10 s, and one 100,000-character word did not finish in 20 s (Searcher.suggest)."""
+    from searcher.suggest import MAX_RESPELT_WORDS, MAX_WORD_LENGTH
+
+    base = fake_lexicon("semiconductor semiconductors policy talent")
+    looked_up: list[str] = []
+    lexicon = Lexicon(stems=base.stems, frequency=base.frequency, surfaces=base.surfaces,
+                      near=lambda word, d: looked_up.append(word) or base.near(word, d))
+    assert correct_query("a" * 100_000, lexicon) is None and looked_up == []
+    assert correct_query("semiconducter " + "x" * (MAX_WORD_LENGTH + 1), lexicon) == \
+        "semiconductor " + "x" * (MAX_WORD_LENGTH + 1)
+    looked_up.clear()
+    correct_query(" ".join(f"talet{'x' * (n % 5)}" for n in range(400)), lexicon)
+    assert 0 < len(looked_up) <= 5 * MAX_RESPELT_WORDS  # (a word and its stem, shortened up to 3 times)
+    assert correct_query("talet " * MAX_RESPELT_WORDS, lexicon) == "talent " * MAX_RESPELT_WORDS
+
+
 @settings(max_examples=60, deadline=None)
 @given(query=st.text(max_size=40) | PASSAGES)
 def test_any_query_gives_a_suggestion_or_none(seed_index, query):

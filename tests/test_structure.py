@@ -422,6 +422,31 @@ def test_pull_quote_lines_are_found_by_repetition():
     assert body.count("hard to imagine") == 1
 
 
+def test_a_short_line_repeating_words_pages_away_is_not_a_pull_quote():
+    """A pull quote repeats its own page or the next; the bundled report 002's list of Tsinghua's
+    findings ("• #1 in AI patents", "• #2 in the largest AI talent pool.") repeats words said 500
+    lines further on, and was dropped as one."""
+    quote = ["It’s hard to imagine China’s AI sector", "achieving the State Council’s ambition"]
+    body = ["In the longer term, it’s hard to imagine China’s AI sector achieving the State Council’s",
+            "ambition if its foundations are built elsewhere."]
+    filler = [f"Paragraph {n} of the report says something of its own about topic number {n}." for n in range(150)]
+    near = ["Various informal indicators all point to a large discrepancy in", quote[0], "usage. In one thread", quote[1],
+            "only one user stood up for PaddlePaddle.", "", *body, *filler]
+    assert find_pull_quote_lines(near) == {1, 3}
+    far = ["Various informal indicators all point to a large discrepancy in", quote[0], "usage. In one thread", quote[1],
+           "only one user stood up for PaddlePaddle.", "", *filler, *body]
+    assert find_pull_quote_lines(far) == set()
+    assert len(" ".join(drop_pull_quotes(far)).split()) == len(" ".join(far).split())
+
+
+def test_the_bundled_list_of_findings_is_kept(seed_index):
+    from searcher import Searcher
+
+    with Searcher(seed_index) as searcher:
+        texts = [hit.text for hit in searcher.search('"AI venture capital investment"')]
+    assert any("#1 in AI patents" in t and "#2 in the largest AI talent pool." in t for t in texts), texts
+
+
 def test_sidebars_flagged_with_a_star_become_sidebar_blocks():
     text = "\n".join(
         [

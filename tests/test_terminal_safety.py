@@ -82,6 +82,37 @@ def test_escape_sequences_in_a_document_are_shown_not_obeyed(hostile_index, colo
     assert "\\u202egnirts\\u202c" in runs["search"].stdout and "\\x9b31m" in runs["show"].stdout
 
 
+@pytest.mark.parametrize("color", ["never", "always"])
+def test_documents_outlines_context_and_citations_show_escapes_not_obey_them(hostile_index, color):
+    pid = passage_id(hostile_index)
+    document = HOSTILE["_id"]
+    runs = {"documents": ["documents", "--color", color], "outline": ["show", document, "--color", color],
+            "context": ["show", pid, "--context", "1", "--color", color]}
+    runs.update({f"cite {style}": ["cite", pid, "--style", style]
+                 for style in ("chicago", "apa", "mla", "harvard", "bibtex", "ris", "csl-json")})
+    runs["cite document"] = ["cite", document]
+    for name, args in runs.items():
+        result = run_cli(*args, "--index", hostile_index)
+        assert result.exit_code == 0, (name, result.output)
+        assert_inert(result.stdout, colour=color == "always" and "--color" in args)
+        assert "\\x1b" in result.stdout or "\\u001b" in result.stdout, (name, result.stdout)  # shown, visibly
+    documents = run_cli("documents", "--index", hostile_index).stdout
+    assert "evil\\x1b]0;pwned\\x07" in documents and "Tractor \\x1b]52;c;ZXZpbA==\\x07Report" in documents
+
+
+@pytest.mark.parametrize("args", [
+    ["search", "tractors", "--author", "\x1b]0;t\x07"], ["search", "tractors", "--document", "\x1b]0;t\x07"],
+    ["search", "tractors", "--after", "\x1b]0;t\x07"], ["search", "nothingq\x1b]1337;zzqq\x07here"],
+    ["search", "qqzz:tractors\x1b]1337;t\x07"], ["show", "\x1b]0;t\x07"], ["show", "evil:\x1b]0;t\x07"],
+    ["similar", "\x1b]0;t\x07:1"], ["cite", "\x1b]52;c;ZXZpbA==\x07"], ["documents", "--before", "\x1b]0;t\x07"],
+    ["index", "/no/such/\x1b]0;t\x07"]])
+def test_error_messages_echoing_what_was_typed_are_inert(hostile_index, args):
+    result = run_cli(*args, "--index", hostile_index)
+    assert result.exit_code in (1, 2) and result.stderr.strip(), (args, result.output)  # an error, or why none
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert_inert(result.stdout + result.stderr, colour=False)
+
+
 def test_with_json_the_values_are_exact_and_the_bytes_inert(hostile_index):
     for args in (["search", "tractors"], ["show", passage_id(hostile_index)]):
         result = run_cli(*args, "--json", "--index", hostile_index)
@@ -126,7 +157,10 @@ def test_terminal_safe_leaves_nothing_active_and_keeps_safe_text(text):
 def test_output_works_on_a_stdout_that_is_not_utf8(hostile_index, charset):
     pid = passage_id(hostile_index)
     for args in (["search", "tractors"], ["show", pid], ["stats"], ["search", "tractors", "--json"],
-                 ["show", pid, "--json"], ["search", "nothingatall"]):
+                 ["show", pid, "--json"], ["search", "nothingatall"], ["documents"], ["documents", "--json"],
+                 ["show", HOSTILE["_id"]], ["show", pid, "--context", "1"], ["similar", pid], ["cite", pid],
+                 ["cite", pid, "--style", "bibtex"], ["cite", pid, "--json"], ["stats", "--json"],
+                 ["search", "café", "--facets"], ["check"]):
         result = run_cli(*args, "--index", hostile_index, charset=charset)
         assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
         assert result.exit_code in (0, 1), (args, result.output)
@@ -196,6 +230,24 @@ def test_an_empty_path_is_an_error_not_the_current_folder(tmp_path, monkeypatch)
     result = run_cli("index", "", "--index", tmp_path / "ix")
     assert result.exit_code == 2 and "empty" in result.stderr
     assert not (tmp_path / "ix").exists()
+
+
+def test_an_empty_index_folder_is_an_error_never_the_default_index(tmp_path, monkeypatch, tiny_corpus):
+    """`--index ''` once meant the default index (a typo could add files to it), as did `Indexer("")`."""
+    from indexer import Indexer
+    from indexer.layout import BadPath
+
+    default = tmp_path / "default-index"
+    monkeypatch.setenv("CORPUS_SEARCH_INDEX", str(default))
+    for args in (["index", tiny_corpus], ["search", "robots"], ["stats"], ["documents"]):
+        result = run_cli(*args, "--index", "")
+        assert result.exit_code == 2 and "the index folder is empty" in result.stderr, (args, result.output)
+    for make in (lambda: Indexer("").update([tiny_corpus]), lambda: Searcher("")):
+        with pytest.raises(BadPath, match="the index folder is empty"):
+            make()
+    assert not default.exists()
+    monkeypatch.setenv("CORPUS_SEARCH_INDEX", "")  # an empty variable is unset, as ever
+    assert Indexer().index_dir != Path("")
 
 
 def test_a_named_path_that_does_not_exist_exits_2_after_the_rest_is_indexed(tmp_path):

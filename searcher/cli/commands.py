@@ -47,7 +47,9 @@ class Cli(click.Group):
 
 
 def _index_path(ctx, param, value: str | None) -> Path | None:
-    return Path(value) if value else None  # an empty CORPUS_SEARCH_INDEX means unset
+    if value == "":  # typed (click reads an empty CORPUS_SEARCH_INDEX as unset, as it is meant)
+        raise click.BadParameter("the index folder is empty; give a folder")  # (never the default index)
+    return Path(value) if value else None
 
 
 def index_option(f):

@@ -82,6 +82,8 @@ def run_fast(args: list[str]) -> int | None:
     options = parse_search(args)
     if options is None:
         return None
+    if options.get("index") == "":
+        return None  # click says it is empty
     index = options.get("index") or os.environ.get("CORPUS_SEARCH_INDEX") or None
     if index is not None and os.path.exists(index) and not os.path.isdir(index):
         return None  # click explains this one
