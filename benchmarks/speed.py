@@ -539,22 +539,23 @@ def memory_document(kind: str, size_mb: int) -> Path:
              "industry robot factory data model network security standard market investment capital province "
              "ministry science technology innovation supply chain").split()
     target = size_mb * 1_000_000
-    parts, size = [], 0
-    while size < target:
-        if kind == "no-breaks":
-            piece = " ".join(rng.choices(words, k=2000)) + " "
-        else:
-            sentences = (" ".join(rng.choices(words, k=rng.randint(8, 18))).capitalize() + "." for _ in range(6))
-            piece = " ".join(sentences) + "\n\n"
-        parts.append(piece)
-        size += len(piece)
-    text = "".join(parts)
     tmp = path.with_suffix(".tmp")
-    if kind == "jsonl":
-        tmp.write_text(json.dumps({"_id": f"big-{size_mb}", "title": "One large record", "text": text}) + "\n",
-                       encoding="utf-8")
-    else:
-        tmp.write_text(text, encoding="utf-8")
+    # Written piece by piece: a benchmark holding 100 MB of text would be counted in its
+    # children's peak too (the kernel carries the parent's high-water mark across fork and exec).
+    with tmp.open("w", encoding="utf-8") as fh:
+        if kind == "jsonl":
+            fh.write('{"_id": "big-%d", "title": "One large record", "text": "' % size_mb)
+        size = 0
+        while size < target:
+            if kind == "no-breaks":
+                piece = " ".join(rng.choices(words, k=2000)) + " "
+            else:
+                sentences = (" ".join(rng.choices(words, k=rng.randint(8, 18))).capitalize() + "." for _ in range(6))
+                piece = " ".join(sentences) + "\n\n"
+            fh.write(json.dumps(piece)[1:-1] if kind == "jsonl" else piece)
+            size += len(piece)
+        if kind == "jsonl":
+            fh.write('"}\n')
     tmp.replace(path)
     return path
 
@@ -583,11 +584,27 @@ def _process_tree_rss(root: int) -> int:
     return total
 
 
+def _high_water(pid: int) -> int:
+    """The kernel's peak resident bytes of `pid` since its exec (VmHWM), or 0 once it is gone.
+
+    Not wait4's ru_maxrss: that starts from the parent's resident set at fork, so a benchmark
+    process that once held a large document would be counted in every child it starts.
+    """
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def peak_tree_rss(cmd: list[str], interval: float = 0.02) -> tuple[float, float, str, str]:
     """Run `cmd`; (wall seconds, peak resident MB of it and its children summed, stdout, stderr).
 
     The sum is sampled every `interval` seconds from /proc (workers included);
-    the kernel's own peak of the parent (wait4's ru_maxrss) is a floor for it.
+    the kernel's own peak of the parent since its exec (VmHWM) is a floor for it.
     """
     import tempfile
 
@@ -596,14 +613,13 @@ def peak_tree_rss(cmd: list[str], interval: float = 0.02) -> tuple[float, float,
         proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stdout=out, stderr=err, text=True)
         peak = 0
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, _usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            peak = max(peak, _process_tree_rss(proc.pid))
+            peak = max(peak, _process_tree_rss(proc.pid), _high_water(proc.pid))
             time.sleep(interval)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        peak = max(peak, usage.ru_maxrss * 1024)
         out.seek(0)
         err.seek(0)
         return seconds, peak / 2**20, out.read(), err.read()

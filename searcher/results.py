@@ -12,7 +12,6 @@ from typing import Callable, Iterable
 
 from corpus.errors import CorpusSearchError
 from indexer import layout
-from indexer.whoosh_internals import DAMAGED_DATA
 
 from . import bulk_ranking
 from .duplicates import collapse, same_passage
@@ -290,6 +289,8 @@ class Page:
 def read_later(index_dir):
     """A hit's field read after its Searcher method returned (outside its guard): index data that
     cannot be decoded is the damaged-index error there too."""
+    from indexer.whoosh_internals import DAMAGED_DATA  # (here: `import searcher` loads no Whoosh)
+
     try:
         yield
     except DAMAGED_DATA as exc:
