@@ -104,6 +104,16 @@ def run_indexer(index_dir: Path | None, paths: list[Path], rebuild: bool, jobs: 
             state["bar"].__exit__(None, None, None)
 
 
+def _write_result(result, as_json: bool, formatter: str) -> None:
+    """Print a command's `result`: its `as_dict()` as JSON, or the text `render.<formatter>` makes of it."""
+    if as_json:
+        write(json_text(result.as_dict()))
+    else:
+        from . import render
+
+        write(getattr(render, formatter)(result))
+
+
 def pager_option(f):
     return click.option(
         "--no-pager", is_flag=True,
@@ -406,12 +416,7 @@ def stats(ctx, index_dir, as_json):
     """
     with open_searcher(ctx) as searcher:
         result = searcher.stats()
-    if as_json:
-        write(json_text(result.as_dict()))
-    else:
-        from .render import format_stats
-
-        write(format_stats(result))
+    _write_result(result, as_json, "format_stats")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -432,12 +437,7 @@ def check(ctx, index_dir, as_json):
     """
     with open_searcher(ctx) as searcher:
         result = searcher.check()
-    if as_json:
-        write(json_text(result.as_dict()))
-    else:
-        from .render import format_check
-
-        write(format_check(result))
+    _write_result(result, as_json, "format_check")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -476,12 +476,7 @@ def index(ctx, paths, rebuild, jobs, document_seconds, document_memory, index_di
         jobs = default_jobs()
     report = run_indexer(index_dir, list(paths), rebuild, jobs=jobs,
                          budget={"document_seconds": document_seconds, "document_memory_mb": document_memory})
-    if as_json:
-        write(json_text(report.as_dict()))
-    else:
-        from .render import format_report
-
-        write(format_report(report))
+    _write_result(report, as_json, "format_report")
     # A path named on the command line that does not exist is an error, reported
     # after the rest was indexed (as `cp` and `grep` do with a missing argument).
     missing = {str(Path(p).expanduser()) for p in paths} & {s.path for s in report.skipped
