@@ -1,6 +1,7 @@
 """Shared fixtures: a tiny hand-written corpus and the real seed corpus index."""
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import textwrap
@@ -10,6 +11,12 @@ import pytest
 
 from corpus.catalog import bundled_corpus_dir
 from indexer import Indexer
+
+# A shell without job control starts background commands with SIGINT ignored, and
+# an ignored signal stays ignored in every program they start: the Ctrl-C tests'
+# children would never see their SIGINT.  Tests start from the default instead.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 TINY = {
     "tariffs.md": """\
