@@ -82,6 +82,9 @@ class SerialSink:
         self.problems: list = []  # Skips: documents the cleaning steps choked on
         memoize_stems(writer.schema)
 
+    def start(self) -> None:
+        """Nothing to start."""
+
     def expect(self, chars: int) -> None:
         """Nothing to prepare."""
 
@@ -137,6 +140,15 @@ class ParallelSink:
             )
             for n, inbox in enumerate(self.inboxes)
         ]
+        self.batch: list[tuple[str, RawDocument]] = []
+        self.batch_chars = 0
+        self.turn = 0
+        self.finished: dict[int, tuple] = {}
+        self.problems: list = []
+
+    def start(self) -> None:
+        """Start the workers.  Whoever holds this sink can `cancel` it from the moment this is called:
+        a Ctrl-C held back while they start lands as this returns, or just after."""
         # Ctrl-C and SIGTERM wait while the workers start: each begins with them
         # blocked, sets its own handling (_die_with_parent), then lets them in.
         blocked = _block_interrupts()
@@ -144,15 +156,10 @@ class ParallelSink:
             for worker in self.workers:
                 worker.start()
         except BaseException:
+            _unblock_interrupts(blocked)
             self.stop_workers()
             raise
-        finally:
-            _unblock_interrupts(blocked)
-        self.batch: list[tuple[str, RawDocument]] = []
-        self.batch_chars = 0
-        self.turn = 0
-        self.finished: dict[int, tuple] = {}
-        self.problems: list = []
+        _unblock_interrupts(blocked)
 
     def expect(self, chars: int) -> None:
         """The workers are running already."""
@@ -400,7 +407,8 @@ class DeferredSink:
             self._start(self.open_parallel())
 
     def _start(self, sink) -> None:
-        self.sink = sink
+        self.sink = sink  # (held before its workers start, so that `cancel` finds them)
+        sink.start()
         held, self.held = self.held, []
         for key, raw in held:
             sink.add(key, (raw,))

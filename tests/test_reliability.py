@@ -486,6 +486,40 @@ def test_jobs_are_capped_at_the_cores_this_process_may_use(tmp_path, tiny_corpus
     assert started == [min(64, parallel.available_cores())] or (started == [] and parallel.available_cores() == 1)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["fresh", "update"])
+def test_a_ctrl_c_that_lands_as_the_workers_start_stops_them_and_leaves_no_temporary_folder(
+        tmp_path, corpus, tiny_template, monkeypatch, kind):
+    """A signal held back while the workers start is raised as they are let in: the run must
+    still know its workers then (it once lost them, and they wrote a temporary folder after
+    the clean-up)."""
+    import shutil
+
+    import indexer.parallel as parallel
+
+    real_unblock = parallel._unblock_interrupts
+
+    def unblock(blocked):  # the Ctrl-C that came while they started lands now
+        real_unblock(blocked)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parallel, "_unblock_interrupts", unblock)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    index_dir = tmp_path / "ix"
+    if kind == "update":
+        shutil.copytree(tiny_template[0], index_dir)
+    before = _stats(index_dir) if kind == "update" else None
+    with pytest.raises(KeyboardInterrupt):
+        Indexer(index_dir).update([corpus], jobs=2)
+    assert multiprocessing.active_children() == []
+    time.sleep(0.5)  # (time for a worker left behind to open its writer)
+    assert not list(index_dir.glob("gen-*/*.tmp"))
+    if kind == "update":
+        assert _stats(index_dir) == before
+    else:
+        assert not (index_dir / "CURRENT").exists()
+
+
 # `corpus-search ARGS` with workers and without the parent-death signal (as on
 # systems that have none), whose parent stops at its fifth file (marker file
 # made) while its workers wait for batches.
