@@ -121,3 +121,19 @@ def test_a_part_that_fails_skips_the_whole_document(tmp_path, monkeypatch, jobs)
     assert [s.document for s in report.skipped] == ["plans"]
     assert "a cleaning step choked" in report.skipped[0].reason
     assert {f["document"] for f in stored(index_dir).values()} == {"short"}
+
+
+def test_with_workers_a_text_in_parts_is_written_the_same(tmp_path, monkeypatch):
+    from indexer import parallel
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    monkeypatch.setattr(parallel, "BATCH_CHARS", 100)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plans.txt").write_text(long_text(), encoding="utf-8")
+    for n in range(4):
+        (docs / f"short-{n}.txt").write_text(f"Robots weld car bodies in factory {n}.\n", encoding="utf-8")
+    one, _ = build(tmp_path, "one", docs, 3000, monkeypatch, jobs=1)
+    two, report = build(tmp_path, "two", docs, 3000, monkeypatch, jobs=2)
+    assert report.added == 5 and report.passages == len(stored(two))
+    assert stored(one) == stored(two)
