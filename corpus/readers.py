@@ -31,10 +31,11 @@ FORMATS = {
     ".docx": "docx",
 }
 # Larger files are read, but anything past this is not indexed (reported).  A
-# plain text is built part by part (indexer.parts); a web page or Markdown file
-# is parsed whole (its parser's objects: several times its size), so it has
-# the lower bound.
-MAX_TEXT_BYTES = 1024 * 1024 * 1024
+# plain text is built part by part (indexer.parts) but read and held whole
+# (bytes and text at once while decoded: twice its size, within the default
+# per-document memory budget of 1 GB); a web page or Markdown file is parsed
+# whole (its parser's objects: several times its size), so it has the lower bound.
+MAX_TEXT_BYTES = 256 * 1024 * 1024
 MAX_MARKUP_BYTES = 64 * 1024 * 1024
 
 
@@ -345,9 +346,10 @@ def _open_lines(path: Path):
     return open_regular(path)
 
 
-# A JSON Lines record longer than this is passed over (it is held in memory
-# whole; its text is built part by part, as a plain text's is).
-MAX_LINE_BYTES = 1024 * 1024 * 1024
+# A JSON Lines record longer than this is passed over, the other records kept
+# (it is held whole: its bytes, then its line and text at once; its text is
+# built part by part, as a plain text's is).
+MAX_LINE_BYTES = 256 * 1024 * 1024
 # Malformed lines reported one by one, per file; the rest are counted.
 MAX_LINE_SKIPS = 100
 

@@ -137,3 +137,26 @@ def test_with_workers_a_text_in_parts_is_written_the_same(tmp_path, monkeypatch)
     two, report = build(tmp_path, "two", docs, 3000, monkeypatch, jobs=2)
     assert report.added == 5 and report.passages == len(stored(two))
     assert stored(one) == stored(two)
+
+
+def test_the_bounds_on_a_text_and_a_record_are_reported(tmp_path, monkeypatch):
+    from corpus import readers
+
+    monkeypatch.setattr(readers, "MAX_TEXT_BYTES", 2 * 2**20)
+    monkeypatch.setattr(readers, "MAX_MARKUP_BYTES", 2**20)
+    monkeypatch.setattr(readers, "MAX_LINE_BYTES", 2**20)
+    text = tmp_path / "long.txt"
+    text.write_text("Words of a long text.\n\n" * 150_000, encoding="utf-8")  # 3.3 MB
+    items = list(readers.read_file(text))
+    assert [n.reason for n in items if isinstance(n, readers.Note)] == [
+        "longer than 2 MB; the rest was not indexed"]
+    assert len(items[-1].text) == 2 * 2**20
+    page = tmp_path / "long.md"
+    page.write_text("Words of a long page.\n\n" * 150_000, encoding="utf-8")
+    assert any(isinstance(n, readers.Note) and "longer than 1 MB" in n.reason for n in readers.read_file(page))
+    records = tmp_path / "records.jsonl"
+    lines = [{"_id": "a", "text": "short"}, {"_id": "b", "text": "x " * 600_000}, {"_id": "c", "text": "also"}]
+    records.write_text("".join(json.dumps(r) + "\r\n" for r in lines), encoding="utf-8")
+    items = list(readers.read_file(records))
+    assert [d.id for d in items if isinstance(d, readers.RawDocument)] == ["a", "c"]
+    assert [s.reason for s in items if not isinstance(s, readers.RawDocument)] == ["line 2: longer than 1 MB"]
