@@ -160,3 +160,15 @@ def test_the_bounds_on_a_text_and_a_record_are_reported(tmp_path, monkeypatch):
     items = list(readers.read_file(records))
     assert [d.id for d in items if isinstance(d, readers.RawDocument)] == ["a", "c"]
     assert [s.reason for s in items if not isinstance(s, readers.RawDocument)] == ["line 2: longer than 1 MB"]
+
+
+def test_a_text_without_line_breaks_keeps_every_word_in_order(tmp_path, monkeypatch):
+    rng = random.Random(3)
+    text = " ".join(rng.choices(WORDS, k=20_000))  # one paragraph, no sentence end
+    source = tmp_path / "flat.txt"
+    source.write_text(text, encoding="utf-8")
+    index_dir, report = build(tmp_path, "index", source, 20_000, monkeypatch)
+    passages = sorted(stored(index_dir).values(), key=lambda f: f["ordinal"])
+    assert [f["ordinal"] for f in passages] == list(range(1, len(passages) + 1))
+    assert [w for f in passages for w in f["text"].split()] == text.split()
+    assert all(a["end"] <= b["start"] for a, b in zip(passages, passages[1:]))
