@@ -45,10 +45,12 @@ QUEUE_BATCHES = 3
 # every posting back from disk, which costs a third more time.  The workers
 # share one budget, so memory stays bounded whatever the number of jobs.
 WRITER_LIMITMB = 256
-# Beside a large document (held whole while it is cleaned and chunked, with
-# its passages), the parent's own buffer shrinks by this many MB per MB of the
+# Beside a large document (its text held whole; past 8 MB built part by part,
+# indexer.parts), the parent's own buffer shrinks by this many MB per MB of the
 # document's text, down to MIN_SERIAL_LIMITMB: a 64 MB text leaves 32 MB of
-# buffer, so the process stays under 500 MB (benchmarks/speed.py --memory --jobs 1).
+# buffer.  (Set when documents were built whole; with parts a 100 MB text
+# peaks at 242 MB in one process, benchmarks/speed.py --memory --jobs 1, so a
+# larger buffer would fit: not measured.)
 LARGE_DOCUMENT_SHARE = 4
 MIN_SERIAL_LIMITMB = 32
 WORKERS_LIMITMB = 256
