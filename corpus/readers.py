@@ -30,8 +30,13 @@ FORMATS = {
     ".pdf": "pdf",
     ".docx": "docx",
 }
-# Larger files are read, but anything past this is not indexed (reported).
-MAX_TEXT_BYTES = 64 * 1024 * 1024
+# Larger files are read, but anything past this is not indexed (reported).  A
+# plain text is built part by part (indexer.parts) but read and held whole
+# (bytes and text at once while decoded: twice its size, within the default
+# per-document memory budget of 1 GB); a web page or Markdown file is parsed
+# whole (its parser's objects: several times its size), so it has the lower bound.
+MAX_TEXT_BYTES = 256 * 1024 * 1024
+MAX_MARKUP_BYTES = 64 * 1024 * 1024
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -222,21 +227,27 @@ def open_regular(path: Path) -> BinaryIO:
         raise
 
 
-def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES + 1) -> bytes:
+def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[bytes, bool]:
+    """At most `limit` bytes of the file, and whether there were more."""
     try:
         with open_regular(path) as fh:
-            return fh.read(limit)
+            # (sized to the file: read(n) allocates n bytes before reading)
+            data = fh.read(min(limit, os.fstat(fh.fileno()).st_size))
+            more = fh.read(1)  # (it grew since, or is longer than `limit`)
+            if more and len(data) < limit:
+                data += more + fh.read(limit - len(data) - 1)
+                more = fh.read(1)
+            return data, bool(more)
     except OSError as exc:
         raise UnreadableDocument(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def read_text(path: Path) -> tuple[str, list[Note]]:
-    """A text file's contents (at most MAX_TEXT_BYTES of it) and notes on how it was read."""
-    data = read_bytes(path)
+def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, list[Note]]:
+    """A text file's contents (at most `limit` bytes of it) and notes on how it was read."""
+    data, more = read_bytes(path, limit)
     notes = []
-    if len(data) > MAX_TEXT_BYTES:
-        notes.append(Note(str(path), f"longer than {MAX_TEXT_BYTES // 2**20} MB; the rest was not indexed"))
-        data = data[:MAX_TEXT_BYTES]
+    if more:
+        notes.append(Note(str(path), f"longer than {limit // 2**20} MB; the rest was not indexed"))
     text, note = decode(data, str(path))
     del data  # one copy of a large file at a time
     if note:
@@ -261,7 +272,7 @@ def read_file(path: Path, doc_id: str | None = None) -> Iterator[RawDocument | S
             pass
         yield _read_paged(path, fmt, doc_id or document_id(path))
         return
-    text, notes = read_text(path)
+    text, notes = read_text(path, MAX_MARKUP_BYTES if fmt in ("html", "markdown") else MAX_TEXT_BYTES)
     yield from notes
     if not text.strip():
         raise UnreadableDocument(f"{path}: empty file")
@@ -335,9 +346,10 @@ def _open_lines(path: Path):
     return open_regular(path)
 
 
-# A JSON Lines record longer than this is passed over (it would have to be
-# held in memory whole).
-MAX_LINE_BYTES = 64 * 1024 * 1024
+# A JSON Lines record longer than this is passed over, the other records kept
+# (it is held whole: its bytes, then its line and text at once; its text is
+# built part by part, as a plain text's is).
+MAX_LINE_BYTES = 256 * 1024 * 1024
 # Malformed lines reported one by one, per file; the rest are counted.
 MAX_LINE_SKIPS = 100
 
@@ -420,7 +432,10 @@ def _lines(fh) -> Iterator[bytes | None]:
         if not line:
             return
         if len(line) < MAX_LINE_BYTES or line.endswith(b"\n"):
-            yield from _cr_lines(line)
+            records = _cr_lines(line)
+            line = None
+            while records:  # (handed over, not kept: the reader lets go of a long record's bytes)
+                yield records.pop(0)
             continue
         while line and not line.endswith(b"\n"):  # drain the rest of the long line
             line = fh.readline(1 << 20)
@@ -430,9 +445,12 @@ def _lines(fh) -> Iterator[bytes | None]:
 def _cr_lines(line: bytes) -> list[bytes]:
     """`line` as the records it holds when they are ended by CR alone (old Mac files): a JSON value
     never holds a raw CR, so a CR inside a line that is not one record ends a record."""
-    body = line.rstrip(b"\r\n")
-    if b"\r" not in body:
+    end = len(line)
+    while end and line[end - 1] in b"\r\n":  # (not rstrip: a copy of a long line)
+        end -= 1
+    if line.find(b"\r", 0, end) < 0:
         return [line]
+    body = line[:end]
     try:
         json.loads(body)  # one record with CRs as white space between its parts
         return [line]

@@ -174,9 +174,19 @@ def section_blocks(section: Section, title: str, authors: tuple[str, ...], kind:
     return blocks
 
 
-def article_blocks(lines: list[str], title: str, authors: tuple[str, ...], kind: str = BODY) -> list[Block]:
-    """All blocks of an article: its sections in order."""
+def article_blocks(lines: list[str], title: str, authors: tuple[str, ...], kind: str = BODY,
+                   section: str = "", heading_met: bool = False) -> list[Block]:
+    """All blocks of an article: its sections in order.
+
+    Text before a first heading is in `section` (an article read on from a part before);
+    `heading_met`: that section's heading ended the part before, so it is text if nothing
+    follows it, as a heading over nothing is.
+    """
     blocks: list[Block] = []
-    for section in split_sections(lines):
+    sections = split_sections(lines, section)
+    if section and sections and sections[0].heading == section and not heading_met \
+            and not any(line.strip() for line in sections[0].lines):
+        sections = sections[1:]  # (the part starts with a heading of its own)
+    for section in sections:
         blocks.extend(section_blocks(section, title, authors, kind))
     return blocks

@@ -39,7 +39,7 @@ from .paging import assign_pages, clean_laid_out_text, note_blocks, take_out_not
 from .sections import article_blocks, kind_of_section, split_sections
 from .volume import is_edited_volume, volume_blocks
 
-__all__ = ["build_document", "document_authors"]
+__all__ = ["build_document", "continue_document", "document_authors"]
 
 # Formats whose readers see the layout and take out pull quotes, running heads
 # and note markers themselves (corpus.pdf_layout, corpus.docx): the text-only
@@ -103,9 +103,14 @@ def take_opening_title(lines: list[str]) -> tuple[str, list[str]]:
 
 
 def _text_blocks(
-    raw: RawDocument, title: str, authors: tuple[str, ...], exported: bool
+    raw: RawDocument, title: str, authors: tuple[str, ...], exported: bool, section: str | None = None,
+    heading_met: bool = False,
 ) -> tuple[str, list[Block]]:
-    """The title (found in the text if the caller had none) and the blocks of a text document."""
+    """The title (found in the text if the caller had none) and the blocks of a text document.
+
+    With `section`, `raw` is a later part of a long text, read on under that section
+    (`continue_document`): no title or volume to find at its start.
+    """
     if raw.format in READ_BY_LAYOUT:
         clean = clean_laid_out_text
     else:
@@ -117,6 +122,9 @@ def _text_blocks(
     lines = take_out_sidebars(lines)
     if exported and raw.format not in READ_BY_LAYOUT:  # a line printed twice is a pull quote only on a printed page
         lines = drop_pull_quotes(lines)
+    if section is not None:
+        blocks = article_blocks(lines, title, authors, section=section, heading_met=heading_met)
+        return title, blocks + note_blocks(notes, title, authors, clean)
     if is_edited_volume(lines):
         return title, volume_blocks(lines, title, authors) + note_blocks(notes, title, authors, clean)
     if title:
@@ -186,3 +194,15 @@ def build_document(raw: RawDocument) -> Document:
         blocks=tuple(blocks),
         description=raw.description,
     )
+
+
+def continue_document(raw: RawDocument, first: Document, section: str, heading_met: bool = False) -> Document:
+    """A later part of a long plain text whose first part built `first` (`build_document`): its
+    blocks, read on under `section` (the one in force where the part before ended; with
+    `heading_met`, its heading ended that part), with the first part's title and facts.
+    A part starts at a paragraph's start."""
+    entry = lookup(raw.id)
+    authors = tuple(raw.authors or (entry.authors if entry else ()))
+    exported = raw.format == "pdf" or entry is not None
+    _, blocks = _text_blocks(raw, first.title, authors, exported, section, heading_met)
+    return replace(first, blocks=tuple(blocks))

@@ -264,15 +264,31 @@ def _one_short_paragraph(doc: Document) -> bool:
 
 def chunk_document(doc: Document, sentence_spans: SpanSplitter) -> Iterator[Passage]:
     """The passages of a document, in reading order, with ids `<document>:<n>`."""
+    ordinal = 0
+    for passage in chunk_blocks(doc, sentence_spans, keep_whole=_one_short_paragraph(doc)):
+        ordinal = passage.ordinal
+        yield passage
+    if not ordinal and doc.title.strip():
+        yield title_passage(doc, sentence_spans)
+
+
+def blocks_length(blocks: tuple[Block, ...]) -> int:
+    """The characters `blocks` take in the document's cleaned text (each with its joiner)."""
+    return sum(len(block.text) + len(BLOCK_JOINER) for block in blocks)
+
+
+def chunk_blocks(doc: Document, sentence_spans: SpanSplitter, ordinal: int = 0, offset: int = 0,
+                 keep_whole: bool = False) -> Iterator[Passage]:
+    """The passages of `doc`'s blocks, numbered after `ordinal`, their first block at `offset`
+    in the cleaned text (a part of a long document: indexer.parts); `keep_whole`: the document
+    is one short paragraph, kept as one passage."""
     starts = []
-    offset = 0
     for block in doc.blocks:
         starts.append(offset)
         offset += len(block.text) + len(BLOCK_JOINER)
-    ordinal = 0
     for run in group_blocks(doc.blocks):
         first = run[0][1]
-        if len(run) == 1 and _word_count(first.text) > MAX_WORDS and not _one_short_paragraph(doc):
+        if len(run) == 1 and _word_count(first.text) > MAX_WORDS and not keep_whole:
             base = starts[run[0][0]]
             spans = sentence_spans(first.text)
             pieces = [[(s, e) for s, e in p] for p in split_long(first.text, spans)]
@@ -307,12 +323,14 @@ def chunk_document(doc: Document, sentence_spans: SpanSplitter) -> Iterator[Pass
                     date=doc.date,
                     page=page,
                 )
-    if not ordinal and doc.title.strip():
-        # A document that is only a title (a catalogue record, a JSON Lines
-        # record with empty text) is searchable by its title: one passage
-        # whose text is the title, spanning none of the (empty) body.
-        yield Passage(
-            id=f"{doc.id}:1", document=doc.id, path=doc.path, ordinal=1, title=doc.title,
-            authors=doc.authors, section="", kind="body", text=doc.title, start=0, end=0,
-            sentences=tuple(sentence_spans(doc.title)), date=doc.date,
-        )
+
+
+def title_passage(doc: Document, sentence_spans: SpanSplitter) -> Passage:
+    """The one passage of a document that is only a title (a catalogue record, a JSON Lines
+    record with empty text), searchable by its title: its text is the title, spanning none of
+    the (empty) body."""
+    return Passage(
+        id=f"{doc.id}:1", document=doc.id, path=doc.path, ordinal=1, title=doc.title,
+        authors=doc.authors, section="", kind="body", text=doc.title, start=0, end=0,
+        sentences=tuple(sentence_spans(doc.title)), date=doc.date,
+    )

@@ -13,7 +13,10 @@ them into indexed passages (clean -> structure -> chunk -> analyse -> write).
   (the same index, run after run).
 
 Both give the same passages.  The Punkt parameters are shipped to each worker
-once, when it starts, as plain data.
+once, when it starts, as plain data.  A document built part by part
+(indexer.parts: a long plain text) is written by the parent's own writer
+even with workers: the parent holds its text already, and a worker would
+hold a second copy (and the parent a pickle of it while sending).
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from corpus.model import RawDocument
 
 from . import records
 from .budget import Budget, install_in_worker
+from .parts import in_parts
 from .safety import raise_pending
 from .whoosh_internals import (commit_with_segments, finish_worker_segment, memoize_stems, new_writer, open_index,
                                set_posting_buffer)
@@ -41,10 +45,12 @@ QUEUE_BATCHES = 3
 # every posting back from disk, which costs a third more time.  The workers
 # share one budget, so memory stays bounded whatever the number of jobs.
 WRITER_LIMITMB = 256
-# Beside a large document (held whole while it is cleaned and chunked, with
-# its passages), the parent's own buffer shrinks by this many MB per MB of the
+# Beside a large document (its text held whole; past 8 MB built part by part,
+# indexer.parts), the parent's own buffer shrinks by this many MB per MB of the
 # document's text, down to MIN_SERIAL_LIMITMB: a 64 MB text leaves 32 MB of
-# buffer, so the process stays under 500 MB (benchmarks/speed.py --memory --jobs 1).
+# buffer.  (Set when documents were built whole; with parts a 100 MB text
+# peaks at 242 MB in one process, benchmarks/speed.py --memory --jobs 1, so a
+# larger buffer would fit: not measured.)
 LARGE_DOCUMENT_SHARE = 4
 MIN_SERIAL_LIMITMB = 32
 WORKERS_LIMITMB = 256
@@ -120,12 +126,15 @@ class WorkerFailed(CorpusSearchError):
 class ParallelSink:
     """Passages written by `jobs` worker processes, one new segment each."""
 
-    def __init__(self, writer, index_dir: str, indexname: str, params, jobs: int, budget: Budget | None = None):
+    def __init__(self, writer, index_dir: str, indexname: str, params, jobs: int, budget: Budget | None = None,
+                 splitter=None):
         import multiprocessing
 
         from .nltk_internals import params_to_data
 
         self.writer = writer
+        self.splitter, self.budget = splitter, budget
+        self.passages = 0  # written by the parent (documents in parts)
         self.jobs = jobs
         ctx = multiprocessing.get_context()
         self.results = ctx.Queue()
@@ -166,10 +175,22 @@ class ParallelSink:
 
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
         for raw in documents:
+            if self.splitter is not None and in_parts(raw):
+                self._write_here(key, raw)
+                continue
             self.batch.append((key, raw))
             self.batch_chars += len(raw.text)
             if self.batch_chars >= BATCH_CHARS:
                 self._send()
+
+    def _write_here(self, key: str, raw: RawDocument) -> None:
+        """A document built part by part, written by the parent's writer (its buffer sized as the
+        serial one's beside a document of that size)."""
+        if not self.passages:
+            memoize_stems(self.writer.schema)
+        set_posting_buffer(self.writer, serial_buffer_mb(len(raw.text)))
+        self.passages += records.write_documents(self.writer, key, (raw,), self.splitter, self.problems, self.budget)
+        self._check()
 
     def _send(self) -> None:
         if not self.batch:
@@ -234,7 +255,7 @@ class ParallelSink:
         for n in range(self.jobs):
             self.problems.extend(self.finished[n][2])
         commit_with_segments(self.writer, [s for s in segments if s is not None])
-        return sum(self.finished[n][1] for n in range(self.jobs))
+        return self.passages + sum(self.finished[n][1] for n in range(self.jobs))
 
     def stop_workers(self) -> None:
         """End the workers now, whatever they are doing (their queues let go of)."""
@@ -363,7 +384,7 @@ def open_sink(writer, target, indexname: str, params_of, splitter, jobs: int, te
     """
     jobs = min(jobs, available_cores())  # more workers than cores only cost memory
     if jobs > 1 and text_size >= MIN_PARALLEL_CHARS:
-        return DeferredSink(lambda: ParallelSink(writer, str(target), indexname, params_of(), jobs, budget),
+        return DeferredSink(lambda: ParallelSink(writer, str(target), indexname, params_of(), jobs, budget, splitter),
                             lambda: SerialSink(writer, splitter, budget))
     return SerialSink(writer, splitter, budget)
 

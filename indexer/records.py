@@ -8,6 +8,7 @@ from corpus.readers import Skip, without_surrogates
 
 from .budget import Budget, OverBudget, within
 from .chunk import Passage
+from .parts import in_parts
 
 NO_BUDGET = Budget(0, 0)
 
@@ -33,6 +34,9 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
 
     count = 0
     for raw in documents:
+        if in_parts(raw):
+            count += _write_in_parts(writer, key, raw, splitter, problems, budget)
+            continue
         try:
             with within(budget or NO_BUDGET, "process", len(raw.text)):
                 doc = build_document(raw)
@@ -48,11 +52,7 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
             problems.append(Skip(raw.path, f"document {raw.id!r} {exc.reason}", raw.id))
             continue
         if not passages:  # never a silent "added" with nothing in it
-            if any(ch.isalnum() for ch in raw.text):
-                reason = f"document {raw.id!r} has text but gave no passages (its cleaning left nothing)"
-            else:  # (zero-width spaces, no-break spaces, soft hyphens: a reader keeps them, cleaning does not)
-                reason = f"document {raw.id!r}: no text (nothing but blanks or invisible characters)"
-            problems.append(Skip(raw.path, reason, raw.id))
+            problems.append(_no_passages(raw))
             continue
         for n, passage in enumerate(passages):
             passages[n] = None  # (each let go of once written, as the writer's postings grow)
@@ -61,6 +61,56 @@ def write_documents(writer, key: str, documents: Iterable[RawDocument], splitter
                 record["document_meta"] = meta
             writer.add_document(**record)
         count += len(passages)
+    return count
+
+
+def _no_passages(raw: RawDocument) -> Skip:
+    if any(ch.isalnum() for ch in raw.text):
+        reason = f"document {raw.id!r} has text but gave no passages (its cleaning left nothing)"
+    else:  # (zero-width spaces, no-break spaces, soft hyphens: a reader keeps them, cleaning does not)
+        reason = f"document {raw.id!r}: no text (nothing but blanks or invisible characters)"
+    return Skip(raw.path, reason, raw.id)
+
+
+def _write_in_parts(writer, key: str, raw: RawDocument, splitter, problems: list, budget: Budget | None) -> int:
+    """`write_documents` for a long text built part by part (indexer.parts): each part's records
+    are kept in a temporary file, written to `writer` once every part is built (all or nothing,
+    in bounded memory)."""
+    import marshal
+    import tempfile
+
+    from .document_meta import document_meta
+    from .parts import chunk_in_parts
+
+    count = 0
+    meta = None
+    with tempfile.TemporaryFile() as spill:
+        try:
+            with within(budget or NO_BUDGET, "process", len(raw.text)):
+                for doc, passages in chunk_in_parts(raw, splitter):
+                    if meta is None:  # (the first part's Document is the document's)
+                        meta = document_meta(doc, key, raw.format)
+                    doc = None
+                    for passage in passages:
+                        record = passage_record(passage, key)
+                        if passage.ordinal == 1:
+                            record["document_meta"] = meta
+                        marshal.dump(record, spill)
+                        count += 1
+                    passages = None
+        except DOCUMENT_ERRORS as exc:
+            problems.append(Skip(raw.path, f"document {raw.id!r} could not be processed "
+                                           f"({exc.__class__.__name__}: {first_line(exc)})", raw.id))
+            return 0
+        except OverBudget as exc:
+            problems.append(Skip(raw.path, f"document {raw.id!r} {exc.reason}", raw.id))
+            return 0
+        if not count:
+            problems.append(_no_passages(raw))
+            return 0
+        spill.seek(0)
+        for _ in range(count):
+            writer.add_document(**marshal.load(spill))
     return count
 
 
