@@ -60,10 +60,25 @@ def raise_pending() -> None:
 
 
 def _quiet_unraisable(previous):
+    if getattr(previous, "keeps_interrupts", False):
+        return previous
+
     def hook(unraisable) -> None:
-        if not isinstance(unraisable.exc_value, KeyboardInterrupt):  # (those are in _pending)
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            if not _pending:  # (ours notes it before raising it; Python's own handler does not)
+                _pending.append(type(unraisable.exc_value))
+        else:
             previous(unraisable)
+    hook.keeps_interrupts = True
     return hook
+
+
+def keep_swallowed_interrupts() -> None:
+    """From now on, a Ctrl-C that lands inside a finaliser (an import's lock callback, a
+    __del__) is kept, not printed as "Exception ignored": the next run raises it at its start
+    (`interrupts_checked`), as the command line does before it runs a command.  For programs'
+    entry points: it replaces `sys.unraisablehook`, passing everything else on."""
+    sys.unraisablehook = _quiet_unraisable(sys.unraisablehook)
 
 
 @contextmanager
@@ -93,10 +108,10 @@ def interrupts_checked() -> Iterator[None]:
     hook = sys.unraisablehook
     if previous:
         sys.unraisablehook = _quiet_unraisable(hook)
-    _pending.clear()
     _committed.clear()
     _depth.append(True)
     try:
+        raise_pending()  # (one that came before the run, swallowed while modules loaded: see keep_swallowed_interrupts)
         yield
     finally:
         _depth.pop()

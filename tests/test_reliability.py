@@ -520,6 +520,79 @@ def test_a_ctrl_c_that_lands_as_the_workers_start_stops_them_and_leaves_no_tempo
         assert not (index_dir / "CURRENT").exists()
 
 
+# `corpus-search ARGS` where a Ctrl-C lands inside a finaliser as the command starts (as one
+# did inside an import's module-lock callback): Python swallows it ("Exception ignored").
+_SWALLOWED_CTRL_C = """
+import sys
+import searcher.cli.fastpath as fastpath
+
+class Finaliser:
+    def __del__(self):
+        raise KeyboardInterrupt
+
+real_run_fast = fastpath.run_fast
+
+def run_fast(args):
+    Finaliser()  # (gone at once: its KeyboardInterrupt is unraisable)
+    return real_run_fast(args)
+
+fastpath.run_fast = run_fast
+fastpath.main(sys.argv[1:])
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["fresh", "update"])
+def test_a_ctrl_c_swallowed_while_the_command_loads_still_ends_the_run(tmp_path, tiny_corpus, tiny_template, kind):
+    import shutil
+
+    index_dir = tmp_path / "ix"
+    if kind == "update":
+        shutil.copytree(tiny_template[0], index_dir)
+        (tiny_corpus / "new.txt").write_text("A new note on tractors and the spring rains.\n")
+    before = _stats(index_dir) if kind == "update" else None
+    proc = subprocess.run([sys.executable, "-c", _SWALLOWED_CTRL_C, "index", str(tiny_corpus), "--index",
+                           str(index_dir)], cwd=REPO, env=ENV, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 130, proc.stderr
+    assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("corpus-search: interrupted"), proc.stderr
+    if kind == "update":
+        assert _stats(index_dir) == before
+    else:
+        assert not (index_dir / "CURRENT").exists()
+
+
+def test_an_interrupt_swallowed_before_a_run_stops_it_at_its_start(tmp_path, tiny_corpus):
+    """In a library: with `keep_swallowed_interrupts`, a Ctrl-C swallowed by a finaliser is raised
+    by the next run; other unraisable errors still reach the previous hook."""
+    from indexer import safety
+
+    seen = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: seen.append(type(unraisable.exc_value))
+    try:
+        safety.keep_swallowed_interrupts()
+        safety.keep_swallowed_interrupts()  # (once is enough: not wrapped twice)
+
+        class Finaliser:
+            def __init__(self, exc):
+                self.exc = exc
+
+            def __del__(self):
+                raise self.exc
+
+        Finaliser(ValueError("not an interrupt"))
+        Finaliser(KeyboardInterrupt())
+        assert seen == [ValueError]
+        with pytest.raises(KeyboardInterrupt):
+            Indexer(tmp_path / "ix").update([tiny_corpus])
+        assert not (tmp_path / "ix" / "CURRENT").exists()
+        Indexer(tmp_path / "ix").update([tiny_corpus])  # (raised once: the next run goes through)
+        assert (tmp_path / "ix" / "CURRENT").exists()
+    finally:
+        sys.unraisablehook = previous
+
+
 # `corpus-search ARGS` with workers and without the parent-death signal (as on
 # systems that have none), whose parent stops at its fifth file (marker file
 # made) while its workers wait for batches.

@@ -23,12 +23,16 @@ COLORS = ("auto", "always", "never")
 
 def main(argv: list[str] | None = None) -> None:
     """`corpus-search ...`: the fast path when it applies, else the click CLI."""
+    from indexer.safety import keep_swallowed_interrupts, raise_pending
+
+    keep_swallowed_interrupts()
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         code = run_fast(args)
         if code is None:
             from .commands import cli
 
+            raise_pending()  # (a Ctrl-C swallowed while the commands loaded)
             cli.main(args=args, prog_name=PROG)
     except KeyboardInterrupt as exc:  # (while modules load: the commands handle their own)
         from .exits import exit_status
