@@ -759,17 +759,21 @@ def parallel_window(forked_runs, kill_corpus, tmp_path_factory) -> dict[str, flo
     """Seconds from the moment a forked run's workers are all there to the end of its workers and
     to its own end (where kills land), the longest of three runs."""
     window = {"worker": 0.0, "parent": 0.0}
-    for _ in range(3):
+    timed = 0
+    for _ in range(6):  # (a run whose workers came and went between two looks is not timed: as in the trials)
         pid, err = forked_runs.start("index", kill_corpus[0], "--jobs", "2", "--index",
                                      tmp_path_factory.mktemp("w") / "ix")
         workers = _wait_for_workers(pid)
-        assert workers, err.read_text()
         started = time.monotonic()
         _wait_until(lambda: not any(_alive(w) for w in workers), "the timed workers never ended", seconds=120)
         window["worker"] = max(window["worker"], time.monotonic() - started)
         _wait_until(lambda: not _alive(pid), "the timed run never ended", seconds=120)
         window["parent"] = max(window["parent"], time.monotonic() - started)
         assert forked_runs.status(pid) == 0, err.read_text()
+        timed += bool(workers)
+        if timed == 3:
+            break
+    assert timed, "no run's workers were ever seen: do parallel runs start workers?"
     return window
 
 
