@@ -3,13 +3,14 @@
 Structuring and chunking a text costs about 4 MB of resident memory per MB
 (lines, blocks, passages and their sentence spans, all alive together): a
 100 MB text built whole peaked at about 650 MB.  A text longer than
-PART_CHARS is cut into parts at paragraph ends (a blank line; else a line
+WHOLE_CHARS is cut into parts of PART_CHARS at paragraph ends (a blank line; else a line
 end; else a space) and each part is built in turn.  The passages continue
 across parts as in one document: ordinals, ids, `start`/`end` in the cleaned
 text, the section in force.  The last run of blocks of a part (short blocks
 that may join the next part's first) is carried into the next part, so the
 passages are those of an unsplit reading wherever the cut falls between
-paragraphs (measured on the 10 MB text and JSON Lines record of
+paragraphs, except where a decision looks across the whole document (see
+WHOLE_CHARS) (measured on the 10 MB text and JSON Lines record of
 benchmarks/speed.py --memory, in 2 MB parts: all 15,708 passages the same).
 A paragraph cut in two (no blank line in a part's second half: a text with
 no line breaks) is two blocks: the passages beside the cut differ, and the
@@ -38,9 +39,18 @@ _LINE_END = re.compile(r"\n")
 _SPACE = re.compile(r"\s")
 
 
+# Texts up to this long are built whole, as every other document is.  A part is
+# judged on its own where a decision looks across the whole document (an edited
+# volume found from its bylines, text repeated far apart): on a 17 MB text of the
+# bundled reports repeated, the later parts lost a line of each chapter that the
+# whole reading kept.  So parts are only for texts too long to build whole in
+# bounded memory (a 64 MB text built whole peaked at 463-484 MB).
+WHOLE_CHARS = 64 * 2**20
+
+
 def in_parts(raw: RawDocument, size: int | None = None) -> bool:
-    """Whether `raw` is built part by part (plain text longer than a part)."""
-    size = size or PART_CHARS
+    """Whether `raw` is built part by part (plain text too long to build whole)."""
+    size = max(WHOLE_CHARS, size or PART_CHARS)
     return raw.format in FORMATS and not raw.sections and not raw.page_labels and len(raw.text) > size
 
 

@@ -44,6 +44,7 @@ def stored(index_dir: Path) -> dict[str, dict]:
 
 def build(tmp_path: Path, name: str, source: Path, part_chars: int, monkeypatch, jobs: int = 1):
     monkeypatch.setattr(parts, "PART_CHARS", part_chars)
+    monkeypatch.setattr(parts, "WHOLE_CHARS", 0)
     index_dir = tmp_path / name
     report = Indexer(index_dir).update([source], jobs=jobs)
     return index_dir, report
