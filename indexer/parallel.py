@@ -127,14 +127,14 @@ class ParallelSink:
     """Passages written by `jobs` worker processes, one new segment each."""
 
     def __init__(self, writer, index_dir: str, indexname: str, params, jobs: int, budget: Budget | None = None,
-                 splitter=None):
+                 serial=None):
         import multiprocessing
 
         from .nltk_internals import params_to_data
 
         self.writer = writer
-        self.splitter, self.budget = splitter, budget
-        self.passages = 0  # written by the parent (documents in parts)
+        self.open_serial = serial  # (makes the SerialSink that writes documents in parts here)
+        self.here: SerialSink | None = None
         self.jobs = jobs
         ctx = multiprocessing.get_context()
         self.results = ctx.Queue()
@@ -175,7 +175,7 @@ class ParallelSink:
 
     def add(self, key: str, documents: Iterable[RawDocument]) -> None:
         for raw in documents:
-            if self.splitter is not None and in_parts(raw):
+            if self.open_serial is not None and in_parts(raw):
                 self._write_here(key, raw)
                 continue
             self.batch.append((key, raw))
@@ -184,12 +184,10 @@ class ParallelSink:
                 self._send()
 
     def _write_here(self, key: str, raw: RawDocument) -> None:
-        """A document built part by part, written by the parent's writer (its buffer sized as the
-        serial one's beside a document of that size)."""
-        if not self.passages:
-            memoize_stems(self.writer.schema)
-        set_posting_buffer(self.writer, serial_buffer_mb(len(raw.text)))
-        self.passages += records.write_documents(self.writer, key, (raw,), self.splitter, self.problems, self.budget)
+        """A document built part by part, written by the parent's writer, as a SerialSink writes."""
+        if self.here is None:
+            self.here = self.open_serial()
+        self.here.add(key, (raw,))
         self._check()
 
     def _send(self) -> None:
@@ -254,8 +252,12 @@ class ParallelSink:
         segments = [self.finished[n][0] for n in range(self.jobs)]
         for n in range(self.jobs):
             self.problems.extend(self.finished[n][2])
+        passages = sum(self.finished[n][1] for n in range(self.jobs))
+        if self.here is not None:  # (documents written here, in parts)
+            self.problems.extend(self.here.problems)
+            passages += self.here.passages
         commit_with_segments(self.writer, [s for s in segments if s is not None])
-        return self.passages + sum(self.finished[n][1] for n in range(self.jobs))
+        return passages
 
     def stop_workers(self) -> None:
         """End the workers now, whatever they are doing (their queues let go of)."""
@@ -384,8 +386,11 @@ def open_sink(writer, target, indexname: str, params_of, splitter, jobs: int, te
     """
     jobs = min(jobs, available_cores())  # more workers than cores only cost memory
     if jobs > 1 and text_size >= MIN_PARALLEL_CHARS:
-        return DeferredSink(lambda: ParallelSink(writer, str(target), indexname, params_of(), jobs, budget, splitter),
-                            lambda: SerialSink(writer, splitter, budget))
+        def serial() -> SerialSink:
+            return SerialSink(writer, splitter, budget)
+
+        return DeferredSink(lambda: ParallelSink(writer, str(target), indexname, params_of(), jobs, budget, serial),
+                            serial)
     return SerialSink(writer, splitter, budget)
 
 
